@@ -1,0 +1,57 @@
+# manifold — the only entry points a newcomer needs:
+#   make demo    build, then show the tool on a built-in example
+#   make test    install what is missing, build, run every test
+# and for maintainers: build, bench, vectors.
+
+SWIFT        ?= swift
+RELEASE_BIN  := .build/release/manifold
+
+# Debian packages: the C libraries the build links, the tools the tests compare against,
+# and the tools the benchmarks race.
+BUILD_PACKAGES := pkg-config libssl-dev zlib1g-dev libisal-dev libzstd-dev
+TEST_PACKAGES  := coreutils gzip pigz zstd python3
+BENCH_PACKAGES := hyperfine isal openssl time gcc
+PACKAGES       := $(BUILD_PACKAGES) $(TEST_PACKAGES) $(BENCH_PACKAGES)
+
+.PHONY: all deps build test demo bench vectors clean
+
+all: build
+
+# Installs the missing packages when run as root (apt-get); otherwise prints the command.
+deps:
+	@command -v $(SWIFT) >/dev/null || { echo "deps: swift is not on PATH (Swift 6 toolchain needed, e.g. /opt/swift/usr/bin)"; exit 1; }
+	@if ! command -v dpkg-query >/dev/null; then \
+	  echo "deps: not a Debian/Ubuntu system; install the equivalents of: $(PACKAGES)"; exit 0; fi; \
+	missing=$$(for p in $(PACKAGES); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -z "$$missing" ]; then echo "deps: all packages present"; exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+	  echo "deps: installing $$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	else \
+	  echo "deps: missing packages:" $$missing; \
+	  echo "deps: run: sudo apt-get install -y" $$missing; exit 1; \
+	fi
+
+build:
+	$(SWIFT) build -c release
+
+$(RELEASE_BIN): Package.swift $(shell find Sources -type f)
+	$(SWIFT) build -c release
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test
+
+demo: deps $(RELEASE_BIN)
+	@bash scripts/demo.sh $(RELEASE_BIN)
+
+bench: deps $(RELEASE_BIN)
+	@bash perf/bench.sh $(RELEASE_BIN)
+
+# Regenerates Vectors/ (digest known answers, gzip/zstd cases, the sample layer).
+vectors:
+	python3 Vectors/generate.py
+
+clean:
+	rm -rf .build perf/work

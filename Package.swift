@@ -1,0 +1,47 @@
+// swift-tools-version: 6.0
+// manifold: verify, inspect and pack container images offline.
+import PackageDescription
+
+let package = Package(
+    name: "manifold",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "Manifold", targets: ["Manifold"]),
+        .executable(name: "manifold", targets: ["ManifoldCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C system libraries. Each has a shim.h for what Swift cannot import directly
+        // (function-like macros, pointer-type mismatches); none of their types is public API.
+        .systemLibrary(
+            name: "COpenSSL", pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]),
+        .systemLibrary(
+            name: "CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
+        .systemLibrary(
+            name: "CISAL", pkgConfig: "libisal",
+            providers: [.apt(["libisal-dev"]), .brew(["isa-l"])]),
+        .systemLibrary(
+            name: "CZstd", pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"]), .brew(["zstd"])]),
+
+        .target(
+            name: "Manifold",
+            dependencies: ["COpenSSL", "CZlib", "CISAL", "CZstd"]),
+        .executableTarget(
+            name: "ManifoldCLI",
+            dependencies: [
+                "Manifold",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .testTarget(
+            name: "ManifoldTests",
+            // CZlib, CZstd: the tests compress large inputs themselves instead of committing them.
+            // ManifoldCLI: so `swift test` builds the binary the end-to-end tests run.
+            dependencies: ["Manifold", "CZlib", "CZstd", "ManifoldCLI"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,75 @@
+/// Streams a blob exactly once and measures it: byte count and digest of the stored bytes,
+/// and, when asked, byte count and digest of the decompressed content.
+///
+/// Reads are whole chunks (``chunkSize``, a multiple of 64 bytes) into a fixed set of
+/// buffers, so memory does not grow with the blob. For compressed content, reading and
+/// hashing the stored bytes, decompressing, and hashing the decompressed bytes run as a
+/// pipeline on three threads, so one large layer keeps two cores busy.
+public struct BlobCheck: Sendable {
+    /// Whether and how to decompress.
+    public enum Decompression: Sendable, Hashable {
+        /// Measure the stored bytes only.
+        case skip
+        /// Decompress by what the magic bytes say (plain content is its own decompression).
+        case sniff
+        /// Decompress as declared (by a media type); content that disagrees fails.
+        case declared(Compression)
+    }
+
+    /// The algorithm for the stored bytes' digest; nil skips it (saves work when only the
+    /// diff_id is wanted).
+    public var digestAlgorithm: DigestAlgorithm?
+    public var decompression: Decompression
+    /// The algorithm for the decompressed content's digest.
+    public var uncompressedAlgorithm: DigestAlgorithm
+    public var gzipBackend: GzipBackend
+    public var limits: DecompressionLimits
+    /// Bytes per read; rounded up to a multiple of 64.
+    public var chunkSize: Int
+
+    public init(
+        digestAlgorithm: DigestAlgorithm? = .sha256, decompression: Decompression = .skip,
+        uncompressedAlgorithm: DigestAlgorithm = .sha256, gzipBackend: GzipBackend = .isal,
+        limits: DecompressionLimits = .init(), chunkSize: Int = 1 << 20
+    ) {
+        self.digestAlgorithm = digestAlgorithm
+        self.decompression = decompression
+        self.uncompressedAlgorithm = uncompressedAlgorithm
+        self.gzipBackend = gzipBackend
+        self.limits = limits
+        self.chunkSize = chunkSize
+    }
+
+    /// Reads `input` once and measures it. Throws only when the input cannot be read or an
+    /// algorithm cannot be computed, with a message that begins with the input's name;
+    /// corrupt compressed content is reported in ``BlobMeasurement/decompressionError``.
+    public func measure(_ input: BlobInput) throws -> BlobMeasurement {
+        for algorithm in [digestAlgorithm, uncompressedAlgorithm].compactMap({ $0 }) where !algorithm.isVerifiable {
+            throw ManifoldError(.unsupportedAlgorithm, "digest algorithm \(algorithm) is not supported (only sha256 and sha512)")
+        }
+        guard chunkSize > 0 else {
+            throw ManifoldError(.invalidArgument, "chunk size must be positive, got \(chunkSize)")
+        }
+        do {
+            return try BlobPipeline(check: self, chunkSize: (chunkSize + 63) / 64 * 64).run(BlobReader(input))
+        } catch let error as ManifoldError {
+            throw error.prefixed(input.name)
+        }
+    }
+
+    /// Measures `input` and compares it with `expectation`: its size, its digest (in the
+    /// expectation's algorithm), its declared compression and its diff_id.
+    public func verify(_ input: BlobInput, against expectation: BlobExpectation) throws -> BlobCheckResult {
+        var check = self
+        if let digest = expectation.digest {
+            check.digestAlgorithm = digest.isVerifiable ? digest.algorithm : nil
+        }
+        if let diffID = expectation.diffID, diffID.isVerifiable {
+            check.uncompressedAlgorithm = diffID.algorithm
+            if check.decompression == .skip {
+                check.decompression = expectation.compression.map { .declared($0) } ?? .sniff
+            }
+        }
+        return BlobCheckResult(measurement: try check.measure(input), expectation: expectation)
+    }
+}

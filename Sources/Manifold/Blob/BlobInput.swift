@@ -1,0 +1,31 @@
+/// Where a blob's bytes come from: a file, a region of an open file (a member of a tar
+/// archive), or standard input.
+public struct BlobInput: Sendable, CustomStringConvertible {
+    enum Kind: Sendable {
+        case path(String)
+        case region(OpenFile, offset: UInt64, length: UInt64)
+        case standardInput
+    }
+
+    let kind: Kind
+    /// How the input is named in messages.
+    public let name: String
+
+    /// The whole file at `path`. A regular file is read with `pread`; a pipe or character
+    /// device (`/dev/stdin`, `<(…)`) is read as a stream.
+    public static func file(_ path: String) -> BlobInput {
+        BlobInput(kind: .path(path), name: path)
+    }
+
+    /// Standard input, read as a stream.
+    public static var standardInput: BlobInput {
+        BlobInput(kind: .standardInput, name: "-")
+    }
+
+    /// `length` bytes of an open file from `offset`: a blob stored inside an archive.
+    static func region(of file: OpenFile, offset: UInt64, length: UInt64, name: String) -> BlobInput {
+        BlobInput(kind: .region(file, offset: offset, length: length), name: name)
+    }
+
+    public var description: String { name }
+}

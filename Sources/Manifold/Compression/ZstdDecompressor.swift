@@ -1,0 +1,113 @@
+internal import CZstd
+
+/// Zstandard through libzstd: several frames in a row, skippable frames skipped, and a frame
+/// that asks for a window above ``DecompressionLimits/zstdWindowLimit`` refused before the
+/// window is allocated.
+public final class ZstdDecompressor: Decompressor {
+    private let context: OpaquePointer
+    private let windowLimit: Int
+    private var start = MemberStart.zstd
+    private var frames = 0
+    /// True between a frame's first byte and the call that reports it fully decoded.
+    private var inFrame = false
+    private var failed = false
+    public private(set) var bytesIn: UInt64 = 0
+
+    /// `windowLimit` is rounded down to a power of two, as zstd windows are.
+    public init(windowLimit: Int = DecompressionLimits.defaultZstdWindowLimit) throws {
+        guard windowLimit >= 1 << 10 else {
+            throw ManifoldError(.invalidArgument, "zstd window limit \(windowLimit) is below zstd's 1 KiB minimum")
+        }
+        guard let context = ZSTD_createDCtx() else {
+            throw ManifoldError(.internalFailure, "zstd: cannot allocate a decompression context")
+        }
+        let log = Int32(Int.bitWidth - 1 - windowLimit.leadingZeroBitCount)
+        let set = ZSTD_DCtx_setParameter(context, ZSTD_d_windowLogMax, min(log, 31))
+        guard ZSTD_isError(set) == 0 else {
+            ZSTD_freeDCtx(context)
+            throw ManifoldError(.invalidArgument, "zstd: window limit \(windowLimit) refused: \(String(cString: ZSTD_getErrorName(set)))")
+        }
+        self.context = context
+        self.windowLimit = 1 << Int(log)
+    }
+
+    deinit { ZSTD_freeDCtx(context) }
+
+    public func decompress(_ input: inout UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer)
+        throws -> Int
+    {
+        guard !failed else { throw ManifoldError(.internalFailure, "zstd decompressor used after an error") }
+        do {
+            return try step(&input, output)
+        } catch {
+            failed = true
+            throw error
+        }
+    }
+
+    private func step(_ input: inout UnsafeRawBufferPointer, _ output: UnsafeMutableRawBufferPointer)
+        throws -> Int
+    {
+        var produced = 0
+        while produced < output.count {
+            if !inFrame && input.isEmpty { return produced }
+            if !start.isComplete && !input.isEmpty {
+                guard start.observe(input) else {
+                    if frames == 0 {
+                        throw ManifoldError(.corruptData, "not a zstd stream: no zstd frame magic at the start")
+                    }
+                    throw ManifoldError(
+                        .trailingData,
+                        "trailing data: bytes after zstd frame \(frames) (at offset \(bytesIn)) are not another frame")
+                }
+                inFrame = true
+            }
+            var inBuffer = ZSTD_inBuffer(src: input.baseAddress, size: input.count, pos: 0)
+            var outBuffer = ZSTD_outBuffer(dst: output.baseAddress.map { $0 + produced }, size: output.count - produced, pos: 0)
+            let result = ZSTD_decompressStream(context, &outBuffer, &inBuffer)
+            if ZSTD_isError(result) != 0 {
+                throw classify(result)
+            }
+            input = UnsafeRawBufferPointer(rebasing: input[inBuffer.pos...])
+            bytesIn += UInt64(inBuffer.pos)
+            produced += outBuffer.pos
+            if result == 0 {
+                // A frame is fully decoded and flushed; the next byte starts another or ends.
+                frames += 1
+                inFrame = false
+                start.reset()
+            } else if inBuffer.pos == 0 && outBuffer.pos == 0 {
+                return produced  // needs more input
+            }
+        }
+        return produced
+    }
+
+    private func classify(_ result: Int) -> ManifoldError {
+        let code = manifold_zstd_error_code(result)
+        let name = String(cString: ZSTD_getErrorName(result))
+        let frame = "zstd frame \(frames + 1)"
+        switch code {
+        case manifold_zstd_error_window_too_large():
+            return ManifoldError(
+                .limitExceeded,
+                "\(frame): asks for a window larger than the \(windowLimit >> 20) MiB limit (zstd: \(name))")
+        case manifold_zstd_error_checksum_wrong():
+            return ManifoldError(.checksumMismatch, "\(frame): content checksum mismatch (zstd: \(name))")
+        case manifold_zstd_error_memory_allocation():
+            return ManifoldError(.internalFailure, "\(frame): zstd could not allocate memory (\(name))")
+        default:
+            return ManifoldError(.corruptData, "\(frame): invalid data near offset \(bytesIn) (zstd: \(name))")
+        }
+    }
+
+    public func finish() throws {
+        guard !failed else { throw ManifoldError(.internalFailure, "zstd decompressor used after an error") }
+        if inFrame {
+            throw ManifoldError(.truncated, "truncated zstd stream: frame \(frames + 1) is incomplete")
+        }
+        if frames == 0 {
+            throw ManifoldError(.truncated, "truncated zstd stream: no data")
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The `manifold` command. Named `ManifoldCommand` (and its subcommands `…Command`) so the
+/// names cannot collide with the library's module and types (`Manifold`, `Digest`).
+@main
+struct ManifoldCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "manifold",
+        abstract: "Verify, inspect and pack container images, offline.",
+        discussion: """
+            Exit codes: 0 all good; 1 content is not what it claims (corrupt, mismatched);
+            2 the input could not be used (usage, unreadable path, unsupported format).
+            """,
+        subcommands: [DigestCommand.self])
+
+    /// Runs the command, mapping usage errors to exit code 2 (ArgumentParser's default is
+    /// 64), so every "could not use the input" case exits the same way.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                Terminal.error(fullMessage(for: error))
+                Glibc.exit(ExitStatus.unusable)
+            }
+            exit(withError: error)
+        }
+    }
+}
+
+/// The exit codes, in one place.
+enum ExitStatus {
+    static let ok: Int32 = 0
+    /// Content is not what it claims.
+    static let failed: Int32 = 1
+    /// Input could not be used.
+    static let unusable: Int32 = 2
+}

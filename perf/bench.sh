@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# `make bench`: manifold against its peers and against the machine's limit, in one run.
+# Prints medians (hyperfine), ratios and peak memory. Nothing here asserts a time: the
+# machine is shared and noisy; read the ratios.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin=$(realpath "${1:-.build/release/manifold}")
+work=perf/work
+runs=${BENCH_RUNS:-5}
+mkdir -p "$work"
+
+perf/make-layer.sh "$work" 1024
+layer="$work/layer-1024m.tar"
+gz="$layer.gz"
+gcc -O2 -o "$work/ideal" perf/ideal.c -lisal -lcrypto
+
+echo "== warming the page cache (every tool reads from memory, as in a CI job's second step)"
+cat "$layer" "$gz" > /dev/null
+
+echo "== 1. digest of a 1 GB file"
+hyperfine --style basic --warmup 1 --runs "$runs" --export-json "$work/digest.json" \
+  -n manifold "$bin digest $layer" \
+  -n sha256sum "sha256sum $layer" \
+  -n openssl "openssl dgst -sha256 $layer"
+
+echo "== 2. diff_id of a 1 GB layer (gzip -6, $(( $(stat -c %s "$gz") / 1000000 )) MB compressed)"
+hyperfine --style basic --warmup 1 --runs "$runs" --export-json "$work/uncompressed.json" \
+  -n manifold "$bin digest --uncompressed $gz" \
+  -n "gzip|sha256sum" "gzip -dc $gz | sha256sum" \
+  -n "igzip|openssl" "igzip -dc $gz | openssl dgst -sha256"
+
+echo "== 3. the machine's limit (perf/ideal.c, same libraries, single thread, median of 3)"
+for i in 1 2 3; do "$work/ideal" "$gz"; done > "$work/ideal.txt"
+cat "$work/ideal.txt"
+
+echo "== 4. peak memory (max RSS, /usr/bin/time)"
+peak() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
+cp "$gz" "$work/second.tar.gz"
+{
+  echo "digest_1g $(peak "$bin" digest "$layer")"
+  echo "uncompressed_1g $(peak "$bin" digest --uncompressed "$gz")"
+  echo "uncompressed_two_at_once $(peak "$bin" digest --uncompressed "$gz" "$work/second.tar.gz")"
+} > "$work/memory.txt"
+rm -f "$work/second.tar.gz"
+
+python3 - "$work" <<'PY'
+import json, statistics, sys
+work = sys.argv[1]
+def medians(name):
+    with open(f"{work}/{name}.json") as f:
+        return {r["command"]: statistics.median(r["times"]) for r in json.load(f)["results"]}
+d, u = medians("digest"), medians("uncompressed")
+rows = [list(map(float, line.split())) for line in open(f"{work}/ideal.txt")]
+hash_in, inflate, hash_out = (statistics.median(r[i] for r in rows) for i in range(3))
+memory = dict(line.split() for line in open(f"{work}/memory.txt"))
+ideal_u = max(inflate, hash_out)   # inflate and hash overlap on two cores
+print()
+print("== summary (medians; ratio < 1 means manifold is faster)")
+print(f"digest 1 GB:        manifold {d['manifold']:.3f}s  sha256sum {d['sha256sum']:.3f}s  openssl {d['openssl']:.3f}s")
+print(f"  manifold / openssl dgst            = {d['manifold'] / d['openssl']:.3f}   (goal: within 1.05)")
+print(f"  manifold / sha256sum               = {d['manifold'] / d['sha256sum']:.3f}")
+print(f"diff_id 1 GB layer: manifold {u['manifold']:.3f}s  gzip|sha256sum {u['gzip|sha256sum']:.3f}s  igzip|openssl {u['igzip|openssl']:.3f}s")
+print(f"  ideal = max(inflate {inflate:.3f}s, sha256 of output {hash_out:.3f}s) = {ideal_u:.3f}s")
+print(f"  manifold / ideal                   = {u['manifold'] / ideal_u:.3f}   (goal: at most 1.1)")
+print(f"  manifold / (igzip -dc | openssl)   = {u['manifold'] / u['igzip|openssl']:.3f}   (goal: at most 0.6)")
+print(f"  manifold / (gzip -dc | sha256sum)  = {u['manifold'] / u['gzip|sha256sum']:.3f}")
+print(f"peak memory: digest {int(memory['digest_1g'])/1024:.1f} MiB, --uncompressed {int(memory['uncompressed_1g'])/1024:.1f} MiB, "
+      f"two layers at once {int(memory['uncompressed_two_at_once'])/1024:.1f} MiB   (goal: under 32 MiB)")
+PY
