@@ -21,7 +21,7 @@ public final class ISALGzipDecompressor: Decompressor {
     private var memberOutput: UInt64 = 0
     /// Whole bytes ISA-L had buffered past the end of a deflate stream (at most 8).
     private var pending: [UInt8] = []
-    private var failed = false
+    private var latch = FailureLatch("gzip")
     public private(set) var bytesIn: UInt64 = 0
 
     public init() throws {
@@ -37,13 +37,7 @@ public final class ISALGzipDecompressor: Decompressor {
     public func decompress(_ input: inout UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer)
         throws -> Int
     {
-        guard !failed else { throw ManifoldError(.internalFailure, "gzip decompressor used after an error") }
-        do {
-            return try step(&input, output)
-        } catch {
-            failed = true
-            throw error
-        }
+        try latch.run { try step(&input, output) }
     }
 
     private func step(_ input: inout UnsafeRawBufferPointer, _ output: UnsafeMutableRawBufferPointer)
@@ -171,7 +165,10 @@ public final class ISALGzipDecompressor: Decompressor {
     }
 
     public func finish() throws {
-        guard !failed else { throw ManifoldError(.internalFailure, "gzip decompressor used after an error") }
+        try latch.run { try finishStream() }
+    }
+
+    private func finishStream() throws {
         switch phase {
         case .header(let parser) where parser.bytesRead == 0 && pending.isEmpty:
             if completedMembers > 0 { return }

@@ -11,7 +11,7 @@ public final class ZlibGzipDecompressor: Decompressor {
     private var member = 1
     private var inMember = false
     private var start = MemberStart.gzip
-    private var failed = false
+    private var latch = FailureLatch("gzip")
     public private(set) var bytesIn: UInt64 = 0
 
     public init() throws {
@@ -32,13 +32,7 @@ public final class ZlibGzipDecompressor: Decompressor {
     public func decompress(_ input: inout UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer)
         throws -> Int
     {
-        guard !failed else { throw ManifoldError(.internalFailure, "gzip decompressor used after an error") }
-        do {
-            return try step(&input, output)
-        } catch {
-            failed = true
-            throw error
-        }
+        try latch.run { try step(&input, output) }
     }
 
     private func step(_ input: inout UnsafeRawBufferPointer, _ output: UnsafeMutableRawBufferPointer)
@@ -113,7 +107,10 @@ public final class ZlibGzipDecompressor: Decompressor {
     }
 
     public func finish() throws {
-        guard !failed else { throw ManifoldError(.internalFailure, "gzip decompressor used after an error") }
+        try latch.run { try finishStream() }
+    }
+
+    private func finishStream() throws {
         if inMember {
             throw ManifoldError(.truncated, "truncated gzip stream: member \(member) is incomplete")
         }

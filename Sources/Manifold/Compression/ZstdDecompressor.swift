@@ -10,7 +10,7 @@ public final class ZstdDecompressor: Decompressor {
     private var frames = 0
     /// True between a frame's first byte and the call that reports it fully decoded.
     private var inFrame = false
-    private var failed = false
+    private var latch = FailureLatch("zstd")
     public private(set) var bytesIn: UInt64 = 0
 
     /// `windowLimit` is rounded down to a power of two, as zstd windows are.
@@ -36,13 +36,7 @@ public final class ZstdDecompressor: Decompressor {
     public func decompress(_ input: inout UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer)
         throws -> Int
     {
-        guard !failed else { throw ManifoldError(.internalFailure, "zstd decompressor used after an error") }
-        do {
-            return try step(&input, output)
-        } catch {
-            failed = true
-            throw error
-        }
+        try latch.run { try step(&input, output) }
     }
 
     private func step(_ input: inout UnsafeRawBufferPointer, _ output: UnsafeMutableRawBufferPointer)
@@ -102,7 +96,10 @@ public final class ZstdDecompressor: Decompressor {
     }
 
     public func finish() throws {
-        guard !failed else { throw ManifoldError(.internalFailure, "zstd decompressor used after an error") }
+        try latch.run { try finishStream() }
+    }
+
+    private func finishStream() throws {
         if inFrame {
             throw ManifoldError(.truncated, "truncated zstd stream: frame \(frames + 1) is incomplete")
         }
