@@ -8,7 +8,7 @@ their published values. Streams come from gzip, pigz and zstd themselves, or are
 byte by byte where a tool cannot make them (header flags, stored blocks, broken trailers,
 skippable frames, an oversized zstd window). See Vectors/README.md.
 """
-import hashlib, os, shutil, struct, subprocess, sys, zlib
+import hashlib, json, os, shutil, struct, subprocess, sys, zlib
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
 DIGEST_DIR = os.path.join(ROOT, "digest")
@@ -286,10 +286,252 @@ def write_sample_layer():
         f.write(f"digest\t{coreutils_digest('sha256', compressed)}\n")
         f.write(f"diff_id\t{coreutils_digest('sha256', layer)}\n")
 
+# ---------------------------------------------------------------- small images
+
+IMAGES_DIR = os.path.join(ROOT, "images")
+
+def tar_bytes(files):
+    """A deterministic USTAR tar of {name: bytes or None (directory) or ("link", target)}."""
+    import io, tarfile
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w", format=tarfile.USTAR_FORMAT) as tar:
+        for name in files:
+            data = files[name]
+            info = tarfile.TarInfo(name.rstrip("/"))
+            info.mtime, info.uid, info.gid, info.uname, info.gname = 0, 0, 0, "", ""
+            if data is None:
+                info.type, info.mode = tarfile.DIRTYPE, 0o755
+                tar.addfile(info)
+            elif isinstance(data, tuple):
+                info.type, info.linkname, info.mode = tarfile.SYMTYPE, data[1], 0o777
+                tar.addfile(info)
+            else:
+                info.size, info.mode = len(data), 0o644
+                tar.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()
+
+def js(value):
+    """Compact JSON in insertion order, as Go writes structs."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
+
+def sha(data):
+    return "sha256:" + hashlib.sha256(data).hexdigest()
+
+def desc(media_type, data, **extra):
+    d = {"mediaType": media_type, "digest": sha(data), "size": len(data)}
+    d.update(extra)
+    return d
+
+OCI_INDEX = "application/vnd.oci.image.index.v1+json"
+OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
+OCI_CONFIG = "application/vnd.oci.image.config.v1+json"
+OCI_TAR, OCI_GZIP, OCI_ZSTD = ("application/vnd.oci.image.layer.v1.tar", "application/vnd.oci.image.layer.v1.tar+gzip",
+                               "application/vnd.oci.image.layer.v1.tar+zstd")
+DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json"
+DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json"
+DOCKER_CONFIG = "application/vnd.docker.container.image.v1+json"
+DOCKER_GZIP = "application/vnd.docker.image.rootfs.diff.tar.gzip"
+DOCKER_FOREIGN = "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip"
+
+def layer_tar(platform, n):
+    return tar_bytes({
+        "etc/": None,
+        f"etc/layer-{n}.conf": f"layer {n} for {platform}\n".encode(),
+        "usr/": None,
+        f"usr/share/doc-{n}.txt": text_payload(200 + 100 * n)[: 4000 + 1000 * n] + platform.encode(),
+    })
+
+def config_json(os_, arch, diff_ids, variant=None, media_docker=False):
+    config = {"architecture": arch, "os": os_}
+    if variant:
+        config["variant"] = variant
+    config["config"] = {"Env": ["PATH=/usr/bin"], "Cmd": ["/bin/sh"]}
+    config["rootfs"] = {"type": "layers", "diff_ids": diff_ids}
+    config["history"] = [{"created_by": "Vectors/generate.py"}]
+    return js(config)
+
+class Blobs:
+    def __init__(self):
+        self.blobs = {}
+    def add(self, data):
+        self.blobs[sha(data)] = data
+        return data
+
+def single_platform(blobs, os_, arch, variant=None, layers=2, compress="gzip", docker=False):
+    """Adds one platform's layers, config and manifest to blobs; returns (manifest bytes, platform)."""
+    platform = "/".join(p for p in (os_, arch, variant) if p)
+    raw = [layer_tar(platform, n) for n in range(layers)]
+    if compress == "gzip":
+        stored = [run(["gzip", "-n", "-6", "-c"], r) for r in raw]
+        media = DOCKER_GZIP if docker else OCI_GZIP
+    elif compress == "zstd":
+        stored = [run(["zstd", "-q", "-3", "-c"], r) for r in raw]
+        media = OCI_ZSTD
+    elif compress == "multi-member":
+        stored = [run(["gzip", "-n", "-c"], r[: len(r) // 2]) + run(["gzip", "-n", "-c"], r[len(r) // 2:]) for r in raw]
+        media = OCI_GZIP
+    else:
+        stored, media = raw, OCI_TAR
+    for s in stored:
+        blobs.add(s)
+    config = blobs.add(config_json(os_, arch, [sha(r) for r in raw], variant))
+    manifest = {"schemaVersion": 2, "mediaType": DOCKER_MANIFEST if docker else OCI_MANIFEST,
+                "config": desc(DOCKER_CONFIG if docker else OCI_CONFIG, config),
+                "layers": [desc(media, s) for s in stored]}
+    manifest_bytes = blobs.add(js(manifest))
+    entry_platform = {"architecture": arch, "os": os_}
+    if variant:
+        entry_platform["variant"] = variant
+    return manifest_bytes, entry_platform
+
+def layout_files(blobs, index):
+    files = {"oci-layout": js({"imageLayoutVersion": "1.0.0"}), "index.json": js(index)}
+    for digest in sorted(blobs.blobs):
+        files["blobs/sha256/" + digest[7:]] = blobs.blobs[digest]
+    return files
+
+def write_layout(name, files):
+    root = os.path.join(IMAGES_DIR, name)
+    if os.path.isdir(root):
+        shutil.rmtree(root)
+    for path, data in files.items():
+        full = os.path.join(root, path)
+        os.makedirs(os.path.dirname(full), exist_ok=True)
+        with open(full, "wb") as f:
+            f.write(data)
+
+def write_tar(name, files):
+    entries = {}
+    for path in files:
+        parts = path.split("/")
+        for i in range(1, len(parts)):
+            entries.setdefault("/".join(parts[:i]) + "/", None)
+        entries[path] = files[path]
+    with open(os.path.join(IMAGES_DIR, name), "wb") as f:
+        f.write(tar_bytes(dict(sorted(entries.items()))))
+
+def write_images():
+    os.makedirs(IMAGES_DIR, exist_ok=True)
+    rows = ["# image\tkind\tplatforms\tdescription"]
+
+    # A nested index: index.json → index → amd64, arm64/v8 and an attestation manifest.
+    blobs = Blobs()
+    amd, amd_p = single_platform(blobs, "linux", "amd64")
+    arm, arm_p = single_platform(blobs, "linux", "arm64", "v8")
+    statement = blobs.add(js({"_type": "https://in-toto.io/Statement/v0.1", "predicateType": "https://spdx.dev/Document"}))
+    att_config = blobs.add(config_json("unknown", "unknown", [sha(statement)]))
+    attestation = blobs.add(js({"schemaVersion": 2, "mediaType": OCI_MANIFEST, "config": desc(OCI_CONFIG, att_config),
+                                "layers": [desc("application/vnd.in-toto+json", statement)]}))
+    inner = blobs.add(js({"schemaVersion": 2, "mediaType": OCI_INDEX, "manifests": [
+        desc(OCI_MANIFEST, amd, platform=amd_p), desc(OCI_MANIFEST, arm, platform=arm_p),
+        desc(OCI_MANIFEST, attestation, platform={"architecture": "unknown", "os": "unknown"},
+             annotations={"vnd.docker.reference.type": "attestation-manifest", "vnd.docker.reference.digest": sha(amd)})]}))
+    write_layout("oci-nested-index", layout_files(blobs, {"schemaVersion": 2, "mediaType": OCI_INDEX, "manifests": [
+        desc(OCI_INDEX, inner, annotations={"org.opencontainers.image.ref.name": "latest"})]}))
+    rows.append("oci-nested-index\toci-layout\tlinux/amd64,linux/arm64/v8,unknown/unknown\t"
+                "index.json → an index → amd64, arm64/v8 and a buildx-style attestation manifest")
+
+    # The base of the corruption tests: index.json lists two platforms directly, each tagged
+    # (so skopeo can copy one by name: oci:DIR:amd64).
+    blobs = Blobs()
+    amd, amd_p = single_platform(blobs, "linux", "amd64")
+    arm, arm_p = single_platform(blobs, "linux", "arm64", "v8")
+    write_layout("oci-two-platforms", layout_files(blobs, {"schemaVersion": 2, "mediaType": OCI_INDEX, "manifests": [
+        desc(OCI_MANIFEST, amd, platform=amd_p, annotations={"org.opencontainers.image.ref.name": "amd64"}),
+        desc(OCI_MANIFEST, arm, platform=arm_p, annotations={"org.opencontainers.image.ref.name": "arm64"})]}))
+    rows.append("oci-two-platforms\toci-layout\tlinux/amd64,linux/arm64/v8\tindex.json lists two tagged platform manifests (the corruption tests' base)")
+
+    # Docker media types: a manifest list of Docker schema 2 manifests.
+    blobs = Blobs()
+    amd, amd_p = single_platform(blobs, "linux", "amd64", docker=True)
+    armv7, armv7_p = single_platform(blobs, "linux", "arm", "v7", docker=True)
+    lst = blobs.add(js({"schemaVersion": 2, "mediaType": DOCKER_LIST, "manifests": [
+        desc(DOCKER_MANIFEST, amd, platform=amd_p), desc(DOCKER_MANIFEST, armv7, platform=armv7_p)]}))
+    write_layout("docker-media-types", layout_files(blobs, {"schemaVersion": 2, "manifests": [
+        desc(DOCKER_LIST, lst, annotations={"org.opencontainers.image.ref.name": "latest"})]}))
+    rows.append("docker-media-types\toci-layout\tlinux/amd64,linux/arm/v7\ta Docker manifest list, Docker manifests, configs and gzip layers")
+
+    # zstd and multi-member gzip layers, and a plain tar layer.
+    for name, compress, what in [("zstd-layers", "zstd", "tar+zstd layers"),
+                                 ("multi-member-gzip", "multi-member", "tar+gzip layers of two gzip members each"),
+                                 ("plain-layers", "plain", "uncompressed tar layers")]:
+        blobs = Blobs()
+        manifest, platform = single_platform(blobs, "linux", "amd64", compress=compress)
+        write_layout(name, layout_files(blobs, {"schemaVersion": 2, "manifests": [
+            desc(OCI_MANIFEST, manifest, platform=platform, annotations={"org.opencontainers.image.ref.name": "latest"})]}))
+        rows.append(f"{name}\toci-layout\tlinux/amd64\t{what}")
+
+    # A Windows-style image whose base layer is foreign: listed with urls, absent.
+    blobs = Blobs()
+    foreign_raw = layer_tar("windows/amd64", 9)
+    foreign = run(["gzip", "-n", "-c"], foreign_raw)
+    own_raw = layer_tar("windows/amd64", 1)
+    own = blobs.add(run(["gzip", "-n", "-c"], own_raw))
+    config = blobs.add(js({"architecture": "amd64", "os": "windows", "os.version": "10.0.17763.1879",
+                           "rootfs": {"type": "layers", "diff_ids": [sha(foreign_raw), sha(own_raw)]}}))
+    manifest = blobs.add(js({"schemaVersion": 2, "mediaType": DOCKER_MANIFEST, "config": desc(DOCKER_CONFIG, config),
+                             "layers": [desc(DOCKER_FOREIGN, foreign, urls=["https://mcr.microsoft.com/v2/windows/servercore/blobs/" + sha(foreign)]),
+                                        desc(DOCKER_GZIP, own)]}))
+    write_layout("foreign-layer", layout_files(blobs, {"schemaVersion": 2, "manifests": [
+        desc(DOCKER_MANIFEST, manifest, platform={"architecture": "amd64", "os": "windows", "os.version": "10.0.17763.1879"})]}))
+    rows.append("foreign-layer\toci-layout\twindows/amd64\ta Docker manifest whose first layer is foreign (urls, absent)")
+
+    # docker save, Docker <= 24: <id>/layer.tar (uncompressed), <config hex>.json, a duplicate
+    # layer written as a relative symlink.
+    raw = [layer_tar("linux/amd64", 0), layer_tar("linux/amd64", 1)]
+    layers_in_order = [raw[0], raw[1], raw[0]]          # the first layer repeats
+    config = config_json("linux", "amd64", [sha(r) for r in layers_in_order])
+    ids = [hashlib.sha256(b"layer-id-%d" % i).hexdigest() for i in range(3)]
+    files = {
+        ids[0] + "/VERSION": b"1.0", ids[0] + "/json": js({"id": ids[0]}), ids[0] + "/layer.tar": raw[0],
+        ids[1] + "/VERSION": b"1.0", ids[1] + "/json": js({"id": ids[1], "parent": ids[0]}), ids[1] + "/layer.tar": raw[1],
+        ids[2] + "/VERSION": b"1.0", ids[2] + "/json": js({"id": ids[2], "parent": ids[1]}),
+        ids[2] + "/layer.tar": ("link", "../" + ids[0] + "/layer.tar"),
+        sha(config)[7:] + ".json": config,
+        "manifest.json": js([{"Config": sha(config)[7:] + ".json", "RepoTags": ["example/app:24"],
+                              "Layers": [i + "/layer.tar" for i in ids]}]),
+        "repositories": js({"example/app": {"24": ids[2]}}),
+    }
+    write_tar("docker-24.tar", files)
+    rows.append("docker-24.tar\tdocker-archive\tlinux/amd64\tdocker save of Docker <= 24: <id>/layer.tar, a repeated layer as a symlink")
+
+    # docker save, Docker 25+: manifest.json and an OCI layout, layers uncompressed.
+    blobs = Blobs()
+    manifest, platform = single_platform(blobs, "linux", "arm64", compress="plain")
+    decoded = json.loads(manifest)
+    files = layout_files(blobs, {"schemaVersion": 2, "mediaType": OCI_INDEX, "manifests": [
+        desc(OCI_MANIFEST, manifest, annotations={"io.containerd.image.name": "docker.io/example/app:25",
+                                                 "org.opencontainers.image.ref.name": "25"})]})
+    files["manifest.json"] = js([{"Config": "blobs/sha256/" + decoded["config"]["digest"][7:], "RepoTags": ["example/app:25"],
+                                  "Layers": ["blobs/sha256/" + l["digest"][7:] for l in decoded["layers"]]}])
+    files["repositories"] = js({"example/app": {"25": decoded["config"]["digest"][7:]}})
+    write_tar("docker-25.tar", files)
+    rows.append("docker-25.tar\tdocker-archive\tlinux/arm64\tdocker save of Docker 25+: manifest.json beside an OCI layout")
+
+    # docker save from the containerd store: a multi-platform index, only amd64 present.
+    blobs = Blobs()
+    amd, amd_p = single_platform(blobs, "linux", "amd64")
+    absent = Blobs()
+    arm, arm_p = single_platform(absent, "linux", "arm64", "v8")
+    lst = blobs.add(js({"schemaVersion": 2, "mediaType": OCI_INDEX, "manifests": [
+        desc(OCI_MANIFEST, amd, platform=amd_p), desc(OCI_MANIFEST, arm, platform=arm_p)]}))
+    files = layout_files(blobs, {"schemaVersion": 2, "mediaType": OCI_INDEX, "manifests": [
+        desc(OCI_INDEX, lst, annotations={"io.containerd.image.name": "docker.io/example/app:sparse",
+                                          "org.opencontainers.image.ref.name": "sparse"})]})
+    decoded = json.loads(amd)
+    files["manifest.json"] = js([{"Config": "blobs/sha256/" + decoded["config"]["digest"][7:], "RepoTags": ["example/app:sparse"],
+                                  "Layers": ["blobs/sha256/" + l["digest"][7:] for l in decoded["layers"]]}])
+    write_tar("containerd-sparse.tar", files)
+    rows.append("containerd-sparse.tar\tdocker-archive\tlinux/amd64\tdocker save from the containerd store: a 2-platform index, arm64's blobs absent")
+
+    with open(os.path.join(IMAGES_DIR, "images.tsv"), "w") as f:
+        f.write("\n".join(rows) + "\n")
+
 if __name__ == "__main__":
     for tool in ["gzip", "pigz", "zstd", "sha256sum", "sha512sum"]:
         need(tool)
     write_digests()
     write_compression()
     write_sample_layer()
-    print("vectors written to Vectors/digest, Vectors/compression and Vectors/sample")
+    write_images()
+    print("vectors written to Vectors/digest, Vectors/compression, Vectors/sample and Vectors/images")

@@ -81,7 +81,7 @@ struct DigestCommand: ParsableCommand {
             guard let digest else {
                 return (nil, "\(file): no digest was computed", ExitStatus.unusable)
             }
-            let note = uncompressed && measurement.compression == Compression.none
+            let note = uncompressed && measurement.compression == Compression.plain
                 ? "\(file): not compressed (no gzip or zstd magic); its content digest is its digest" : nil
             return ("\(digest)  \(file)", note, ExitStatus.ok)
         }

@@ -20,6 +20,11 @@ enum Terminal {
         write(STDERR_FILENO, "manifold: " + message + "\n")
     }
 
+    /// Replaces the current stderr line (progress); an empty string clears it.
+    static func progress(_ text: String) {
+        write(STDERR_FILENO, "\r\u{1B}[K" + text)
+    }
+
     /// Whether stderr is a terminal (progress is shown only then).
     static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
 
@@ -45,4 +50,35 @@ private func systemWrite(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count
 /// The number of cores this process may run on: the default for `--jobs`.
 func activeCores() -> Int {
     max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+}
+
+/// Seconds on the monotonic clock.
+func monotonicNow() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+}
+
+/// Decimal units, as registries and `docker images` show sizes: 312.4 MB.
+func formatBytes(_ count: UInt64) -> String {
+    let units = ["B", "kB", "MB", "GB", "TB"]
+    var value = Double(count)
+    var unit = 0
+    while value >= 1000 && unit < units.count - 1 {
+        value /= 1000
+        unit += 1
+    }
+    return unit == 0 ? "\(count) B" : formatDecimal(value, places: 1) + " " + units[unit]
+}
+
+/// A number with a fixed count of decimals, without Foundation's String(format:).
+func formatDecimal(_ value: Double, places: Int) -> String {
+    var scale = 1.0
+    for _ in 0..<places { scale *= 10 }
+    let scaled = (value * scale).rounded()
+    let whole = Int64(scaled / scale)
+    let fraction = Int64(abs(scaled - Double(whole) * scale))
+    guard places > 0 else { return "\(whole)" }
+    let digits = String(fraction)
+    return "\(whole)." + String(repeating: "0", count: places - digits.count) + digits
 }

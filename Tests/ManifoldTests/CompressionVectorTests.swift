@@ -81,9 +81,9 @@ import Testing
         #expect(Compression.sniff([0x1f, 0x8b, 0x08, 0x00]) == .gzip)
         #expect(Compression.sniff([0x28, 0xb5, 0x2f, 0xfd]) == .zstd)
         #expect(Compression.sniff([0x5e, 0x2a, 0x4d, 0x18]) == .zstd)
-        #expect(Compression.sniff(Array("usr/".utf8)) == .none)
-        #expect(Compression.sniff([0x1f]) == .none)
-        #expect(Compression.sniff([]) == .none)
+        #expect(Compression.sniff(Array("usr/".utf8)) == .plain)
+        #expect(Compression.sniff([0x1f]) == .plain)
+        #expect(Compression.sniff([]) == .plain)
     }
 
     @Test func zstdWindowLimitIsConfigurable() throws {

@@ -26,6 +26,8 @@ public struct BlobCheck: Sendable {
     public var limits: DecompressionLimits
     /// Bytes per read; rounded up to a multiple of 64.
     public var chunkSize: Int
+    /// Called with the byte count of each chunk read, from the reading thread.
+    public var progress: (@Sendable (Int) -> Void)?
 
     public init(
         digestAlgorithm: DigestAlgorithm? = .sha256, decompression: Decompression = .skip,

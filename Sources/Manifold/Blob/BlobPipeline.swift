@@ -20,6 +20,7 @@ struct BlobPipeline {
     func run(_ reader: BlobReader) throws -> BlobMeasurement {
         let buffers = BufferSet(count: Self.inputBuffers + Self.outputBuffers, size: chunkSize)
         let firstCount = try reader.read(into: buffers[0])
+        check.progress?(firstCount)
         let sniffed = Compression.sniff(UnsafeRawBufferPointer(rebasing: buffers[0][..<min(firstCount, Compression.sniffLength)]))
         let compression: Compression? =
             switch check.decompression {
@@ -32,7 +33,7 @@ struct BlobPipeline {
         // "uncompressed" digest comes from the same pass.
         var algorithms: [DigestAlgorithm] = []
         if let algorithm = check.digestAlgorithm { algorithms.append(algorithm) }
-        if compression == Compression.none, !algorithms.contains(check.uncompressedAlgorithm) {
+        if compression == Compression.plain, !algorithms.contains(check.uncompressedAlgorithm) {
             algorithms.append(check.uncompressedAlgorithm)
         }
         var stored = try algorithms.map { try Hasher($0) }
@@ -45,13 +46,14 @@ struct BlobPipeline {
                 let chunk = UnsafeRawBufferPointer(rebasing: buffers[0][..<count])
                 for i in stored.indices { try stored[i].update(bufferPointer: chunk) }
                 count = try reader.read(into: buffers[0])
+                check.progress?(count)
             }
             try checkRegionComplete(reader)
             var measurement = BlobMeasurement(size: reader.bytesRead, sniffedCompression: sniffed, compression: compression)
             if let algorithm = check.digestAlgorithm, let index = algorithms.firstIndex(of: algorithm) {
                 measurement.digest = try stored[index].finalize()
             }
-            if compression == Compression.none, let index = algorithms.firstIndex(of: check.uncompressedAlgorithm) {
+            if compression == Compression.plain, let index = algorithms.firstIndex(of: check.uncompressedAlgorithm) {
                 measurement.uncompressedSize = reader.bytesRead
                 measurement.uncompressedDigest = try stored[index].finalize()
             }
@@ -93,6 +95,7 @@ struct BlobPipeline {
                 fullIn.send(chunk)
                 guard !stopReading.isSet, let free = freeIn.receive() else { break }
                 chunk = .init(index: free.index, count: try reader.read(into: buffers[free.index]))
+                check.progress?(chunk.count)
             }
             if !stopReading.isSet { try checkRegionComplete(reader) }
         } catch {

@@ -11,6 +11,7 @@ public struct ManifoldError: Error, Sendable, CustomStringConvertible {
             case invalidDigest, unsupportedAlgorithm, unreadable, invalidArgument
             case truncated, checksumMismatch, lengthMismatch, trailingData, corruptData
             case limitExceeded, sizeMismatch, digestMismatch, internalFailure
+            case invalidDocument, invalidLayout, unsupportedFormat, ambiguousArchive
         }
         private let value: Value
         private init(_ value: Value) { self.value = value }
@@ -41,16 +42,25 @@ public struct ManifoldError: Error, Sendable, CustomStringConvertible {
         public static let digestMismatch = Code(.digestMismatch)
         /// A C library failed in a way input cannot cause (allocation, for example).
         public static let internalFailure = Code(.internalFailure)
+        /// A JSON document (index, manifest, config) is malformed or breaks a spec rule.
+        public static let invalidDocument = Code(.invalidDocument)
+        /// The image's container is not a valid OCI layout or docker-save archive: a missing
+        /// or malformed `oci-layout`/`index.json`/`manifest.json`, a path leaving the archive.
+        public static let invalidLayout = Code(.invalidLayout)
+        /// The input is a format manifold does not handle (Docker schema 1, an unknown file).
+        public static let unsupportedFormat = Code(.unsupportedFormat)
+        /// An archive holds the same path twice, so readers could disagree on its content.
+        public static let ambiguousArchive = Code(.ambiguousArchive)
 
         /// True for the codes that mean "the content is not what it claims to be", as opposed
         /// to "the content could not be read or used".
         public var isContentFailure: Bool {
             switch value {
             case .truncated, .checksumMismatch, .lengthMismatch, .trailingData, .corruptData,
-                 .limitExceeded, .sizeMismatch, .digestMismatch:
+                 .limitExceeded, .sizeMismatch, .digestMismatch, .invalidDocument:
                 return true
             case .invalidDigest, .unsupportedAlgorithm, .unreadable, .invalidArgument,
-                 .internalFailure:
+                 .internalFailure, .invalidLayout, .unsupportedFormat, .ambiguousArchive:
                 return false
             }
         }

@@ -1,0 +1,48 @@
+/// Random access to the files and blobs of one image, whatever container it is in.
+public protocol ImageSource: Sendable {
+    var kind: ImageSourceKind { get }
+    /// The path the image was opened from.
+    var location: String { get }
+    /// A file by its path inside the image (`index.json`, a `manifest.json` layer path), or
+    /// nil when it is absent. Paths that leave the image, and links that do, are errors.
+    func file(_ path: String) throws -> StoredFile?
+    /// The blob for `digest` at `blobs/<algorithm>/<encoded>`, or nil when absent. A blob
+    /// path that is not a regular file (a symlink, FIFO, directory) is an error.
+    func blob(_ digest: Digest) throws -> StoredFile?
+    /// Every `blobs/<algorithm>/<encoded>` path present, for reporting unreferenced blobs.
+    func blobPaths() throws -> [String]
+}
+
+extension ImageSource {
+    /// The path a blob has in an OCI layout. Safe to build: a `Digest` is validated.
+    static func blobPath(_ digest: Digest) -> String {
+        "blobs/\(digest.algorithm.rawValue)/\(digest.encoded)"
+    }
+}
+
+/// Opens an image from a path, recognising its container.
+public enum ImageSources {
+    public static func open(_ path: String, limits: ImageLimits = ImageLimits()) throws -> any ImageSource {
+        let file = try OpenFile(path: path, allowingDirectory: true)
+        if file.isDirectory {
+            return try OCILayoutDirectory(path: path, directory: file)
+        }
+        guard file.isRegular else {
+            throw ManifoldError(.unsupportedFormat, "\(path) is \(file.typeDescription), not an image directory or tar")
+        }
+        var magic = [UInt8](repeating: 0, count: 4)
+        let count = try magic.withUnsafeMutableBytes { try file.read(into: $0, at: 0) }
+        if Compression.sniff(Array(magic.prefix(count))) != .plain {
+            throw ManifoldError(
+                .unsupportedFormat,
+                "\(path) is \(Compression.sniff(magic))-compressed; image archives are plain tars (decompress it first, e.g. gunzip)")
+        }
+        let index: TarIndex
+        do {
+            index = try TarIndex(file: file, maxEntries: limits.tarEntries)
+        } catch let error as ManifoldError where error.code == .invalidLayout && error.message.hasPrefix("not a tar") {
+            throw ManifoldError(.unsupportedFormat, "\(path) is not an OCI layout directory, an oci-archive or a docker-save tar (\(error.message))")
+        }
+        return try TarImageSource(path: path, index: index)
+    }
+}

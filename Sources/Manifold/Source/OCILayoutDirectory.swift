@@ -1,0 +1,93 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+// https://github.com/opencontainers/image-spec/blob/main/image-layout.md
+
+/// An OCI image layout directory.
+///
+/// Every file is opened below the layout's directory descriptor without following links, so
+/// nothing in an untrusted layout can make manifold read outside it (see
+/// `OpenFile.openRegular(in:components:display:)`).
+struct OCILayoutDirectory: ImageSource {
+    let location: String
+    let directory: OpenFile
+    var kind: ImageSourceKind { .ociLayout }
+
+    init(path: String, directory: OpenFile) throws {
+        self.location = path
+        self.directory = directory
+        guard let layout = try file("oci-layout") else {
+            throw ManifoldError(.invalidLayout, "\(path) is a directory without an oci-layout file: not an OCI image layout")
+        }
+        try checkLayoutVersion(layout)
+    }
+
+    func file(_ path: String) throws -> StoredFile? {
+        let components = try safeComponents(path)
+        guard let file = try OpenFile.openRegular(in: directory.descriptor, components: components, display: path) else {
+            return nil
+        }
+        return StoredFile(path: path, size: file.size, input: .region(of: file, offset: 0, length: file.size, name: path),
+                          identity: "dir:\(path)")
+    }
+
+    func blob(_ digest: Digest) throws -> StoredFile? {
+        try file(Self.blobPath(digest))
+    }
+
+    func blobPaths() throws -> [String] {
+        var paths: [String] = []
+        for algorithm in try listDirectory(in: directory.descriptor, "blobs") {
+            for encoded in try listDirectory(in: directory.descriptor, "blobs/\(algorithm)") {
+                paths.append("blobs/\(algorithm)/\(encoded)")
+            }
+        }
+        return paths
+    }
+}
+
+/// The names in a directory below `directory`, opened without following links.
+private func listDirectory(in directory: Int32, _ path: String) throws -> [String] {
+    let fd = openat(directory, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_DIRECTORY)
+    guard fd >= 0 else { return [] }
+    guard let stream = fdopendir(fd) else {
+        close(fd)
+        return []
+    }
+    defer { closedir(stream) }
+    var names: [String] = []
+    while let entry = readdir(stream) {
+        let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+            String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+        }
+        if name != "." && name != ".." { names.append(name) }
+    }
+    return names
+}
+
+/// Splits a path inside an image into components, refusing absolute paths and `..`.
+func safeComponents(_ path: String) throws -> [String] {
+    let components = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init).filter { $0 != "." }
+    guard !path.hasPrefix("/"), !components.contains(".."), !components.isEmpty else {
+        throw ManifoldError(.invalidLayout, "path \(quoted(path)) leaves the image (absolute, or containing ..)")
+    }
+    return components
+}
+
+/// `oci-layout` must be `{"imageLayoutVersion": "1.0.0"}`.
+func checkLayoutVersion(_ file: StoredFile) throws {
+    let bytes = try file.readAll(limit: 64 << 10)
+    let version: String?
+    do {
+        let fields = try JSONFields(try JSONParser.parse(bytes), context: "oci-layout", known: ["imageLayoutVersion"])
+        version = try fields.string("imageLayoutVersion")
+    } catch let error as ManifoldError {
+        throw ManifoldError(.invalidLayout, "oci-layout is malformed: \(error.message)")
+    }
+    guard version == "1.0.0" else {
+        throw ManifoldError(.invalidLayout, "oci-layout: imageLayoutVersion is \(version.map { quoted($0) } ?? "missing"), expected \"1.0.0\"")
+    }
+}

@@ -1,0 +1,24 @@
+/// A file of an image — a blob, `index.json`, a docker-save layer — located but not yet read.
+public struct StoredFile: Sendable {
+    /// Its path inside the image (`blobs/sha256/…`, `manifest.json`).
+    public let path: String
+    public let size: UInt64
+    let input: BlobInput
+    /// Where the bytes physically are; two references with the same identity read the same
+    /// bytes (a docker-save symlink and its target), so they are measured once.
+    let identity: String
+
+    /// Reads the whole file, refusing before reading anything when it is larger than `limit`.
+    func readAll(limit: Int) throws -> [UInt8] {
+        guard size <= UInt64(limit) else {
+            throw ManifoldError(.limitExceeded, "\(path) is \(size) bytes, above the \(limit)-byte limit for documents")
+        }
+        let reader = try BlobReader(input)
+        var bytes = [UInt8](repeating: 0, count: Int(size))
+        let count = try bytes.withUnsafeMutableBytes { try reader.read(into: $0) }
+        guard count == Int(size) else {
+            throw ManifoldError(.unreadable, "\(path): read \(count) of \(size) bytes")
+        }
+        return bytes
+    }
+}

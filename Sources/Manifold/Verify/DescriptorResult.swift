@@ -1,0 +1,32 @@
+/// What verification found for one descriptor (or one `manifest.json` path) of an image.
+public struct DescriptorResult: Sendable {
+    public enum Kind: String, Sendable {
+        case index, manifest, config, layer
+        /// A blob of a media type manifold does not descend into (checked by digest and size).
+        case blob
+    }
+
+    /// Where it is, from the root: `["index.json", "manifests[1] (linux/arm64)", "layers[3]"]`.
+    public var path: [String]
+    public var kind: Kind
+    public var mediaType: String?
+    public var digest: Digest?
+    /// The declared size, when a descriptor declares one.
+    public var size: Int64?
+    /// The platform of the manifest this belongs to.
+    public var platform: Platform?
+    public var status: VerificationStatus = .verified
+    public var reason: UnverifiedReason?
+    public var problems: [Problem] = []
+    /// Facts worth showing that are not failures ("not descended: unknown media type").
+    public var notes: [String] = []
+
+    /// The path joined for people: `index.json › manifests[1] (linux/arm64) › layers[3]`.
+    public var pathString: String { path.joined(separator: " › ") }
+
+    /// Records a failure.
+    mutating func fail(_ problem: Problem) {
+        problems.append(problem)
+        status = .failed
+    }
+}

@@ -1,0 +1,113 @@
+extension VerificationWalk {
+    /// Walks a docker-save `manifest.json`: each entry's config (named by its digest in every
+    /// generation of the format) and its layers, checked against the config's diff_ids.
+    func walkDockerManifest() throws {
+        guard let file = try source.file("manifest.json") else {
+            throw ManifoldError(.invalidLayout, "\(source.location): no manifest.json")
+        }
+        let bytes = try file.readAll(limit: options.limits.dockerManifestSize)
+        let entries: [DockerArchiveManifest]
+        do {
+            entries = try DockerArchiveManifest.decodeList(try JSONParser.parse(bytes))
+        } catch let error as ManifoldError {
+            throw ManifoldError(.invalidLayout, error.message.hasPrefix("manifest.json") ? error.message : "manifest.json: \(error.message)")
+        }
+        append(DescriptorResult(path: ["manifest.json"], kind: .index))
+        for (i, entry) in entries.enumerated() {
+            visitDockerEntry(entry, path: ["manifest.json", "[\(i)]" + (entry.repoTags.first.map { " (\($0))" } ?? "")])
+        }
+    }
+
+    private func visitDockerEntry(_ entry: DockerArchiveManifest, path: [String]) {
+        let entryIndex = results.count
+        append(DescriptorResult(path: path, kind: .manifest))
+        // Config: its file name (or blobs/ path) is its digest — the image ID.
+        var configResult = DescriptorResult(path: path + ["Config \(entry.config)"], kind: .config,
+                                            mediaType: MediaType.dockerConfig, digest: digestNamed(by: entry.config))
+        var config: ImageConfig?
+        do {
+            if let file = try source.file(entry.config) {
+                let bytes = try file.readAll(limit: options.limits.documentSize)
+                countDocument(bytes.count)
+                let algorithm = configResult.digest?.algorithm ?? .sha256
+                let actual = try Hasher.digest(of: bytes, algorithm: algorithm.isVerifiable ? algorithm : .sha256)
+                if let expected = configResult.digest, expected != actual {
+                    configResult.fail(Problem(.digest, expected: "\(expected)", actual: "\(actual)",
+                                              message: "digest mismatch: \(entry.config) names \(expected), content is \(actual)"))
+                } else {
+                    configResult.digest = actual
+                    do {
+                        config = try ImageConfig(json: try JSONParser.parse(bytes))
+                    } catch {
+                        configResult.fail(documentProblem(error))
+                    }
+                }
+            } else {
+                configResult.fail(Problem(.absent, expected: entry.config, message: "config \(entry.config) is not in the archive"))
+            }
+        } catch {
+            configResult.fail(layoutProblem(error))
+        }
+
+        let platform = config?.platform
+        if let platform {
+            if !options.platforms.isEmpty, !options.platforms.contains(where: { platform.isSelected(by: $0) }) {
+                skipPlatform(platform)
+                dropResults(from: entryIndex)
+                return
+            }
+            setPlatform(platform, of: entryIndex)
+            addPlatform(platform)
+            configResult.platform = platform
+        }
+        if let config, config.diffIDs.count != entry.layers.count {
+            configResult.fail(Problem(
+                .diffIDCount, expected: "\(entry.layers.count)", actual: "\(config.diffIDs.count)",
+                message: "config lists \(config.diffIDs.count) diff_ids for \(entry.layers.count) layers"))
+        }
+        append(configResult)
+
+        let diffIDs = config.flatMap { $0.diffIDs.count == entry.layers.count ? $0.diffIDs : nil }
+        for (i, layerPath) in entry.layers.enumerated() {
+            let diffID = diffIDs?[i]
+            var result = DescriptorResult(path: path + ["Layers[\(i)] \(layerPath)"], kind: .layer,
+                                          digest: digestNamed(by: layerPath), platform: platform)
+            do {
+                guard let file = try source.file(layerPath) else {
+                    if let diffID, let foreign = entry.layerSources[diffID.description] {
+                        markAbsent(foreign, into: &result)
+                    } else if options.allowSparse {
+                        result.status = .unverified
+                        result.reason = .absent
+                        result.notes.append("layer absent from the archive (--allow-sparse)")
+                    } else {
+                        result.fail(Problem(.absent, expected: layerPath, message: "layer \(layerPath) is not in the archive"))
+                    }
+                    append(result)
+                    continue
+                }
+                result.size = Int64(file.size)
+                // Docker writes layers uncompressed; the containerd store keeps them as
+                // pulled. Sniff, so either gives the diff_id.
+                plan(file, result: result, decompression: options.shallow ? .skip : .sniff,
+                     expectation: BlobExpectation(digest: result.digest, diffID: options.shallow ? nil : diffID))
+            } catch {
+                result.fail(layoutProblem(error))
+                append(result)
+            }
+        }
+    }
+
+    /// The digest a docker-save path names: `<hex>.json` (a config, named by its digest in
+    /// every Docker version) or `blobs/<alg>/<encoded>` (Docker 25+).
+    private func digestNamed(by path: String) -> Digest? {
+        let parts = path.split(separator: "/").map(String.init)
+        if parts.count == 3, parts[0] == "blobs", let algorithm = try? DigestAlgorithm(parts[1]) {
+            return try? Digest(algorithm: algorithm, encoded: parts[2])
+        }
+        if parts.count == 1, path.hasSuffix(".json") {
+            return try? Digest(algorithm: .sha256, encoded: String(path.dropLast(5)))
+        }
+        return nil
+    }
+}

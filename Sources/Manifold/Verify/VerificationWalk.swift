@@ -1,0 +1,413 @@
+/// Walks an image from its roots, checking every document as it goes (they are small and
+/// must be trusted before their children can be found) and planning one measurement per
+/// distinct layer blob for the scheduler.
+///
+/// Principle: bytes are hashed as read and decoded only once they match their descriptor.
+final class VerificationWalk {
+    let source: any ImageSource
+    let options: VerifyOptions
+
+    private(set) var results: [DescriptorResult] = []
+    private(set) var measurements: [PlannedMeasurement] = []
+    private(set) var references: [LayerReference] = []
+    private(set) var platforms: [Platform] = []
+    private(set) var notes: [String] = []
+    /// Bytes of documents read during the walk, and how many distinct ones.
+    private(set) var documentBytes: UInt64 = 0
+    private(set) var documentCount = 0
+    /// Every `blobs/…` path referenced, for the unreferenced-blob note.
+    private(set) var referencedPaths: Set<String> = []
+
+    private var measurementIndex: [MeasurementKey: Int] = [:]
+    private var documentCache: [Digest: [UInt8]] = [:]
+    private var skippedPlatforms: [String] = []
+
+    init(source: any ImageSource, options: VerifyOptions) {
+        self.source = source
+        self.options = options
+    }
+
+    // MARK: roots
+
+    /// Walks `index.json`. Throws when the root itself cannot be used (missing, malformed).
+    func walkIndexJSON() throws {
+        guard let file = try source.file("index.json") else {
+            throw ManifoldError(.invalidLayout, "\(source.location): no index.json")
+        }
+        let bytes = try file.readAll(limit: options.limits.documentSize)
+        let index: ImageIndex
+        do {
+            index = try ImageIndex(json: try JSONParser.parse(bytes), declaredMediaType: nil)
+        } catch let error as ManifoldError {
+            throw ManifoldError(error.code == .unsupportedFormat ? .unsupportedFormat : .invalidLayout, "index.json: \(error.message)")
+        }
+        if let own = index.mediaType, own != MediaType.ociIndex {
+            notes.append("index.json declares mediaType \(own), not \(MediaType.ociIndex)")
+        }
+        results.append(DescriptorResult(path: ["index.json"], kind: .index, mediaType: index.mediaType))
+        visitEntries(of: index, path: ["index.json"], depth: 1)
+    }
+
+    func finish() {
+        if !skippedPlatforms.isEmpty {
+            notes.append("skipped by --platform: \(skippedPlatforms.joined(separator: ", "))")
+        }
+    }
+
+    // MARK: descriptors
+
+    private func visitEntries(of index: ImageIndex, path: [String], depth: Int) {
+        for (i, entry) in index.manifests.enumerated() {
+            let label = "manifests[\(i)]" + (entry.platform.map { " (\($0))" } ?? "")
+            if let platform = entry.platform, !options.platforms.isEmpty, MediaType.isManifest(entry.mediaType),
+               !options.platforms.contains(where: { platform.isSelected(by: $0) })
+            {
+                skippedPlatforms.append(platform.description)
+                continue
+            }
+            visit(entry, path: path + [label], depth: depth, entryPlatform: entry.platform)
+        }
+    }
+
+    private func visit(_ descriptor: Descriptor, path: [String], depth: Int, entryPlatform: Platform?) {
+        let type = descriptor.mediaType
+        if MediaType.isIndex(type) {
+            visitIndex(descriptor, path: path, depth: depth)
+        } else if MediaType.isManifest(type) {
+            visitManifest(descriptor, path: path, entryPlatform: entryPlatform)
+        } else if MediaType.isSchema1(type) {
+            var result = newResult(descriptor, path: path, kind: .manifest, platform: entryPlatform)
+            result.fail(Problem(.unsupported, message: "Docker schema 1 manifests are not supported (\(type))"))
+            results.append(result)
+        } else {
+            // Not an error (image-spec): report it, check its bytes, do not descend.
+            var result = newResult(descriptor, path: path, kind: .blob, platform: entryPlatform)
+            result.notes.append("media type \(type) is not an index or manifest: checked by digest and size only")
+            planBlob(descriptor, result: result, decompression: .skip, diffID: nil)
+        }
+    }
+
+    private func visitIndex(_ descriptor: Descriptor, path: [String], depth: Int) {
+        var result = newResult(descriptor, path: path, kind: .index, platform: nil)
+        guard depth <= options.limits.indexDepth else {
+            result.fail(Problem(.document, message: "indexes nested deeper than \(options.limits.indexDepth) levels (the limit)"))
+            results.append(result)
+            return
+        }
+        guard let bytes = readDocument(descriptor, into: &result) else { results.append(result); return }
+        let index: ImageIndex
+        do {
+            index = try ImageIndex(json: try JSONParser.parse(bytes), declaredMediaType: descriptor.mediaType)
+        } catch {
+            result.fail(documentProblem(error))
+            results.append(result)
+            return
+        }
+        results.append(result)
+        visitEntries(of: index, path: path, depth: depth + 1)
+    }
+
+    private func visitManifest(_ descriptor: Descriptor, path: [String], entryPlatform: Platform?) {
+        var result = newResult(descriptor, path: path, kind: .manifest, platform: entryPlatform)
+        guard let bytes = readDocument(descriptor, into: &result) else { results.append(result); return }
+        let manifest: ImageManifest
+        do {
+            manifest = try ImageManifest(json: try JSONParser.parse(bytes), declaredMediaType: descriptor.mediaType)
+        } catch {
+            result.fail(documentProblem(error))
+            results.append(result)
+            return
+        }
+        let manifestIndex = results.count
+        results.append(result)
+
+        // The config: read now, since the layers' diff_ids are in it.
+        var configResult = newResult(manifest.config, path: path + ["config"], kind: .config, platform: entryPlatform)
+        var config: ImageConfig?
+        if MediaType.isImageConfig(manifest.config.mediaType) {
+            if let bytes = readDocument(manifest.config, into: &configResult) {
+                do {
+                    config = try ImageConfig(json: try JSONParser.parse(bytes))
+                } catch {
+                    configResult.fail(documentProblem(error))
+                }
+            }
+        } else {
+            configResult.notes.append("config media type \(manifest.config.mediaType) is not an image config: checked by digest and size only")
+        }
+
+        // The platform filter, for manifests whose index entry named no platform.
+        let platform = entryPlatform ?? config?.platform
+        if entryPlatform == nil, let platform, !options.platforms.isEmpty,
+           !options.platforms.contains(where: { platform.isSelected(by: $0) })
+        {
+            results.removeLast(results.count - manifestIndex)
+            skippedPlatforms.append(platform.description)
+            return
+        }
+        if let platform, !platforms.contains(platform) { platforms.append(platform) }
+        results[manifestIndex].platform = platform
+        configResult.platform = platform
+
+        if let config {
+            if let entryPlatform, let configPlatform = config.platform, !entryPlatform.matches(configPlatform) {
+                configResult.fail(Problem(
+                    .platform, expected: entryPlatform.description, actual: configPlatform.description,
+                    message: "platform mismatch: the index entry says \(entryPlatform), the config says \(configPlatform)"))
+            }
+            if config.diffIDs.count != manifest.layers.count {
+                configResult.fail(Problem(
+                    .diffIDCount, expected: "\(manifest.layers.count)", actual: "\(config.diffIDs.count)",
+                    message: "config lists \(config.diffIDs.count) diff_ids for \(manifest.layers.count) layers"))
+            }
+        }
+        if MediaType.isImageConfig(manifest.config.mediaType) {
+            results.append(configResult)
+        } else {
+            planBlob(manifest.config, result: configResult, decompression: .skip, diffID: nil)
+        }
+
+        let diffIDs = config.flatMap { $0.diffIDs.count == manifest.layers.count ? $0.diffIDs : nil }
+        for (i, layer) in manifest.layers.enumerated() {
+            visitLayer(layer, path: path + ["layers[\(i)]"], platform: platform, diffID: diffIDs?[i])
+        }
+    }
+
+    private func visitLayer(_ layer: Descriptor, path: [String], platform: Platform?, diffID: Digest?) {
+        var result = newResult(layer, path: path, kind: .layer, platform: platform)
+        let compression = MediaType.layerCompression(layer.mediaType)
+        if compression == nil {
+            result.notes.append("media type \(layer.mediaType) is not a layer type: checked by digest and size only")
+        }
+        let decompression: BlobCheck.Decompression = options.shallow ? .skip : compression.map { .declared($0) } ?? .skip
+        planBlob(layer, result: result, decompression: decompression, diffID: compression == nil ? nil : diffID)
+    }
+
+    // MARK: blobs
+
+    /// Checks what can be checked now and, when the blob is there, plans its measurement.
+    private func planBlob(_ descriptor: Descriptor, result: DescriptorResult, decompression: BlobCheck.Decompression, diffID: Digest?) {
+        var result = result
+        guard descriptor.digest.isVerifiable else {
+            result.status = .unverified
+            result.reason = .unsupportedAlgorithm
+            result.notes.append("digest algorithm \(descriptor.digest.algorithm) cannot be computed")
+            results.append(result)
+            return
+        }
+        checkData(descriptor, into: &result)
+        let file: StoredFile?
+        do {
+            file = try source.blob(descriptor.digest)
+            referencedPaths.insert(Self.blobPath(descriptor.digest))
+        } catch {
+            result.fail(layoutProblem(error))
+            results.append(result)
+            return
+        }
+        guard let file else {
+            markAbsent(descriptor, into: &result)
+            results.append(result)
+            return
+        }
+        plan(file, result: result, decompression: decompression,
+             expectation: BlobExpectation(size: descriptor.size, digest: descriptor.digest, diffID: diffID,
+                                          compression: decompressionCompression(decompression)))
+    }
+
+    /// Adds a result whose verdict depends on measuring `file`; identical measurements of
+    /// the same bytes are shared.
+    func plan(_ file: StoredFile, result: DescriptorResult, decompression: BlobCheck.Decompression, expectation: BlobExpectation) {
+        let resultIndex = results.count
+        results.append(result)
+        let decompresses = decompression != .skip
+        let uncompressedAlgorithm = expectation.diffID.flatMap { $0.isVerifiable ? $0.algorithm : nil } ?? .sha256
+        let digestAlgorithm = expectation.digest.flatMap { $0.isVerifiable ? $0.algorithm : nil } ?? .sha256
+        let key = MeasurementKey(identity: file.identity, decompresses: decompresses, digestAlgorithm: digestAlgorithm,
+                                 uncompressedAlgorithm: uncompressedAlgorithm)
+        let measurement: Int
+        if let existing = measurementIndex[key] {
+            measurement = existing
+        } else {
+            measurement = measurements.count
+            measurementIndex[key] = measurement
+            var check = BlobCheck(digestAlgorithm: digestAlgorithm, decompression: decompression,
+                                  uncompressedAlgorithm: uncompressedAlgorithm, gzipBackend: options.gzipBackend,
+                                  limits: options.limits.decompression)
+            check.chunkSize = BlobReader.defaultChunkSize
+            measurements.append(PlannedMeasurement(file: file, check: check))
+        }
+        references.append(LayerReference(result: resultIndex, measurement: measurement, expectation: expectation))
+    }
+
+    /// A blob that is not in the image: foreign layers are never fetched; others fail, or are
+    /// unverified with --allow-sparse.
+    func markAbsent(_ descriptor: Descriptor, into result: inout DescriptorResult) {
+        if result.status == .failed { return }
+        if descriptor.data != nil && result.problems.isEmpty {
+            result.notes.append("blob absent; verified from the descriptor's embedded data")
+            return
+        }
+        if MediaType.isForeignLayer(descriptor.mediaType) || !(descriptor.urls ?? []).isEmpty {
+            result.status = .unverified
+            result.reason = .foreign
+            let urls = (descriptor.urls ?? []).prefix(3).map { quoted($0, limit: 60) }.joined(separator: ", ")
+            result.notes.append("foreign layer absent from the image; not fetched\(urls.isEmpty ? "" : " (urls: \(urls))")")
+        } else if options.allowSparse {
+            result.status = .unverified
+            result.reason = .absent
+            result.notes.append("blob absent from the image (--allow-sparse)")
+        } else {
+            result.fail(Problem(.absent, expected: Self.blobPath(descriptor.digest),
+                                message: "blob is absent: \(Self.blobPath(descriptor.digest)) is not in the image"))
+        }
+    }
+
+    // MARK: documents
+
+    /// Reads, hashes and size-checks a document blob; returns its bytes only when they are
+    /// exactly what the descriptor names. Failures are recorded on `result`.
+    private func readDocument(_ descriptor: Descriptor, into result: inout DescriptorResult) -> [UInt8]? {
+        guard descriptor.digest.isVerifiable else {
+            result.status = .unverified
+            result.reason = .unsupportedAlgorithm
+            result.notes.append("digest algorithm \(descriptor.digest.algorithm) cannot be computed; not descended")
+            return nil
+        }
+        if let cached = documentCache[descriptor.digest] {
+            checkSize(descriptor, actual: cached.count, into: &result)
+            return result.status == .failed ? nil : cached
+        }
+        guard descriptor.size <= Int64(options.limits.documentSize) else {
+            result.fail(Problem(.document, expected: "≤ \(options.limits.documentSize)", actual: "\(descriptor.size)",
+                                message: "declared size \(descriptor.size) is above the \(options.limits.documentSize)-byte document limit; not read"))
+            return nil
+        }
+        let embedded = checkData(descriptor, into: &result)
+        let bytes: [UInt8]
+        do {
+            referencedPaths.insert(Self.blobPath(descriptor.digest))
+            guard let file = try source.blob(descriptor.digest) else {
+                if let embedded, result.status != .failed {
+                    result.notes.append("blob absent; read from the descriptor's embedded data")
+                    documentCache[descriptor.digest] = embedded
+                    return embedded
+                }
+                markAbsent(descriptor, into: &result)
+                return nil
+            }
+            // Read one byte past the declared size (within the limit) to see a longer blob.
+            let limit = min(Int(descriptor.size) + 1, options.limits.documentSize)
+            guard file.size <= UInt64(limit) else {
+                result.fail(Problem(.size, expected: "\(descriptor.size)", actual: "\(file.size)",
+                                    message: "size mismatch: expected \(descriptor.size) bytes, got \(file.size)"))
+                return nil
+            }
+            bytes = try file.readAll(limit: limit)
+        } catch {
+            result.fail(layoutProblem(error))
+            return nil
+        }
+        documentBytes += UInt64(bytes.count)
+        documentCount += 1
+        checkSize(descriptor, actual: bytes.count, into: &result)
+        do {
+            let actual = try Hasher.digest(of: bytes, algorithm: descriptor.digest.algorithm)
+            if actual != descriptor.digest {
+                result.fail(Problem(.digest, expected: "\(descriptor.digest)", actual: "\(actual)",
+                                    message: "digest mismatch: expected \(descriptor.digest), got \(actual)"))
+            }
+        } catch {
+            result.fail(layoutProblem(error))
+        }
+        guard result.status != .failed else { return nil }
+        documentCache[descriptor.digest] = bytes
+        return bytes
+    }
+
+    private func checkSize(_ descriptor: Descriptor, actual: Int, into result: inout DescriptorResult) {
+        if Int64(actual) != descriptor.size {
+            result.fail(Problem(.size, expected: "\(descriptor.size)", actual: "\(actual)",
+                                message: "size mismatch: expected \(descriptor.size) bytes, got \(actual)"))
+        }
+    }
+
+    /// Checks a descriptor's embedded `data`: valid base64, and exactly the content named by
+    /// size and digest. Returns the decoded bytes when they are.
+    @discardableResult
+    private func checkData(_ descriptor: Descriptor, into result: inout DescriptorResult) -> [UInt8]? {
+        guard descriptor.data != nil else { return nil }
+        do {
+            guard let bytes = try descriptor.decodedData() else { return nil }
+            let digest = try Hasher.digest(of: bytes, algorithm: descriptor.digest.algorithm)
+            guard Int64(bytes.count) == descriptor.size, digest == descriptor.digest else {
+                result.fail(Problem(.data, expected: "\(descriptor.digest)", actual: "\(digest)",
+                                    message: "embedded data does not match the descriptor: \(bytes.count) bytes with digest \(digest)"))
+                return nil
+            }
+            return bytes
+        } catch {
+            result.fail(Problem(.data, message: "embedded data is not valid base64"))
+            return nil
+        }
+    }
+
+    // MARK: helpers
+
+    func newResult(_ descriptor: Descriptor, path: [String], kind: DescriptorResult.Kind, platform: Platform?) -> DescriptorResult {
+        DescriptorResult(path: path, kind: kind, mediaType: descriptor.mediaType, digest: descriptor.digest,
+                         size: descriptor.size, platform: platform)
+    }
+
+    func append(_ result: DescriptorResult) { results.append(result) }
+    func dropResults(from index: Int) { results.removeLast(results.count - index) }
+    func setPlatform(_ platform: Platform, of index: Int) { results[index].platform = platform }
+    func addNote(_ note: String) { notes.append(note) }
+    func addPlatform(_ platform: Platform) { if !platforms.contains(platform) { platforms.append(platform) } }
+    func skipPlatform(_ platform: Platform) { skippedPlatforms.append(platform.description) }
+    func countDocument(_ bytes: Int) { documentBytes += UInt64(bytes); documentCount += 1 }
+
+    static func blobPath(_ digest: Digest) -> String { "blobs/\(digest.algorithm.rawValue)/\(digest.encoded)" }
+
+    private func decompressionCompression(_ decompression: BlobCheck.Decompression) -> Compression? {
+        if case .declared(let compression) = decompression { return compression }
+        return nil
+    }
+}
+
+/// The problem for an error thrown while decoding a document.
+func documentProblem(_ error: any Error) -> Problem {
+    guard let error = error as? ManifoldError else { return Problem(.document, message: "\(error)") }
+    return Problem(error.code == .unsupportedFormat ? .unsupported : .document, message: error.message)
+}
+
+/// The problem for an error thrown while locating or reading a blob.
+func layoutProblem(_ error: any Error) -> Problem {
+    guard let error = error as? ManifoldError else { return Problem(.unreadable, message: "\(error)") }
+    switch error.code {
+    case .invalidLayout, .ambiguousArchive: return Problem(.layout, message: error.message)
+    case .limitExceeded: return Problem(.document, message: error.message)
+    default: return Problem(.unreadable, message: error.message)
+    }
+}
+
+/// Two references measure the same thing when they read the same bytes the same way.
+struct MeasurementKey: Hashable {
+    let identity: String
+    let decompresses: Bool
+    let digestAlgorithm: DigestAlgorithm
+    let uncompressedAlgorithm: DigestAlgorithm
+}
+
+/// One blob to stream once.
+struct PlannedMeasurement {
+    let file: StoredFile
+    let check: BlobCheck
+}
+
+/// A result waiting on a measurement, with what its own descriptor expects.
+struct LayerReference {
+    let result: Int
+    let measurement: Int
+    let expectation: BlobExpectation
+}

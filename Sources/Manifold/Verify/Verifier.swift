@@ -1,0 +1,91 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Verifies images: every descriptor's size and digest, every document's strict decoding,
+/// every layer's diff_id, for every platform, in one streaming pass per distinct blob.
+public struct Verifier: Sendable {
+    public let options: VerifyOptions
+
+    public init(options: VerifyOptions = VerifyOptions()) {
+        self.options = options
+    }
+
+    /// Verifies the image at `path` (an OCI layout directory, an oci-archive or a docker-save
+    /// tar). Never throws: an image that cannot be used is a report with status `unusable`.
+    public func verify(_ path: String, progress: (@Sendable (_ done: UInt64, _ total: UInt64) -> Void)? = nil) -> VerificationReport {
+        let start = monotonicSeconds()
+        let source: any ImageSource
+        do {
+            source = try ImageSources.open(path, limits: options.limits)
+        } catch {
+            return .unusable(path, kind: nil, error: asManifoldError(error), seconds: monotonicSeconds() - start)
+        }
+
+        let walk = VerificationWalk(source: source, options: options)
+        do {
+            switch source.kind {
+            case .ociLayout, .ociArchive:
+                try walk.walkIndexJSON()
+            case .dockerArchive:
+                // Docker 25+ and the containerd store put an OCI layout beside manifest.json:
+                // both are walked, and blobs they share are read once.
+                if try source.file("index.json") != nil { try walk.walkIndexJSON() }
+                try walk.walkDockerManifest()
+            }
+        } catch {
+            return .unusable(path, kind: source.kind, error: asManifoldError(error), seconds: monotonicSeconds() - start)
+        }
+        walk.finish()
+        if !options.platforms.isEmpty && walk.platforms.isEmpty {
+            let wanted = options.platforms.map(\.description).joined(separator: ", ")
+            return .unusable(path, kind: source.kind, error: ManifoldError(
+                .invalidArgument, "no platform in \(path) matches \(wanted); \(walk.notes.joined(separator: "; "))"),
+                seconds: monotonicSeconds() - start)
+        }
+
+        let outcomes = MeasurementScheduler(jobs: options.jobs).run(walk.measurements, progress: progress)
+        var results = walk.results
+        for reference in walk.references {
+            switch outcomes[reference.measurement] {
+            case .success(let measurement):
+                let check = BlobCheckResult(measurement: measurement, expectation: reference.expectation)
+                for problem in check.problems { results[reference.result].fail(problem) }
+                if results[reference.result].digest == nil, let digest = measurement.digest {
+                    results[reference.result].digest = digest
+                }
+            case .failure(let error):
+                results[reference.result].fail(layoutProblem(error))
+            }
+        }
+
+        var notes = walk.notes
+        if options.platforms.isEmpty, let unreferenced = unreferencedBlobs(source, referenced: walk.referencedPaths), !unreferenced.isEmpty {
+            let names = unreferenced.prefix(3).map { String($0.split(separator: "/").last?.prefix(12) ?? "") + "…" }
+            notes.append("\(unreferenced.count) unreferenced blob\(unreferenced.count == 1 ? "" : "s") in blobs/ (\(names.joined(separator: ", "))\(unreferenced.count > 3 ? ", …" : ""))")
+        }
+        let failed = results.contains { $0.status == .failed || $0.reason == .unsupportedAlgorithm }
+        let bytes = walk.measurements.reduce(walk.documentBytes) { $0 + $1.file.size }
+        return VerificationReport(
+            image: path, kind: source.kind, status: failed ? .failed : .verified, error: nil, results: results,
+            platforms: walk.platforms, notes: notes, blobCount: walk.measurements.count + walk.documentCount,
+            byteCount: bytes, seconds: monotonicSeconds() - start, shallow: options.shallow)
+    }
+
+    private func unreferencedBlobs(_ source: any ImageSource, referenced: Set<String>) -> [String]? {
+        guard let all = try? source.blobPaths() else { return nil }
+        return all.filter { !referenced.contains($0) }.sorted()
+    }
+}
+
+func asManifoldError(_ error: any Error) -> ManifoldError {
+    (error as? ManifoldError) ?? ManifoldError(.internalFailure, "\(error)")
+}
+
+func monotonicSeconds() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+}

@@ -1,0 +1,17 @@
+/// How `manifold verify` checks an image.
+public struct VerifyOptions: Sendable {
+    /// Verify only the platforms matching one of these (containerd normalization); all when
+    /// empty.
+    public var platforms: [Platform] = []
+    /// Check sizes and compressed digests only: no decompression, no diff_ids.
+    public var shallow = false
+    /// Blobs checked at once; each uses up to three threads (read, inflate, hash).
+    public var jobs = 2
+    /// Blobs absent from the image are reported unverified instead of failing it (for
+    /// containerd-store archives that hold only the platforms that were pulled).
+    public var allowSparse = false
+    public var limits = ImageLimits()
+    public var gzipBackend = GzipBackend.isal
+
+    public init() {}
+}

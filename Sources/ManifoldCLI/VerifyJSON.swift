@@ -1,0 +1,70 @@
+import Manifold
+
+/// The `--json` report; its schema is documented in docs/verify-json.md and only grows.
+enum VerifyJSON {
+    static let version = 1
+
+    static func document(_ reports: [VerificationReport]) -> String {
+        let worst: String
+        if reports.contains(where: { $0.status == .unusable }) { worst = "unusable" }
+        else if reports.contains(where: { $0.status == .failed }) { worst = "failed" }
+        else { worst = "verified" }
+        let root: JSONValue = .object(JSONObject([
+            ("version", .number("\(version)")),
+            ("status", .string(worst)),
+            ("images", .array(reports.map(image))),
+        ]))
+        return JSONWriter(indent: "  ", sortKeys: false).string(root)
+    }
+
+    private static func image(_ report: VerificationReport) -> JSONValue {
+        var members: [(key: String, value: JSONValue)] = [
+            ("image", .string(report.image)),
+            ("kind", report.kind.map { .string($0.rawValue) } ?? .null),
+            ("status", .string(report.status.rawValue)),
+        ]
+        if let error = report.error {
+            members.append(("error", .object(JSONObject([("code", .string("\(error.code)")), ("message", .string(error.message))]))))
+        } else {
+            members.append(("error", .null))
+        }
+        members += [
+            ("platforms", .array(report.platforms.map { .string($0.description) })),
+            ("shallow", .bool(report.shallow)),
+            ("summary", .object(JSONObject([
+                ("blobs", .number("\(report.blobCount)")),
+                ("bytes", .number("\(report.byteCount)")),
+                ("seconds", .number(formatDecimal(report.seconds, places: 3))),
+                ("verified", .number("\(report.results.filter { $0.status == .verified }.count)")),
+                ("failed", .number("\(report.failedResults.count)")),
+                ("unverified", .number("\(report.unverifiedResults.count)")),
+            ]))),
+            ("results", .array(report.results.map(result))),
+            ("notes", .array(report.notes.map(JSONValue.string))),
+        ]
+        return .object(JSONObject(members))
+    }
+
+    private static func result(_ result: DescriptorResult) -> JSONValue {
+        .object(JSONObject([
+            ("path", .string(result.pathString)),
+            ("pathComponents", .array(result.path.map(JSONValue.string))),
+            ("kind", .string(result.kind.rawValue)),
+            ("mediaType", result.mediaType.map(JSONValue.string) ?? .null),
+            ("digest", result.digest.map { .string($0.description) } ?? .null),
+            ("size", result.size.map { .number("\($0)") } ?? .null),
+            ("platform", result.platform.map { .string($0.description) } ?? .null),
+            ("status", .string(result.status.rawValue)),
+            ("reason", result.reason.map { .string($0.rawValue) } ?? .null),
+            ("problems", .array(result.problems.map { problem in
+                .object(JSONObject([
+                    ("kind", .string(problem.kind.rawValue)),
+                    ("expected", problem.expected.map(JSONValue.string) ?? .null),
+                    ("actual", problem.actual.map(JSONValue.string) ?? .null),
+                    ("message", .string(problem.message)),
+                ]))
+            })),
+            ("notes", .array(result.notes.map(JSONValue.string))),
+        ]))
+    }
+}

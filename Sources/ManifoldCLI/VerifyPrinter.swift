@@ -1,0 +1,100 @@
+import Manifold
+
+/// The human report: a tree of the image (image › platform › config/layers) with a mark per
+/// descriptor, then every failure on one line with its full path, then a summary line.
+struct VerifyPrinter {
+    let report: VerificationReport
+    let quiet: Bool
+
+    var text: String {
+        var lines: [String] = []
+        if report.status == .unusable {
+            let message = report.error?.message ?? "cannot be used"
+            return "✗ \(report.image): \(message)\n\(report.image): UNUSABLE"
+        }
+        if !quiet {
+            lines.append("\(report.kind?.rawValue ?? "image") \(report.image)")
+            lines += tree()
+            for note in report.notes { lines.append("note: \(note)") }
+        }
+        for result in report.results where result.status == .failed {
+            for problem in result.problems {
+                lines.append("✗ \(result.pathString)\(result.digest.map { " \($0.abbreviated)…" } ?? ""): \(problem.message)")
+            }
+        }
+        for result in report.results where result.reason == .unsupportedAlgorithm {
+            lines.append("✗ \(result.pathString): digest algorithm \(result.digest?.algorithm.rawValue ?? "?") cannot be computed: unverified")
+        }
+        lines.append(summary)
+        return lines.joined(separator: "\n")
+    }
+
+    private var summary: String {
+        let platforms = report.platforms.count
+        let rate = Double(report.byteCount) / max(report.seconds, 0.000_001)
+        let counts = "\(platforms) platform\(platforms == 1 ? "" : "s"), \(report.blobCount) blobs, \(formatBytes(report.byteCount)) in \(formatDecimal(report.seconds, places: 2)) s (\(formatBytes(UInt64(rate)))/s)"
+        let failed = report.failedResults.count
+        let unverified = report.unverifiedResults.count
+        let verdict: String
+        switch report.status {
+        case .verified:
+            verdict = "verified" + (report.shallow ? " (shallow: diff_ids not checked)" : "")
+                + (unverified > 0 ? ", \(unverified) unverified" : "")
+        case .failed:
+            verdict = "FAILED: \(failed) failed, \(unverified) unverified"
+        case .unusable:
+            verdict = "UNUSABLE"
+        }
+        return "\(report.image): \(counts): \(verdict)"
+    }
+
+    /// Box-drawing tree from the results' paths (parents come before their children).
+    private func tree() -> [String] {
+        let results = report.results
+        var lines: [String] = []
+        for (index, result) in results.enumerated() {
+            let depth = result.path.count - 1
+            guard depth > 0 else {
+                lines.append(result.path[0])
+                continue
+            }
+            var prefix = ""
+            for level in 1..<depth {
+                prefix += hasLaterSibling(results, index, level: level) ? "│  " : "   "
+            }
+            prefix += hasLaterSibling(results, index, level: depth) ? "├─ " : "└─ "
+            lines.append(prefix + describe(result))
+        }
+        return lines
+    }
+
+    /// Whether a later result shares this one's ancestors up to `level` and sits at that level.
+    private func hasLaterSibling(_ results: [DescriptorResult], _ index: Int, level: Int) -> Bool {
+        let ancestors = results[index].path.prefix(level)
+        for later in results[(index + 1)...] {
+            guard later.path.count > level, later.path.prefix(level) == ancestors else {
+                if later.path.count <= level || later.path.prefix(level) != ancestors { return false }
+                continue
+            }
+            if later.path.count == level + 1 { return true }
+        }
+        return false
+    }
+
+    private func describe(_ result: DescriptorResult) -> String {
+        var parts = [result.path.last ?? ""]
+        if result.kind == .manifest, let platform = result.platform, !(result.path.last ?? "").contains("(\(platform))") {
+            parts[0] += " (\(platform), from its config)"
+        }
+        if result.kind == .manifest || result.kind == .index { parts.append(result.kind.rawValue) }
+        if let digest = result.digest { parts.append(digest.abbreviated) }
+        if let size = result.size { parts.append(formatBytes(UInt64(max(size, 0)))) }
+        switch result.status {
+        case .verified: parts.append("✓")
+        case .failed: parts.append("✗ " + result.problems.map(\.message).joined(separator: "; "))
+        case .unverified: parts.append("? unverified (\(result.reason?.rawValue ?? "unknown"))")
+        }
+        let notes = result.notes.isEmpty ? "" : " [" + result.notes.joined(separator: "; ") + "]"
+        return parts.joined(separator: "  ") + notes
+    }
+}
