@@ -2,17 +2,22 @@
 # `make bench`: manifold against its peers and against the machine's limit, in one run.
 # Prints medians (hyperfine), ratios and peak memory. Nothing here asserts a time: the
 # machine is shared and noisy; read the ratios.
+#   perf/bench.sh [BINARY]     BENCH=digest|verify|all (default all), BENCH_RUNS=N (default 5)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=$(realpath "${1:-.build/release/manifold}")
 work=perf/work
 runs=${BENCH_RUNS:-5}
+only=${BENCH:-all}
 mkdir -p "$work"
+gcc -O2 -o "$work/ideal" perf/ideal.c -lisal -lcrypto
+peak() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
+
+if [ "$only" = all ] || [ "$only" = digest ]; then
 
 perf/make-layer.sh "$work" 1024
 layer="$work/layer-1024m.tar"
 gz="$layer.gz"
-gcc -O2 -o "$work/ideal" perf/ideal.c -lisal -lcrypto
 
 echo "== warming the page cache (every tool reads from memory, as in a CI job's second step)"
 cat "$layer" "$gz" > /dev/null
@@ -34,7 +39,6 @@ for i in 1 2 3; do "$work/ideal" "$gz"; done > "$work/ideal.txt"
 cat "$work/ideal.txt"
 
 echo "== 4. peak memory (max RSS, /usr/bin/time)"
-peak() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
 cp "$gz" "$work/second.tar.gz"
 {
   echo "digest_1g $(peak "$bin" digest "$layer")"
@@ -67,3 +71,55 @@ print(f"  manifold / (gzip -dc | sha256sum)  = {u['manifold'] / u['gzip|sha256su
 print(f"peak memory: digest {int(memory['digest_1g'])/1024:.1f} MiB, --uncompressed {int(memory['uncompressed_1g'])/1024:.1f} MiB, "
       f"two layers at once {int(memory['uncompressed_two_at_once'])/1024:.1f} MiB   (goal: under 32 MiB)")
 PY
+fi
+
+if [ "$only" = all ] || [ "$only" = verify ]; then
+image="$work/ref-image"
+echo "== verify: reference image (2 platforms x 3 layers of ~150 MB, gzip -6)"
+python3 perf/make-image.py "$image" --platforms linux/amd64,linux/arm64 --layers 3 --layer-mb 150
+cat "$image"/blobs/sha256/* > /dev/null
+hyperfine --style basic --warmup 1 --runs "$runs" --export-json "$work/verify.json" \
+  -n manifold "$bin verify --quiet $image" \
+  -n "hand-made, 2 jobs" "perf/handmade-verify.sh $image"
+hyperfine --style basic --warmup 1 --runs "$runs" --export-json "$work/shallow.json" \
+  -n "manifold --shallow" "$bin verify --quiet --shallow $image" \
+  -n "oci-image-tool" "oci-image-tool validate --type image $image"
+
+echo "== the machine's limit per layer (perf/ideal.c: sha256 of the blob + inflate + sha256 of the tar)"
+: > "$work/ideal-layers.txt"
+for blob in "$image"/blobs/sha256/*; do
+  if [ "$(head -c 2 "$blob" | od -An -tx1 | tr -d ' ')" = "1f8b" ]; then
+    for i in 1 2 3; do "$work/ideal" "$blob"; done | sort -n -k2 | sed -n 2p >> "$work/ideal-layers.txt"
+  fi
+done
+cat "$work/ideal-layers.txt"
+
+echo "== verify: a single 2 GB layer, for memory"
+big="$work/big-image"
+python3 perf/make-image.py "$big" --platforms linux/amd64 --layers 1 --layer-mb 2000
+{
+  echo "verify_ref $(peak "$bin" verify --quiet "$image")"
+  echo "verify_2g $(peak "$bin" verify --quiet "$big")"
+} > "$work/verify-memory.txt"
+cores=$(nproc)
+
+python3 - "$work" "$cores" <<'PY'
+import json, statistics, sys
+work, cores = sys.argv[1], int(sys.argv[2])
+def medians(name):
+    with open(f"{work}/{name}.json") as f:
+        return {r["command"]: statistics.median(r["times"]) for r in json.load(f)["results"]}
+v, s = medians("verify"), medians("shallow")
+layers = [list(map(float, line.split())) for line in open(f"{work}/ideal-layers.txt")]
+ideal = sum(r[0] + r[1] + r[2] for r in layers) / cores
+memory = dict(line.split() for line in open(f"{work}/verify-memory.txt"))
+print()
+print("== verify summary (medians; ratio < 1 means manifold is faster)")
+print(f"full verify: manifold {v['manifold']:.3f}s, hand-made 2 jobs {v['hand-made, 2 jobs']:.3f}s, ideal (sum of per-layer costs / {cores} cores) {ideal:.3f}s")
+print(f"  manifold / ideal                    = {v['manifold'] / ideal:.3f}   (goal: at most 1.05)")
+print(f"  manifold / hand-made                = {v['manifold'] / v['hand-made, 2 jobs']:.3f}   (goal: at most 0.9)")
+print(f"shallow: manifold --shallow {s['manifold --shallow']:.3f}s, oci-image-tool validate {s['oci-image-tool']:.3f}s")
+print(f"  oci-image-tool / manifold --shallow = {s['oci-image-tool'] / s['manifold --shallow']:.1f}x faster   (goal: at least 4x)")
+print(f"peak memory: reference image {int(memory['verify_ref'])/1024:.1f} MiB, single 2 GB layer {int(memory['verify_2g'])/1024:.1f} MiB   (goal: under 64 MiB)")
+PY
+fi

@@ -37,8 +37,10 @@ struct VerifyCommand: ParsableCommand {
     @Flag(help: "Check sizes and compressed digests only (no decompression, no diff_ids).")
     var shallow = false
 
-    @Option(help: "Blobs to check at once (default: the number of cores).")
-    var jobs: Int = activeCores()
+    // One blob's pipeline keeps about 1.5 cores busy (inflate is the slow stage), so one
+    // more blob than cores fills the machine, most of all in the tail of a run.
+    @Option(help: "Blobs to check at once (default: the number of cores + 1).")
+    var jobs: Int = activeCores() + 1
 
     @Flag(help: "Print a JSON report (documented in docs/verify-json.md) instead of the tree.")
     var json = false

@@ -63,6 +63,7 @@ private struct HeaderReader {
                 return entries
             }
             guard count == 512 else {
+                if offset == 0 { throw ManifoldError(.invalidLayout, "not a tar archive (shorter than one tar header)") }
                 throw ManifoldError(.invalidLayout, "truncated tar: a header at offset \(offset) is cut short")
             }
             if block.allSatisfy({ $0 == 0 }) { return entries }  // end-of-archive marker

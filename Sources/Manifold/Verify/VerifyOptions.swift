@@ -5,8 +5,9 @@ public struct VerifyOptions: Sendable {
     public var platforms: [Platform] = []
     /// Check sizes and compressed digests only: no decompression, no diff_ids.
     public var shallow = false
-    /// Blobs checked at once; each uses up to three threads (read, inflate, hash).
-    public var jobs = 2
+    /// Blobs checked at once; each uses up to three threads (read, inflate, hash) and keeps
+    /// about 1.5 cores busy, so cores + 1 fills a machine.
+    public var jobs = 3
     /// Blobs absent from the image are reported unverified instead of failing it (for
     /// containerd-store archives that hold only the platforms that were pulled).
     public var allowSparse = false
