@@ -11,7 +11,8 @@ public struct ManifoldError: Error, Sendable, CustomStringConvertible {
             case invalidDigest, unsupportedAlgorithm, unreadable, invalidArgument
             case truncated, checksumMismatch, lengthMismatch, trailingData, corruptData
             case limitExceeded, sizeMismatch, digestMismatch, internalFailure
-            case invalidDocument, invalidLayout, unsupportedFormat, ambiguousArchive
+            case invalidDocument, invalidLayout, unsupportedFormat, ambiguousArchive, absent
+            case outputExists
         }
         private let value: Value
         private init(_ value: Value) { self.value = value }
@@ -51,16 +52,20 @@ public struct ManifoldError: Error, Sendable, CustomStringConvertible {
         public static let unsupportedFormat = Code(.unsupportedFormat)
         /// An archive holds the same path twice, so readers could disagree on its content.
         public static let ambiguousArchive = Code(.ambiguousArchive)
+        /// A blob a descriptor names is not in the image.
+        public static let absent = Code(.absent)
+        /// An output already exists and was not to be replaced (`--force` not given).
+        public static let outputExists = Code(.outputExists)
 
         /// True for the codes that mean "the content is not what it claims to be", as opposed
         /// to "the content could not be read or used".
         public var isContentFailure: Bool {
             switch value {
             case .truncated, .checksumMismatch, .lengthMismatch, .trailingData, .corruptData,
-                 .limitExceeded, .sizeMismatch, .digestMismatch, .invalidDocument:
+                 .limitExceeded, .sizeMismatch, .digestMismatch, .invalidDocument, .absent:
                 return true
             case .invalidDigest, .unsupportedAlgorithm, .unreadable, .invalidArgument,
-                 .internalFailure, .invalidLayout, .unsupportedFormat, .ambiguousArchive:
+                 .internalFailure, .invalidLayout, .unsupportedFormat, .ambiguousArchive, .outputExists:
                 return false
             }
         }

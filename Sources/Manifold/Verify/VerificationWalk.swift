@@ -13,18 +13,21 @@ final class VerificationWalk {
     private(set) var platforms: [Platform] = []
     private(set) var notes: [String] = []
     /// Bytes of documents read during the walk, and how many distinct ones.
-    private(set) var documentBytes: UInt64 = 0
-    private(set) var documentCount = 0
+    var documentBytes: UInt64 { documents.bytesRead + extraDocumentBytes }
+    var documentCount: Int { documents.documentsRead + extraDocumentCount }
+    private var extraDocumentBytes: UInt64 = 0
+    private var extraDocumentCount = 0
     /// Every `blobs/…` path referenced, for the unreferenced-blob note.
     private(set) var referencedPaths: Set<String> = []
 
     private var measurementIndex: [MeasurementKey: Int] = [:]
-    private var documentCache: [Digest: [UInt8]] = [:]
+    private var documents: DocumentReader
     private var skippedPlatforms: [String] = []
 
     init(source: any ImageSource, options: VerifyOptions) {
         self.source = source
         self.options = options
+        self.documents = DocumentReader(source: source, limits: options.limits)
     }
 
     // MARK: roots
@@ -206,7 +209,11 @@ final class VerificationWalk {
             return
         }
         guard let file else {
-            markAbsent(descriptor, into: &result)
+            if descriptor.data != nil, result.status != .failed {
+                result.notes.append("blob absent; verified from the descriptor's embedded data")
+            } else {
+                markAbsent(descriptor, into: &result)
+            }
             results.append(result)
             return
         }
@@ -244,10 +251,6 @@ final class VerificationWalk {
     /// unverified with --allow-sparse.
     func markAbsent(_ descriptor: Descriptor, into result: inout DescriptorResult) {
         if result.status == .failed { return }
-        if descriptor.data != nil && result.problems.isEmpty {
-            result.notes.append("blob absent; verified from the descriptor's embedded data")
-            return
-        }
         if MediaType.isForeignLayer(descriptor.mediaType) || !(descriptor.urls ?? []).isEmpty {
             result.status = .unverified
             result.reason = .foreign
@@ -265,91 +268,31 @@ final class VerificationWalk {
 
     // MARK: documents
 
-    /// Reads, hashes and size-checks a document blob; returns its bytes only when they are
-    /// exactly what the descriptor names. Failures are recorded on `result`.
+    /// A document's bytes, when they are exactly what the descriptor names; otherwise the
+    /// verdict goes on `result`.
     private func readDocument(_ descriptor: Descriptor, into result: inout DescriptorResult) -> [UInt8]? {
-        guard descriptor.digest.isVerifiable else {
+        referencedPaths.insert(Self.blobPath(descriptor.digest))
+        switch documents.read(descriptor) {
+        case .read(let bytes):
+            if descriptor.data != nil { result.notes.append("embedded data matches") }
+            return bytes
+        case .absent:
+            markAbsent(descriptor, into: &result)
+        case .unverifiable:
             result.status = .unverified
             result.reason = .unsupportedAlgorithm
             result.notes.append("digest algorithm \(descriptor.digest.algorithm) cannot be computed; not descended")
-            return nil
+        case .failed(let problems):
+            for problem in problems { result.fail(problem) }
         }
-        if let cached = documentCache[descriptor.digest] {
-            checkSize(descriptor, actual: cached.count, into: &result)
-            return result.status == .failed ? nil : cached
-        }
-        guard descriptor.size <= Int64(options.limits.documentSize) else {
-            result.fail(Problem(.document, expected: "≤ \(options.limits.documentSize)", actual: "\(descriptor.size)",
-                                message: "declared size \(descriptor.size) is above the \(options.limits.documentSize)-byte document limit; not read"))
-            return nil
-        }
-        let embedded = checkData(descriptor, into: &result)
-        let bytes: [UInt8]
-        do {
-            referencedPaths.insert(Self.blobPath(descriptor.digest))
-            guard let file = try source.blob(descriptor.digest) else {
-                if let embedded, result.status != .failed {
-                    result.notes.append("blob absent; read from the descriptor's embedded data")
-                    documentCache[descriptor.digest] = embedded
-                    return embedded
-                }
-                markAbsent(descriptor, into: &result)
-                return nil
-            }
-            // Read one byte past the declared size (within the limit) to see a longer blob.
-            let limit = min(Int(descriptor.size) + 1, options.limits.documentSize)
-            guard file.size <= UInt64(limit) else {
-                result.fail(Problem(.size, expected: "\(descriptor.size)", actual: "\(file.size)",
-                                    message: "size mismatch: expected \(descriptor.size) bytes, got \(file.size)"))
-                return nil
-            }
-            bytes = try file.readAll(limit: limit)
-        } catch {
-            result.fail(layoutProblem(error))
-            return nil
-        }
-        documentBytes += UInt64(bytes.count)
-        documentCount += 1
-        checkSize(descriptor, actual: bytes.count, into: &result)
-        do {
-            let actual = try Hasher.digest(of: bytes, algorithm: descriptor.digest.algorithm)
-            if actual != descriptor.digest {
-                result.fail(Problem(.digest, expected: "\(descriptor.digest)", actual: "\(actual)",
-                                    message: "digest mismatch: expected \(descriptor.digest), got \(actual)"))
-            }
-        } catch {
-            result.fail(layoutProblem(error))
-        }
-        guard result.status != .failed else { return nil }
-        documentCache[descriptor.digest] = bytes
-        return bytes
+        return nil
     }
 
-    private func checkSize(_ descriptor: Descriptor, actual: Int, into result: inout DescriptorResult) {
-        if Int64(actual) != descriptor.size {
-            result.fail(Problem(.size, expected: "\(descriptor.size)", actual: "\(actual)",
-                                message: "size mismatch: expected \(descriptor.size) bytes, got \(actual)"))
-        }
-    }
-
-    /// Checks a descriptor's embedded `data`: valid base64, and exactly the content named by
-    /// size and digest. Returns the decoded bytes when they are.
-    @discardableResult
-    private func checkData(_ descriptor: Descriptor, into result: inout DescriptorResult) -> [UInt8]? {
-        guard descriptor.data != nil else { return nil }
-        do {
-            guard let bytes = try descriptor.decodedData() else { return nil }
-            let digest = try Hasher.digest(of: bytes, algorithm: descriptor.digest.algorithm)
-            guard Int64(bytes.count) == descriptor.size, digest == descriptor.digest else {
-                result.fail(Problem(.data, expected: "\(descriptor.digest)", actual: "\(digest)",
-                                    message: "embedded data does not match the descriptor: \(bytes.count) bytes with digest \(digest)"))
-                return nil
-            }
-            return bytes
-        } catch {
-            result.fail(Problem(.data, message: "embedded data is not valid base64"))
-            return nil
-        }
+    /// Checks a descriptor's embedded `data` against what it names.
+    private func checkData(_ descriptor: Descriptor, into result: inout DescriptorResult) {
+        var problems: [Problem] = []
+        _ = documents.embeddedData(descriptor, problems: &problems)
+        for problem in problems { result.fail(problem) }
     }
 
     // MARK: helpers
@@ -365,7 +308,7 @@ final class VerificationWalk {
     func addNote(_ note: String) { notes.append(note) }
     func addPlatform(_ platform: Platform) { if !platforms.contains(platform) { platforms.append(platform) } }
     func skipPlatform(_ platform: Platform) { skippedPlatforms.append(platform.description) }
-    func countDocument(_ bytes: Int) { documentBytes += UInt64(bytes); documentCount += 1 }
+    func countDocument(_ bytes: Int) { extraDocumentBytes += UInt64(bytes); extraDocumentCount += 1 }
 
     static func blobPath(_ digest: Digest) -> String { "blobs/\(digest.algorithm.rawValue)/\(digest.encoded)" }
 
