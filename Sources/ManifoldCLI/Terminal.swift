@@ -15,6 +15,11 @@ enum Terminal {
         write(STDOUT_FILENO, line + "\n")
     }
 
+    /// Bytes exactly as given, no newline added (`inspect --raw`).
+    static func outputRaw(_ bytes: [UInt8]) {
+        write(STDOUT_FILENO, String(decoding: bytes, as: UTF8.self))
+    }
+
     /// One line on stderr, prefixed with the program name.
     static func error(_ message: String) {
         write(STDERR_FILENO, "manifold: " + message + "\n")

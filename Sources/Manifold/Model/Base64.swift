@@ -1,7 +1,7 @@
 /// Strict standard base64 (RFC 4648 §4): the alphabet `A–Z a–z 0–9 + /`, `=` padding to a
 /// multiple of four, no whitespace, and zero bits where padding leaves bits unused — so each
 /// byte string has exactly one encoding, as Go's `encoding/base64` (StdEncoding.Strict) wants.
-enum Base64 {
+public enum Base64 {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
     private static let values: [Int8] = {
         var table = [Int8](repeating: -1, count: 256)
@@ -9,7 +9,8 @@ enum Base64 {
         return table
     }()
 
-    static func decode(_ text: String) -> [UInt8]? {
+    /// The bytes `text` encodes, or nil when it is not strict standard base64.
+    public static func decode(_ text: String) -> [UInt8]? {
         let bytes = Array(text.utf8)
         guard bytes.count % 4 == 0 else { return nil }
         var out: [UInt8] = []
@@ -37,7 +38,8 @@ enum Base64 {
         return out
     }
 
-    static func encode(_ bytes: [UInt8]) -> String {
+    /// Standard, padded base64.
+    public static func encode(_ bytes: [UInt8]) -> String {
         var out: [UInt8] = []
         out.reserveCapacity((bytes.count + 2) / 3 * 4)
         var index = 0

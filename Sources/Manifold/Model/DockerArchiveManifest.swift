@@ -37,4 +37,17 @@ public struct DockerArchiveManifest: Sendable, Hashable {
         }
         layerSources = sources
     }
+
+    /// The digest a docker-save path names: `<hex>.json` (a config, named by its digest in
+    /// every Docker version) or `blobs/<alg>/<encoded>` (Docker 25+).
+    static func digestNamed(by path: String) -> Digest? {
+        let parts = path.split(separator: "/").map(String.init)
+        if parts.count == 3, parts[0] == "blobs", let algorithm = try? DigestAlgorithm(parts[1]) {
+            return try? Digest(algorithm: algorithm, encoded: parts[2])
+        }
+        if parts.count == 1, path.hasSuffix(".json") {
+            return try? Digest(algorithm: .sha256, encoded: String(path.dropLast(5)))
+        }
+        return nil
+    }
 }

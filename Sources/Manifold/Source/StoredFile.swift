@@ -8,6 +8,14 @@ public struct StoredFile: Sendable {
     /// bytes (a docker-save symlink and its target), so they are measured once.
     let identity: String
 
+    /// The first `count` bytes (fewer if the file is shorter), to sniff its compression.
+    func prefix(_ count: Int) throws -> [UInt8] {
+        let reader = try BlobReader(input)
+        var bytes = [UInt8](repeating: 0, count: count)
+        let got = try bytes.withUnsafeMutableBytes { try reader.read(into: $0) }
+        return Array(bytes.prefix(got))
+    }
+
     /// Reads the whole file, refusing before reading anything when it is larger than `limit`.
     func readAll(limit: Int) throws -> [UInt8] {
         guard size <= UInt64(limit) else {

@@ -23,7 +23,7 @@ extension VerificationWalk {
         append(DescriptorResult(path: path, kind: .manifest))
         // Config: its file name (or blobs/ path) is its digest — the image ID.
         var configResult = DescriptorResult(path: path + ["Config \(entry.config)"], kind: .config,
-                                            mediaType: MediaType.dockerConfig, digest: digestNamed(by: entry.config))
+                                            mediaType: MediaType.dockerConfig, digest: DockerArchiveManifest.digestNamed(by: entry.config))
         var config: ImageConfig?
         do {
             if let file = try source.file(entry.config) {
@@ -71,7 +71,7 @@ extension VerificationWalk {
         for (i, layerPath) in entry.layers.enumerated() {
             let diffID = diffIDs?[i]
             var result = DescriptorResult(path: path + ["Layers[\(i)] \(layerPath)"], kind: .layer,
-                                          digest: digestNamed(by: layerPath), platform: platform)
+                                          digest: DockerArchiveManifest.digestNamed(by: layerPath), platform: platform)
             do {
                 guard let file = try source.file(layerPath) else {
                     if let diffID, let foreign = entry.layerSources[diffID.description] {
@@ -96,18 +96,5 @@ extension VerificationWalk {
                 append(result)
             }
         }
-    }
-
-    /// The digest a docker-save path names: `<hex>.json` (a config, named by its digest in
-    /// every Docker version) or `blobs/<alg>/<encoded>` (Docker 25+).
-    private func digestNamed(by path: String) -> Digest? {
-        let parts = path.split(separator: "/").map(String.init)
-        if parts.count == 3, parts[0] == "blobs", let algorithm = try? DigestAlgorithm(parts[1]) {
-            return try? Digest(algorithm: algorithm, encoded: parts[2])
-        }
-        if parts.count == 1, path.hasSuffix(".json") {
-            return try? Digest(algorithm: .sha256, encoded: String(path.dropLast(5)))
-        }
-        return nil
     }
 }

@@ -1,0 +1,37 @@
+/// One platform's image: its manifest, exactly as stored (or, for a `docker save` of Docker
+/// ≤ 24, which stores none, as synthesized), and its config.
+public struct PlatformManifest: Sendable {
+    /// The descriptor of the manifest, with the platform the image's index gave it, if any.
+    public var descriptor: Descriptor
+    /// The manifest's bytes: never rewritten, so its digest is preserved.
+    public let bytes: [UInt8]
+    public let manifest: ImageManifest
+    public let configBytes: [UInt8]?
+    public let config: ImageConfig?
+    /// The platform: the config's fields, completed by the index entry's (configs often omit
+    /// the variant).
+    public var platform: Platform?
+    /// True when the manifest was made by manifold from a docker-save `manifest.json`.
+    public let synthesized: Bool
+    /// For a synthesized manifest, where each layer's bytes are (docker-save paths).
+    let layerFiles: [StoredFile]?
+    let configFile: StoredFile?
+    /// Where the image came from, for messages.
+    public let origin: String
+
+    /// Whether this is a buildx attestation manifest (`unknown/unknown`).
+    public var isAttestation: Bool { platform?.isAttestation ?? false }
+}
+
+/// The platform from a config, completed by an index entry's platform where the config is
+/// silent. Nothing either says is dropped.
+func mergedPlatform(config: ImageConfig?, entry: Platform?) -> Platform? {
+    guard let configPlatform = config?.platform else { return entry }
+    guard let entry else { return configPlatform }
+    var merged = configPlatform
+    if merged.variant == nil { merged.variant = entry.variant }
+    if merged.osVersion == nil { merged.osVersion = entry.osVersion }
+    if merged.osFeatures == nil { merged.osFeatures = entry.osFeatures }
+    if merged.features == nil { merged.features = entry.features }
+    return merged
+}

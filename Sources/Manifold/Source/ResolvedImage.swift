@@ -1,0 +1,39 @@
+/// An image opened for `inspect` and `pack`: its top document — what `docker manifest
+/// inspect` would show — and each platform's manifest and config, every document checked
+/// against its descriptor before it is decoded.
+public struct ResolvedImage: Sendable {
+    public let reference: ImageReference
+    public let source: any ImageSource
+    /// The top document's descriptor; nil when the top is `index.json` itself (a layout
+    /// whose index.json lists the platforms directly).
+    public let topDescriptor: Descriptor?
+    public let topBytes: [UInt8]
+    /// True when the top is an index (or manifest list); false for a single manifest.
+    public let topIsIndex: Bool
+    /// The platform images, in the order their index lists them, attestations excluded.
+    public let manifests: [PlatformManifest]
+    /// buildx attestation manifests (`unknown/unknown`), shown apart and never selected.
+    public let attestations: [PlatformManifest]
+    /// What was left out and why (manifests absent from a sparse archive).
+    public let notes: [String]
+
+    /// Opens `reference`, choosing its tagged image, and reads every platform's manifest and
+    /// config.
+    public static func open(_ reference: ImageReference, limits: ImageLimits = ImageLimits()) throws -> ResolvedImage {
+        let source = try ImageSources.open(reference.path, limits: limits)
+        var reader = ImageResolver(source: source, reference: reference, limits: limits)
+        return try reader.resolve()
+    }
+
+    init(reference: ImageReference, source: any ImageSource, topDescriptor: Descriptor?, topBytes: [UInt8],
+         topIsIndex: Bool, manifests: [PlatformManifest], attestations: [PlatformManifest], notes: [String]) {
+        self.reference = reference
+        self.source = source
+        self.topDescriptor = topDescriptor
+        self.topBytes = topBytes
+        self.topIsIndex = topIsIndex
+        self.manifests = manifests
+        self.attestations = attestations
+        self.notes = notes
+    }
+}

@@ -1,0 +1,100 @@
+import ArgumentParser
+import Manifold
+
+struct InspectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inspect",
+        abstract: "Show an image's index or manifest, like `docker manifest inspect`, offline.",
+        discussion: """
+            IMAGE is an OCI layout directory, an oci-archive or a docker-save tar; IMAGE:TAG picks
+            one tagged image. Every document shown has been checked against its digest.
+
+            By default the top document (index / manifest list, or manifest) is pretty-printed as
+            JSON. --raw prints its exact bytes (what a registry would serve). --verbose prints,
+            per platform, its descriptor, its manifest and a summary of its config. --tree draws
+            index › platforms › config and layers with sizes and digests; attestation manifests
+            (unknown/unknown) are shown apart and never selected.
+
+            --platform resolves the image a client on that platform would run (containerd's
+            normalization: aarch64 = arm64, bare arm = arm/v7; an arm/v7 client also runs
+            arm/v6 and v5), and prints its descriptor and manifest (with --raw, the manifest's
+            bytes). --compatible also lets arm64 clients fall back to arm and amd64 to 386.
+            No match exits 1 and lists the platforms there are.
+
+            Examples:
+              manifold inspect multi.tar
+              manifold inspect --tree multi.tar
+              manifold inspect --platform linux/arm/v7 multi.tar
+              manifold inspect --raw ./layout:latest | sha256sum
+            """)
+
+    @Argument(help: "The image: PATH or PATH:TAG.")
+    var image: String
+
+    @Flag(help: "Print the exact bytes of the document instead of pretty JSON.")
+    var raw = false
+
+    @Flag(name: .shortAndLong, help: "Print each platform's descriptor, manifest and config summary.")
+    var verbose = false
+
+    @Flag(help: "Draw the image as a tree for a person to read.")
+    var tree = false
+
+    @Option(help: ArgumentHelp("Select the image a client on this platform would run.", valueName: "os/arch[/variant]"))
+    var platform: String?
+
+    @Flag(help: "With --platform: allow arm64 → arm and amd64 → 386 fallbacks.")
+    var compatible = false
+
+    @OptionGroup var limits: ImageLimitOptions
+
+    func validate() throws {
+        if let platform { _ = try parsePlatform(platform) }
+        guard [raw, verbose, tree].filter({ $0 }).count <= 1 else {
+            throw ValidationError("--raw, --verbose and --tree are alternatives; give one")
+        }
+        if compatible && platform == nil { throw ValidationError("--compatible goes with --platform") }
+    }
+
+    func run() throws {
+        let reference = ImageReference(parsing: image)
+        let resolved: ResolvedImage
+        do {
+            resolved = try ResolvedImage.open(reference, limits: limits.limits)
+        } catch let error as ManifoldError {
+            Terminal.error("\(image): \(error.message)")
+            throw ExitCode(error.code.isContentFailure ? ExitStatus.failed : ExitStatus.unusable)
+        }
+        for note in resolved.notes { Terminal.error("note: \(note)") }
+        let printer = InspectPrinter(image: resolved)
+
+        if let platform {
+            let client = try parsePlatform(platform)
+            let candidates = resolved.manifests.map(\.platform)
+            guard let index = PlatformSelection.select(candidates, for: client, compatible: compatible) else {
+                let available = resolved.manifests.compactMap { $0.platform?.description }
+                Terminal.error("no image for \(client) in \(image); platforms: \(available.isEmpty ? "none" : available.joined(separator: ", "))")
+                throw ExitCode(ExitStatus.failed)
+            }
+            let selected = resolved.manifests[index]
+            if raw {
+                Terminal.outputRaw(selected.bytes)
+            } else if tree {
+                Terminal.output(printer.tree(only: selected))
+            } else {
+                Terminal.output(printer.selection(selected))
+            }
+            return
+        }
+        if raw {
+            Terminal.outputRaw(resolved.topBytes)
+        } else if verbose {
+            Terminal.output(printer.verbose())
+        } else if tree {
+            Terminal.output(printer.tree(only: nil))
+        } else {
+            Terminal.output(printer.pretty(resolved.topBytes))
+        }
+    }
+}
+

@@ -1,0 +1,119 @@
+import Manifold
+
+/// What `inspect` prints: documents as JSON the way `docker manifest inspect` shows them
+/// (three-space indent, the document's own key order), and the tree.
+struct InspectPrinter {
+    let image: ResolvedImage
+
+    private static let writer = JSONWriter(indent: "   ", sortKeys: false)
+
+    /// A document re-indented for reading; its bytes are unchanged by --raw.
+    func pretty(_ bytes: [UInt8]) -> String {
+        guard let value = try? JSONParser.parse(bytes) else { return String(decoding: bytes, as: UTF8.self) }
+        return Self.writer.string(value)
+    }
+
+    /// `--verbose`: per platform, like `docker manifest inspect -v`.
+    func verbose() -> String {
+        let entries = (image.manifests + image.attestations).map { platform -> JSONValue in
+            var members: [(key: String, value: JSONValue)] = [
+                ("Ref", .string(image.reference.description)),
+                ("Descriptor", descriptor(platform).json),
+                ("Raw", .string(Base64.encode(platform.bytes))),
+            ]
+            let manifest = (try? JSONParser.parse(platform.bytes)) ?? .null
+            let isDocker = platform.descriptor.mediaType == MediaType.dockerManifest
+            members.append((isDocker ? "SchemaV2Manifest" : "OCIManifest", manifest))
+            if let config = platform.config {
+                var summary: [(key: String, value: JSONValue)] = []
+                if let os = config.os { summary.append(("os", .string(os))) }
+                if let architecture = config.architecture { summary.append(("architecture", .string(architecture))) }
+                if let variant = config.variant { summary.append(("variant", .string(variant))) }
+                if let version = config.osVersion { summary.append(("os.version", .string(version))) }
+                summary.append(("layers", .number("\(platform.manifest.layers.count)")))
+                summary.append(("diff_ids", .array(config.diffIDs.map { .string($0.description) })))
+                members.append(("Config", .object(JSONObject(summary))))
+            }
+            if platform.synthesized {
+                members.append(("Synthesized", .bool(true)))
+            }
+            return .object(JSONObject(members))
+        }
+        return Self.writer.string(.array(entries))
+    }
+
+    /// `--platform`: the selected entry's descriptor and manifest.
+    func selection(_ platform: PlatformManifest) -> String {
+        let manifest = (try? JSONParser.parse(platform.bytes)) ?? .null
+        return Self.writer.string(.object(JSONObject([("descriptor", descriptor(platform).json), ("manifest", manifest)])))
+    }
+
+    /// The descriptor as the index lists it, with the platform filled in.
+    private func descriptor(_ platform: PlatformManifest) -> Descriptor {
+        var descriptor = platform.descriptor
+        if descriptor.platform == nil { descriptor.platform = platform.platform }
+        return descriptor
+    }
+
+    /// `--tree`: index › platforms › config and layers, then attestations apart.
+    func tree(only selected: PlatformManifest?) -> String {
+        var lines: [String] = []
+        let kind = image.source.kind.rawValue
+        if let top = image.topDescriptor {
+            lines.append("\(image.reference) (\(kind))  \(image.topIsIndex ? "index" : "manifest") \(top.digest)  \(formatBytes(UInt64(top.size)))  \(shortType(top.mediaType))")
+        } else {
+            lines.append("\(image.reference) (\(kind))  index.json  \(image.manifests.count) platforms")
+        }
+        let platforms = selected.map { [$0] } ?? image.manifests
+        for (i, platform) in platforms.enumerated() {
+            let last = i == platforms.count - 1 && (selected != nil || image.attestations.isEmpty)
+            lines += branch(platform, last: last)
+        }
+        if selected == nil, !image.attestations.isEmpty {
+            lines.append("└─ attestations (never selected)")
+            for (i, attestation) in image.attestations.enumerated() {
+                let last = i == image.attestations.count - 1
+                let target = attestation.descriptor.annotations?["vnd.docker.reference.digest"]
+                let forPlatform = target.flatMap { digest in image.manifests.first { $0.descriptor.digest.description == digest }?.platform }
+                lines.append("   \(last ? "└─" : "├─") \(attestation.descriptor.digest.abbreviated)  \(formatBytes(UInt64(attestation.descriptor.size)))"
+                             + (forPlatform.map { "  for \($0)" } ?? ""))
+            }
+        }
+        let all = platforms
+        let layers = all.reduce(0) { $0 + $1.manifest.layers.count }
+        let bytes = all.reduce(Int64(0)) { total, platform in
+            total + platform.manifest.config.size + platform.manifest.layers.reduce(Int64(0)) { $0 + $1.size }
+        }
+        lines.append("\(all.count) platform\(all.count == 1 ? "" : "s"), \(layers) layers, \(formatBytes(UInt64(max(bytes, 0)))) of config and layers")
+        return lines.joined(separator: "\n")
+    }
+
+    private func branch(_ platform: PlatformManifest, last: Bool) -> [String] {
+        let head = last ? "└─ " : "├─ "
+        let indent = last ? "   " : "│  "
+        let name = platform.platform?.description ?? "(no platform)"
+        var lines = ["\(head)\(name)  manifest \(platform.descriptor.digest.abbreviated)  \(formatBytes(UInt64(platform.descriptor.size)))  \(shortType(platform.descriptor.mediaType))\(platform.synthesized ? "  (synthesized from manifest.json)" : "")"]
+        let config = platform.manifest.config
+        let layers = platform.manifest.layers
+        lines.append("\(indent)\(layers.isEmpty ? "└─" : "├─") config    \(config.digest.abbreviated)  \(formatBytes(UInt64(config.size)))")
+        for (i, layer) in layers.enumerated() {
+            let mark = i == layers.count - 1 ? "└─" : "├─"
+            lines.append("\(indent)\(mark) layer \(i)   \(layer.digest.abbreviated)  \(formatBytes(UInt64(layer.size)))  \(shortType(layer.mediaType))")
+        }
+        return lines
+    }
+
+    /// `application/vnd.oci.image.layer.v1.tar+gzip` → `oci layer tar+gzip`, for the tree.
+    private func shortType(_ type: String) -> String {
+        switch type {
+        case MediaType.ociIndex: return "oci index"
+        case MediaType.ociManifest: return "oci"
+        case MediaType.dockerManifestList: return "docker manifest list"
+        case MediaType.dockerManifest: return "docker v2"
+        default:
+            if let range = type.firstRange(of: ".tar") { return String(type[range.lowerBound...].dropFirst()) }
+            return type
+        }
+    }
+}
+
