@@ -9,11 +9,11 @@ RELEASE_BIN  := .build/release/manifold
 # Debian packages: the C libraries the build links, the tools the tests compare against,
 # and the tools the benchmarks race.
 BUILD_PACKAGES := pkg-config libssl-dev zlib1g-dev libisal-dev libzstd-dev
-TEST_PACKAGES  := coreutils gzip pigz zstd python3 tar skopeo umoci
-BENCH_PACKAGES := hyperfine isal openssl time gcc oci-image-tool
+TEST_PACKAGES  := coreutils gzip pigz zstd python3 tar skopeo umoci buildah oci-image-tool docker-registry
+BENCH_PACKAGES := hyperfine isal openssl time gcc
 PACKAGES       := $(BUILD_PACKAGES) $(TEST_PACKAGES) $(BENCH_PACKAGES)
 
-.PHONY: all deps build test demo bench bench-digest bench-verify vectors clean
+.PHONY: all deps build test demo bench bench-digest bench-verify bench-pack vectors clean
 
 all: build
 
@@ -49,7 +49,7 @@ demo: deps $(RELEASE_BIN)
 bench: deps $(RELEASE_BIN)
 	@bash perf/bench.sh $(RELEASE_BIN)
 
-bench-digest bench-verify: deps $(RELEASE_BIN)
+bench-digest bench-verify bench-pack: deps $(RELEASE_BIN)
 	@BENCH=$(@:bench-%=%) bash perf/bench.sh $(RELEASE_BIN)
 
 # Regenerates Vectors/ (digest known answers, gzip/zstd cases, the sample layer).

@@ -28,9 +28,12 @@ let package = Package(
             name: "CZstd", pkgConfig: "libzstd",
             providers: [.apt(["libzstd-dev"]), .brew(["zstd"])]),
 
+        // Linux calls Swift cannot make itself (variadic ioctl, renameat2); no library.
+        .systemLibrary(name: "CSystem"),
+
         .target(
             name: "Manifold",
-            dependencies: ["COpenSSL", "CZlib", "CISAL", "CZstd"]),
+            dependencies: ["COpenSSL", "CZlib", "CISAL", "CZstd", "CSystem"]),
         .executableTarget(
             name: "ManifoldCLI",
             dependencies: [

@@ -2,7 +2,7 @@
 # `make bench`: manifold against its peers and against the machine's limit, in one run.
 # Prints medians (hyperfine), ratios and peak memory. Nothing here asserts a time: the
 # machine is shared and noisy; read the ratios.
-#   perf/bench.sh [BINARY]     BENCH=digest|verify|all (default all), BENCH_RUNS=N (default 5)
+#   perf/bench.sh [BINARY]     BENCH=digest|verify|pack|all (default all), BENCH_RUNS=N (default 5)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=$(realpath "${1:-.build/release/manifold}")
@@ -121,5 +121,49 @@ print(f"  manifold / hand-made                = {v['manifold'] / v['hand-made, 2
 print(f"shallow: manifold --shallow {s['manifold --shallow']:.3f}s, oci-image-tool validate {s['oci-image-tool']:.3f}s")
 print(f"  oci-image-tool / manifold --shallow = {s['oci-image-tool'] / s['manifold --shallow']:.1f}x faster   (goal: at least 4x)")
 print(f"peak memory: reference image {int(memory['verify_ref'])/1024:.1f} MiB, single 2 GB layer {int(memory['verify_2g'])/1024:.1f} MiB   (goal: under 64 MiB)")
+PY
+fi
+
+if [ "$only" = all ] || [ "$only" = pack ]; then
+echo "== pack: two single-arch images of ~450 MB each (3 layers of ~150 MB, gzip -6) into one oci-archive"
+python3 perf/make-image.py "$work/pack-amd64" --platforms linux/amd64 --layers 3 --layer-mb 150 --skip-layers 6
+python3 perf/make-image.py "$work/pack-arm64" --platforms linux/arm64 --layers 3 --layer-mb 150 --skip-layers 9
+amd="$work/pack-amd64" arm="$work/pack-arm64" out="$work/pack-out"
+mkdir -p "$out"
+cat "$amd"/blobs/sha256/* "$arm"/blobs/sha256/* > /dev/null
+# The equivalent index for skopeo: the same two manifests under one index in a layout.
+rm -rf "$out/index-layout"
+"$bin" pack -o "$out/index-layout" --link "$amd:amd64" "$arm:arm64" > /dev/null
+cat > "$out/buildah.sh" <<SH
+set -e
+buildah manifest rm manifold-bench >/dev/null 2>&1 || true
+buildah manifest create manifold-bench >/dev/null
+buildah manifest add manifold-bench oci:$(realpath "$amd"):amd64 >/dev/null
+buildah manifest add manifold-bench oci:$(realpath "$arm"):arm64 >/dev/null
+rm -f $out/buildah.tar
+buildah manifest push -q --all manifold-bench oci-archive:$out/buildah.tar:latest
+buildah manifest rm manifold-bench >/dev/null
+SH
+hyperfine --style basic --warmup 1 --runs "$runs" --export-json "$work/pack.json" \
+  -n manifold "rm -f $out/manifold.tar; $bin pack -o $out/manifold.tar $amd:amd64 $arm:arm64" \
+  -n "buildah manifest" "bash $out/buildah.sh" \
+  -n "skopeo copy --all" "rm -f $out/skopeo.tar; skopeo copy -q --all oci:$out/index-layout:latest oci-archive:$out/skopeo.tar:latest"
+rm -f "$out/manifold.tar"
+echo "pack_tar $(peak "$bin" pack -o "$out/manifold.tar" "$amd:amd64" "$arm:arm64")" > "$work/pack-memory.txt"
+rm -rf "$out/linked"
+link_line=$("$bin" pack -o "$out/linked" --link "$amd:amd64" "$arm:arm64" | tail -1)
+rm -rf "$out/linked"
+python3 - "$work" "$link_line" <<'PY'
+import json, statistics, sys
+work, link_line = sys.argv[1], sys.argv[2]
+with open(f"{work}/pack.json") as f:
+    p = {r["command"]: statistics.median(r["times"]) for r in json.load(f)["results"]}
+memory = dict(line.split() for line in open(f"{work}/pack-memory.txt"))
+print()
+print("== pack summary (medians)")
+print(f"manifold {p['manifold']:.3f}s, buildah manifest create/add/push --all {p['buildah manifest']:.3f}s, skopeo copy --all {p['skopeo copy --all']:.3f}s")
+print(f"  buildah / manifold = {p['buildah manifest'] / p['manifold']:.1f}x   skopeo / manifold = {p['skopeo copy --all'] / p['manifold']:.1f}x   (goal: at least 2x each)")
+print(f"peak memory: {int(memory['pack_tar'])/1024:.1f} MiB   (goal: under 64 MiB)")
+print(f"--link to a directory on the same filesystem: {link_line}")
 PY
 fi

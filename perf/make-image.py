@@ -38,12 +38,13 @@ def main():
     parser.add_argument("--platforms", default="linux/amd64,linux/arm64")
     parser.add_argument("--layers", type=int, default=3)
     parser.add_argument("--layer-mb", type=int, default=150)
+    parser.add_argument("--skip-layers", type=int, default=0, help="start after this many layers' worth of files (distinct content per image)")
     args = parser.parse_args()
     out = args.out
     if os.path.exists(os.path.join(out, "index.json")):
         return
     platforms = args.platforms.split(",")
-    need = len(platforms) * args.layers
+    need = len(platforms) * args.layers + args.skip_layers
     pool = files_under(["/usr/bin", "/usr/lib", "/usr/share", "/opt"])
     limit = args.layer_mb * 1_000_000
     groups, current, size = [], [], 0
@@ -76,7 +77,7 @@ def main():
         os_, arch, *variant = platform.split("/")
         layers, diff_ids = [], []
         for l in range(args.layers):
-            group = groups[p * args.layers + l]
+            group = groups[args.skip_layers + p * args.layers + l]
             listing = os.path.join(work, f"files-{p}-{l}.txt")
             with open(listing, "wb") as f:
                 f.write(b"\0".join(g.encode() for g in group) + b"\0")

@@ -16,7 +16,7 @@ struct ManifoldCommand: ParsableCommand {
             Exit codes: 0 all good; 1 content is not what it claims (corrupt, mismatched);
             2 the input could not be used (usage, unreadable path, unsupported format).
             """,
-        subcommands: [VerifyCommand.self, InspectCommand.self, DigestCommand.self])
+        subcommands: [VerifyCommand.self, InspectCommand.self, PackCommand.self, DigestCommand.self])
 
     /// Runs the command, mapping usage errors to exit code 2 (ArgumentParser's default is
     /// 64), so every "could not use the input" case exits the same way.

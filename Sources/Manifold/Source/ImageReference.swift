@@ -14,17 +14,20 @@ public struct ImageReference: Sendable, Hashable, CustomStringConvertible {
         self.tag = tag
     }
 
-    /// Splits `PATH:TAG` at its last colon, unless the whole string names an existing file
-    /// (paths may contain colons); `exists` is how a path is tested.
+    /// Splits `PATH:TAG` at the colon after which PATH exists, the rightmost such colon
+    /// when several do, unless the whole string names an existing file (paths may hold
+    /// colons, and docker tags do: `save.tar:example/app:1.0`). `exists` tests a path.
     public init(parsing text: String, exists: (String) -> Bool = pathExists) {
-        if !exists(text), let colon = text.lastIndex(of: ":"), colon != text.startIndex,
-           exists(String(text[..<colon])), !text[text.index(after: colon)...].contains("/")
-        {
-            path = String(text[..<colon])
-            tag = String(text[text.index(after: colon)...])
-        } else {
-            path = text
-            tag = nil
+        path = text
+        tag = nil
+        guard !exists(text) else { return }
+        for colon in text.indices.reversed() where text[colon] == ":" && colon != text.startIndex {
+            let prefix = String(text[..<colon])
+            if exists(prefix) {
+                path = prefix
+                tag = String(text[text.index(after: colon)...])
+                return
+            }
         }
     }
 

@@ -111,7 +111,7 @@ struct ImageResolver {
         let image = PlatformManifest(
             descriptor: descriptor, bytes: bytes, manifest: manifest, configBytes: configBytes, config: config,
             platform: mergedPlatform(config: config, entry: descriptor.platform), synthesized: false,
-            layerFiles: nil, configFile: nil, origin: reference.description)
+            layerFiles: nil, configFile: nil, origin: reference.description, source: source)
         if image.isAttestation { attestations.append(image) } else { manifests.append(image) }
         return image
     }
@@ -203,7 +203,7 @@ struct ImageResolver {
         return PlatformManifest(
             descriptor: descriptor, bytes: bytes, manifest: manifest, configBytes: configBytes, config: config,
             platform: config.platform, synthesized: true, layerFiles: files, configFile: configFile,
-            origin: reference.description)
+            origin: reference.description, source: source)
     }
 
     // MARK: helpers

@@ -23,7 +23,12 @@ extension ImageSource {
 /// Opens an image from a path, recognising its container.
 public enum ImageSources {
     public static func open(_ path: String, limits: ImageLimits = ImageLimits()) throws -> any ImageSource {
-        let file = try OpenFile(path: path, allowingDirectory: true)
+        let file: OpenFile
+        do {
+            file = try OpenFile(path: path, allowingDirectory: true)
+        } catch let error as ManifoldError {
+            throw ManifoldError(error.code, "\(path): \(error.message)")
+        }
         if file.isDirectory {
             return try OCILayoutDirectory(path: path, directory: file)
         }

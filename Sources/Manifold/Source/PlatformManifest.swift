@@ -18,6 +18,13 @@ public struct PlatformManifest: Sendable {
     let configFile: StoredFile?
     /// Where the image came from, for messages.
     public let origin: String
+    /// The image it was read from, to find its blobs.
+    let source: any ImageSource
+
+    /// A blob of this image's source, or nil when absent.
+    func sourceBlob(_ descriptor: Descriptor) throws -> StoredFile? {
+        try source.blob(descriptor.digest)
+    }
 
     /// Whether this is a buildx attestation manifest (`unknown/unknown`).
     public var isAttestation: Bool { platform?.isAttestation ?? false }

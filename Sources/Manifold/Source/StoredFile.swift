@@ -8,6 +8,15 @@ public struct StoredFile: Sendable {
     /// bytes (a docker-save symlink and its target), so they are measured once.
     let identity: String
 
+    /// The open file when this is all of a regular file (a layout directory's blob), which
+    /// `pack --link` can link instead of copying.
+    var wholeFile: OpenFile? {
+        guard case .region(let file, let offset, let length) = input.kind, offset == 0, length == file.size, file.isRegular else {
+            return nil
+        }
+        return file
+    }
+
     /// The first `count` bytes (fewer if the file is shorter), to sniff its compression.
     func prefix(_ count: Int) throws -> [UInt8] {
         let reader = try BlobReader(input)

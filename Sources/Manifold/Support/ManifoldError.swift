@@ -92,7 +92,7 @@ public struct ManifoldError: Error, Sendable, CustomStringConvertible {
 
     /// The message, followed by the cause's description when there is one.
     public var description: String {
-        guard let cause else { return message }
+        guard let cause, !message.contains("\(cause)") else { return message }
         return "\(message): \(cause)"
     }
 

@@ -1,0 +1,62 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A file being written, through a 1 MiB buffer, with every write checked.
+final class OutputFile {
+    let descriptor: Int32
+    let path: String
+    private var buffer: [UInt8] = []
+    private let capacity = 1 << 20
+    private(set) var bytesWritten: UInt64 = 0
+
+    /// Creates `name` in the directory `directory` (an open descriptor); fails if anything is
+    /// there already, and never follows a symlink.
+    init(creating name: String, in directory: Int32, display: String, mode: mode_t = 0o644) throws {
+        let fd = openat(directory, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
+        guard fd >= 0 else {
+            let code = errno
+            throw ManifoldError(.unreadable, "\(display): cannot create: \(String(cString: strerror(code)))", cause: SystemError("openat", errno: code))
+        }
+        descriptor = fd
+        path = display
+        buffer.reserveCapacity(capacity)
+    }
+
+    deinit { close(descriptor) }
+
+    func write(_ bytes: UnsafeRawBufferPointer) throws {
+        if buffer.count + bytes.count > capacity { try flush() }
+        if bytes.count >= capacity {
+            try writeAll(bytes)
+        } else {
+            buffer.append(contentsOf: bytes)
+        }
+        bytesWritten += UInt64(bytes.count)
+    }
+
+    func write(_ bytes: [UInt8]) throws {
+        try bytes.withUnsafeBytes { try write($0) }
+    }
+
+    func flush() throws {
+        guard !buffer.isEmpty else { return }
+        try buffer.withUnsafeBytes { try writeAll($0) }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    private func writeAll(_ bytes: UnsafeRawBufferPointer) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let written = Glibc.write(descriptor, bytes.baseAddress.map { $0 + offset }, bytes.count - offset)
+            if written < 0 {
+                let code = errno
+                if code == EINTR { continue }
+                throw ManifoldError(.unreadable, "\(path): write failed: \(String(cString: strerror(code)))", cause: SystemError("write", errno: code))
+            }
+            offset += written
+        }
+    }
+}

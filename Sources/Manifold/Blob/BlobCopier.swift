@@ -1,0 +1,81 @@
+import Dispatch
+
+/// Copies a blob while hashing it: one thread reads and hashes, the caller's thread writes,
+/// through a fixed ring of buffers. Throws, having written no more than the blob's bytes, when
+/// the blob is not exactly the size and digest its descriptor names.
+enum BlobCopier {
+    static let buffers = 4
+
+    static func copy(_ file: StoredFile, expecting descriptor: Descriptor, what: String,
+                     into emit: (UnsafeRawBufferPointer) throws -> Void) throws {
+        guard file.size == UInt64(max(descriptor.size, 0)) else {
+            throw ManifoldError(.sizeMismatch, "\(what) \(descriptor.digest.abbreviated)…: size mismatch: expected \(descriptor.size) bytes, got \(file.size)")
+        }
+        let ring = BufferSet(count: buffers, size: BlobReader.defaultChunkSize)
+        let free = ChunkChannel((0..<buffers).map { .init(index: $0, count: 0) })
+        let full = ChunkChannel()
+        let stop = Flag()
+        let reader = ReadStage(file: file, hasher: try Hasher(descriptor.digest.algorithm), ring: ring)
+        let group = DispatchGroup()
+        // Its own serial queue, as in BlobPipeline: a thread of its own, never starved.
+        DispatchQueue(label: "manifold.copy.read").async(group: group) {
+            reader.run(free: free, full: full, stop: stop)
+        }
+        var writeError: (any Error)?
+        while let chunk = full.receive() {
+            if writeError == nil {
+                do {
+                    try emit(UnsafeRawBufferPointer(rebasing: ring[chunk.index][..<chunk.count]))
+                } catch {
+                    writeError = error
+                    stop.set()
+                }
+            }
+            free.send(.init(index: chunk.index, count: 0))
+        }
+        group.wait()
+        if let writeError { throw writeError }
+        if let failure = reader.failure { throw failure }
+        guard reader.bytes == UInt64(descriptor.size) else {
+            throw ManifoldError(.sizeMismatch, "\(what) \(descriptor.digest.abbreviated)…: size mismatch: expected \(descriptor.size) bytes, read \(reader.bytes)")
+        }
+        let actual = try reader.hasher.finalize()
+        guard actual == descriptor.digest else {
+            throw ManifoldError(.digestMismatch, "\(what) \(descriptor.digest.abbreviated)…: digest mismatch: expected \(descriptor.digest), got \(actual)")
+        }
+    }
+}
+
+/// Reads and hashes for ``BlobCopier``.
+///
+/// `@unchecked Sendable`: written only by the read thread, read by the caller after
+/// `DispatchGroup.wait()`, which orders the two.
+private final class ReadStage: @unchecked Sendable {
+    let file: StoredFile
+    let ring: BufferSet
+    private(set) var hasher: Hasher
+    private(set) var bytes: UInt64 = 0
+    private(set) var failure: (any Error)?
+
+    init(file: StoredFile, hasher: Hasher, ring: BufferSet) {
+        self.file = file
+        self.ring = ring
+        self.hasher = hasher
+    }
+
+    func run(free: ChunkChannel, full: ChunkChannel, stop: Flag) {
+        defer { full.close() }
+        do {
+            let reader = try BlobReader(file.input)
+            while !stop.isSet, let slot = free.receive() {
+                let count = try reader.read(into: ring[slot.index])
+                if count == 0 { break }
+                try hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: ring[slot.index][..<count]))
+                bytes += UInt64(count)
+                full.send(.init(index: slot.index, count: count))
+            }
+        } catch {
+            failure = error
+        }
+    }
+}

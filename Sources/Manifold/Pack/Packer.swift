@@ -1,0 +1,238 @@
+/// Combines single- and multi-arch images into one multi-arch image: `docker manifest
+/// create` + `annotate` + `push`, offline, deterministic and verified.
+///
+/// Children are never rewritten: each manifest keeps its bytes and digest. Every blob is
+/// copied once, hashed while copied, and the pack fails — writing nothing — if any is not what
+/// its descriptor says.
+public struct Packer: Sendable {
+    public let options: PackOptions
+
+    public init(options: PackOptions) {
+        self.options = options
+    }
+
+    public func pack() throws -> PackResult {
+        let start = monotonicSeconds()
+        guard !options.inputs.isEmpty else { throw ManifoldError(.invalidArgument, "nothing to pack: give at least one input") }
+        let output = try OutputPath(options.output, force: options.force)
+
+        var notes: [String] = []
+        var entries: [PackEntry] = []
+        for (position, reference) in options.inputs.enumerated() {
+            let image: ResolvedImage
+            do {
+                image = try ResolvedImage.open(reference, limits: options.limits)
+            } catch let error as ManifoldError {
+                throw error.prefixed(reference.description)
+            }
+            notes += image.notes.map { "\(reference): \($0)" }
+            entries += try self.entries(of: image, input: position)
+        }
+        guard entries.contains(where: { !$0.image.isAttestation }) else {
+            throw ManifoldError(.invalidArgument, options.platforms.isEmpty
+                ? "the inputs hold no platform image"
+                : "no input has a platform matching \(options.platforms.map(\.description).joined(separator: ", "))")
+        }
+        return try write(entries, to: output, notes: notes, start: start)
+    }
+
+    // MARK: choosing entries
+
+    private func entries(of image: ResolvedImage, input: Int) throws -> [PackEntry] {
+        var kept: [PackEntry] = []
+        for manifest in image.manifests {
+            var entry = PackEntry(image: manifest, input: input, platform: manifest.platform,
+                                  annotations: manifest.descriptor.annotations?.filter { !Self.layoutOnly($0.key) } ?? [:])
+            try applyOverrides(to: &entry)
+            for annotation in options.annotations where annotation.selector.selects(input: input, platform: entry.platform) {
+                entry.annotations[annotation.key] = annotation.value
+            }
+            if !options.platforms.isEmpty {
+                guard let platform = entry.platform, options.platforms.contains(where: { platform.isSelected(by: $0) }) else { continue }
+            }
+            kept.append(entry)
+        }
+        // An attestation travels with the manifest it describes.
+        let keptDigests = Set(kept.map { $0.image.descriptor.digest.description })
+        for attestation in image.attestations {
+            guard let subject = attestation.descriptor.annotations?["vnd.docker.reference.digest"], keptDigests.contains(subject) else { continue }
+            kept.append(PackEntry(image: attestation, input: input, platform: attestation.platform ?? attestation.descriptor.platform,
+                                  annotations: attestation.descriptor.annotations?.filter { !Self.layoutOnly($0.key) } ?? [:]))
+        }
+        return kept
+    }
+
+    /// Annotations that name an image in its old layout and would mislead in the new one.
+    private static func layoutOnly(_ key: String) -> Bool {
+        key == "org.opencontainers.image.ref.name" || key == "io.containerd.image.name"
+    }
+
+    private func applyOverrides(to entry: inout PackEntry) throws {
+        let config = entry.image.config?.platform
+        for override in options.overrides where override.selector.selects(input: entry.input, platform: entry.image.platform) {
+            var platform = entry.platform ?? Platform(os: "", architecture: "")
+            var contradiction: String?
+            override.apply(to: &platform, config: config, contradicts: &contradiction)
+            if let contradiction, !options.forcePlatform {
+                throw ManifoldError(
+                    .invalidArgument,
+                    "\(entry.image.origin): --\(override.field.rawValue) \(override.value) contradicts its config (\(contradiction)); give --force-platform to list it anyway")
+            }
+            entry.platform = platform
+        }
+        if let platform = entry.platform, platform.os.isEmpty || platform.architecture.isEmpty {
+            throw ManifoldError(.invalidArgument, "\(entry.image.origin): its config names no platform; give --os and --arch for it")
+        }
+    }
+
+    // MARK: the index
+
+    private func indexDocument(_ entries: [PackEntry]) throws -> (Descriptor, [UInt8]) {
+        let children = entries.map(\.image.descriptor.mediaType)
+        let allDocker = children.allSatisfy { $0 == MediaType.dockerManifest }
+        let type = options.indexType ?? (allDocker ? .docker : .oci)
+        if type == .docker && !allDocker {
+            throw ManifoldError(
+                .invalidArgument,
+                "a Docker manifest list can only list Docker manifests, and some inputs are OCI; use --index-type oci")
+        }
+        let mediaType = type == .docker ? MediaType.dockerManifestList : MediaType.ociIndex
+        let index = ImageIndex(mediaType: mediaType, manifests: entries.map(\.descriptor),
+                               annotations: options.indexAnnotations.isEmpty ? nil : options.indexAnnotations)
+        let bytes = JSONWriter().bytes(index.json)
+        return (Descriptor(mediaType: mediaType, digest: try Hasher.digest(of: bytes), size: Int64(bytes.count)), bytes)
+    }
+
+    // MARK: writing
+
+    private func write(_ chosen: [PackEntry], to output: OutputPath, notes: [String], start: Double) throws -> PackResult {
+        var notes = notes
+        // The same manifest given twice (the same image packed from two inputs) is listed once.
+        var listed = Set<Descriptor>()
+        let entries = chosen.sorted { $0.sortKey.lexicographicallyPrecedes($1.sortKey) }.filter { listed.insert($0.descriptor).inserted }
+        try checkDuplicates(entries)
+
+        // Every blob once: documents from memory, layers and other configs from their inputs.
+        var blobs: [String: PlannedBlob] = [:]
+        func add(_ descriptor: Descriptor, _ content: PlannedBlob.Content, what: String) throws {
+            guard descriptor.digest.isVerifiable else {
+                throw ManifoldError(.unsupportedAlgorithm, "\(what): digest algorithm \(descriptor.digest.algorithm) cannot be computed, so it cannot be copied verified")
+            }
+            let path = VerificationWalk.blobPath(descriptor.digest)
+            if blobs[path] == nil { blobs[path] = PlannedBlob(descriptor: descriptor, content: content, what: what) }
+        }
+        var index: Descriptor?
+        var indexJSONEntries: [Descriptor]
+        if options.flat {
+            indexJSONEntries = entries.map(\.descriptor)
+        } else {
+            let (descriptor, bytes) = try indexDocument(entries)
+            try add(descriptor, .memory(bytes), what: "index")
+            var top = descriptor
+            top.annotations = ["org.opencontainers.image.ref.name": options.tag]
+            index = descriptor
+            indexJSONEntries = [top]
+        }
+        for entry in entries {
+            let image = entry.image
+            let origin = image.origin
+            try add(image.descriptor, .memory(image.bytes), what: "\(origin): manifest")
+            let config = image.manifest.config
+            if let bytes = image.configBytes {
+                try add(config, .memory(bytes), what: "\(origin): config")
+            } else {
+                try add(config, .file(try locate(config, in: image, file: image.configFile)), what: "\(origin): config")
+            }
+            for (i, layer) in image.manifest.layers.enumerated() {
+                let file = try image.layerFiles.map { $0[i] } ?? image.sourceBlob(layer)
+                if let file {
+                    try add(layer, .file(file), what: "\(origin): layers[\(i)]")
+                } else if MediaType.isForeignLayer(layer.mediaType) || !(layer.urls ?? []).isEmpty {
+                    notes.append("\(origin): foreign layer \(layer.digest.abbreviated)… is not in the input; listed, not copied (its urls are never fetched)")
+                } else {
+                    throw ManifoldError(.absent, "\(origin): layers[\(i)] \(layer.digest.abbreviated)… is not in the input")
+                }
+            }
+        }
+        let indexJSON = JSONWriter().bytes(ImageIndex(mediaType: MediaType.ociIndex, manifests: indexJSONEntries).json)
+        let layout = JSONWriter().bytes(.object(JSONObject([("imageLayoutVersion", .string("1.0.0"))])))
+
+        let format = options.resolvedFormat
+        let sink: any ImageSink = format == .tar ? try TarSink(output) : try DirectorySink(output)
+        var linked: [LinkMethod: Int] = [:]
+        do {
+            // Sorted paths: "blobs/…" < "index.json" < "oci-layout", directories first.
+            var madeDirectories: Set<String> = []
+            for path in blobs.keys.sorted() {
+                let parts = path.split(separator: "/")
+                for depth in 1..<parts.count {
+                    let directory = parts[..<depth].joined(separator: "/")
+                    if madeDirectories.insert(directory).inserted { try sink.directory(directory) }
+                }
+                guard let blob = blobs[path] else { continue }
+                switch blob.content {
+                case .memory(let bytes):
+                    try sink.file(path, bytes: bytes)
+                case .file(let file):
+                    if options.link, format == .dir, file.wholeFile != nil {
+                        // Verify first (a read, no write), then link the verified inode.
+                        try BlobCopier.copy(file, expecting: blob.descriptor, what: blob.what) { _ in }
+                        if let method = try sink.link(path, to: file) {
+                            linked[method, default: 0] += 1
+                            continue
+                        }
+                    }
+                    try sink.file(path, size: UInt64(blob.descriptor.size)) { emit in
+                        try BlobCopier.copy(file, expecting: blob.descriptor, what: blob.what, into: emit)
+                    }
+                }
+            }
+            try sink.file("index.json", bytes: indexJSON)
+            try sink.file("oci-layout", bytes: layout)
+            try sink.commit()
+        } catch {
+            sink.abort()
+            throw error
+        }
+
+        let bytes = blobs.values.reduce(UInt64(0)) { $0 + UInt64($1.descriptor.size) }
+        return PackResult(
+            output: options.output, format: format, index: index,
+            entries: entries.map { PackResult.Entry(platform: $0.platform, descriptor: $0.descriptor, origin: $0.image.origin, isAttestation: $0.image.isAttestation) },
+            blobCount: blobs.count, byteCount: bytes, linked: linked, notes: notes, seconds: monotonicSeconds() - start)
+    }
+
+    private func checkDuplicates(_ entries: [PackEntry]) throws {
+        guard !options.allowDuplicatePlatforms else { return }
+        var seen: [Platform: PackEntry] = [:]
+        for entry in entries where !entry.image.isAttestation {
+            guard let platform = entry.platform?.normalized else { continue }
+            if let first = seen[platform], first.image.descriptor.digest != entry.image.descriptor.digest {
+                throw ManifoldError(
+                    .invalidArgument,
+                    "two images for \(platform): \(first.image.origin) and \(entry.image.origin); keep one with --platform, or give --allow-duplicate-platforms")
+            }
+            seen[platform] = entry
+        }
+    }
+
+    private func locate(_ descriptor: Descriptor, in image: PlatformManifest, file: StoredFile?) throws -> StoredFile {
+        if let file { return file }
+        guard let found = try image.sourceBlob(descriptor) else {
+            throw ManifoldError(.absent, "\(image.origin): blob \(descriptor.digest.abbreviated)… is not in the input")
+        }
+        return found
+    }
+}
+
+/// A blob the pack writes, and where its bytes come from.
+struct PlannedBlob {
+    enum Content {
+        case memory([UInt8])
+        case file(StoredFile)
+    }
+
+    let descriptor: Descriptor
+    let content: Content
+    let what: String
+}

@@ -1,0 +1,226 @@
+import ArgumentParser
+import Manifold
+
+struct PackCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pack",
+        abstract: "Combine single- and multi-arch images into one multi-arch image, offline and reproducibly.",
+        discussion: """
+            What `docker manifest create` + `annotate` + `push` do, without a daemon or a
+            registry. Each INPUT is an OCI layout directory, an oci-archive or a docker-save
+            tar; INPUT:TAG picks one of several tagged images. A multi-arch input contributes
+            all its platforms (with their attestations). Each entry's platform comes from its
+            image's config; manifests are copied byte for byte, never rewritten.
+
+            Every blob is copied once, hashed while it is copied; if any is not what its
+            descriptor says, nothing is written. The output goes to a temporary name beside
+            OUT and is renamed into place; an existing OUT is replaced only with --force.
+            Entries are sorted by platform, so the order of the inputs does not change the
+            output: the same inputs always give byte-identical output.
+
+            Overrides, like `docker manifest annotate`, name the entries they change by the
+            INPUT as written, by its position (#2), or by platform, then `=`:
+              --variant arm.tar=v7            --arch '#2=arm64'
+              --os-version win.tar=10.0.17763.1879    --os-features win.tar=win32k
+            An override that contradicts the config is refused unless --force-platform.
+
+            Annotations, as `docker buildx imagetools create` takes them:
+              --annotation org.opencontainers.image.source=https://example.com/app   (the index)
+              --annotation 'manifest-descriptor:com.example.team=infra'           (every entry)
+              --annotation 'manifest-descriptor[linux/arm64]:com.example.tier=edge'
+              --annotation 'manifest-descriptor[arm.tar]:com.example.built=pi4'
+
+            Examples:
+              manifold pack -o app.tar app-amd64.tar app-arm64.tar
+              manifold pack -o app/ --format dir --tag 1.2 amd64/ arm64/ armv7.tar --variant armv7.tar=v7
+              manifold pack -o subset.tar --platform linux/arm64 multi.tar
+            """)
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("The image to write: a directory, or a tar (.tar).", valueName: "OUT"))
+    var output: String
+
+    @Argument(help: "Images to combine: PATH or PATH:TAG.")
+    var inputs: [String]
+
+    @Option(help: "The tag index.json gives the new index (org.opencontainers.image.ref.name).")
+    var tag = "latest"
+
+    @Option(help: ArgumentHelp("dir (OCI layout) or tar (oci-archive); default from OUT's name.", valueName: "dir|tar"))
+    var format: String?
+
+    @Option(help: ArgumentHelp("oci or docker; default: a Docker manifest list when every child is a Docker manifest.", valueName: "oci|docker"))
+    var indexType: String?
+
+    @Flag(help: "List the platform manifests directly in index.json instead of writing an index blob.")
+    var flat = false
+
+    @Option(name: .customLong("platform"), help: ArgumentHelp("Keep only this platform (repeatable).", valueName: "os/arch[/variant]"))
+    var platforms: [String] = []
+
+    @Option(help: ArgumentHelp("Set the entry's os.", valueName: "SELECTOR=OS"))
+    var os: [String] = []
+
+    @Option(help: ArgumentHelp("Set the entry's architecture.", valueName: "SELECTOR=ARCH"))
+    var arch: [String] = []
+
+    @Option(help: ArgumentHelp("Set the entry's variant.", valueName: "SELECTOR=VARIANT"))
+    var variant: [String] = []
+
+    @Option(help: ArgumentHelp("Set the entry's os.version.", valueName: "SELECTOR=VERSION"))
+    var osVersion: [String] = []
+
+    @Option(help: ArgumentHelp("Set the entry's os.features (comma-separated).", valueName: "SELECTOR=F1,F2"))
+    var osFeatures: [String] = []
+
+    @Option(help: ArgumentHelp("An annotation on the index, or on entries (see above).", valueName: "[TYPE[SEL]:]KEY=VALUE"))
+    var annotation: [String] = []
+
+    @Flag(help: "Allow two entries for the same platform (the first is what clients pick).")
+    var allowDuplicatePlatforms = false
+
+    @Flag(help: "Accept overrides that contradict the image's config.")
+    var forcePlatform = false
+
+    @Flag(help: "Replace OUT if it exists.")
+    var force = false
+
+    @Flag(help: "Directory output: reflink (or hard-link) verified blobs of layout inputs instead of copying.")
+    var link = false
+
+    @OptionGroup var limits: ImageLimitOptions
+
+    func validate() throws {
+        guard !inputs.isEmpty else { throw ValidationError("give at least one INPUT image") }
+        if let format, PackOptions.Format(rawValue: format) == nil { throw ValidationError("--format is dir or tar, got \(format)") }
+        if let indexType, PackOptions.IndexType(rawValue: indexType) == nil { throw ValidationError("--index-type is oci or docker, got \(indexType)") }
+        guard !tag.isEmpty else { throw ValidationError("--tag cannot be empty") }
+        _ = try options()
+    }
+
+    func run() throws {
+        let result: PackResult
+        do {
+            result = try Packer(options: try options()).pack()
+        } catch let error as ManifoldError {
+            Terminal.error(error.message)
+            throw ExitCode(error.code.isContentFailure ? ExitStatus.failed : ExitStatus.unusable)
+        }
+        for note in result.notes { Terminal.error("note: \(note)") }
+        Terminal.output(PackPrinter(result: result, tag: flat ? nil : tag).text)
+    }
+
+    /// The library options from the flags; every malformed flag is a usage error.
+    func options() throws -> PackOptions {
+        let references = inputs.map { ImageReference(parsing: $0) }
+        var options = PackOptions(inputs: references, output: output)
+        options.format = format.flatMap(PackOptions.Format.init(rawValue:))
+        options.tag = tag
+        options.indexType = indexType.flatMap(PackOptions.IndexType.init(rawValue:))
+        options.flat = flat
+        options.platforms = try platforms.map(parsePlatform)
+        options.allowDuplicatePlatforms = allowDuplicatePlatforms
+        options.forcePlatform = forcePlatform
+        options.force = force
+        options.link = link
+        options.limits = limits.limits
+        for (field, values) in [(PlatformOverride.Field.os, os), (.architecture, arch), (.variant, variant),
+                                (.osVersion, osVersion), (.osFeatures, osFeatures)] {
+            for text in values {
+                guard let equals = text.lastIndex(of: "="), equals != text.startIndex else {
+                    throw ValidationError("--\(flagName(field)) takes SELECTOR=VALUE, e.g. --\(flagName(field)) arm.tar=…; got \(text)")
+                }
+                let selector = try parseSelector(String(text[..<equals]))
+                options.overrides.append(PlatformOverride(selector: selector, field: field, value: String(text[text.index(after: equals)...])))
+            }
+        }
+        for text in annotation {
+            try parseAnnotation(text, into: &options)
+        }
+        return options
+    }
+
+    private func flagName(_ field: PlatformOverride.Field) -> String {
+        switch field {
+        case .os: "os"
+        case .architecture: "arch"
+        case .variant: "variant"
+        case .osVersion: "os-version"
+        case .osFeatures: "os-features"
+        }
+    }
+
+    /// An input as written, `#N`, or a platform.
+    private func parseSelector(_ text: String) throws -> EntrySelector {
+        if let position = inputs.firstIndex(of: text) { return .input(position) }
+        if text.hasPrefix("#"), let number = Int(text.dropFirst()), (1...inputs.count).contains(number) {
+            return .input(number - 1)
+        }
+        if let platform = try? Platform(parsing: text) { return .platform(platform) }
+        throw ValidationError("\(quoted(text)) names no input (as written, or #1…#\(inputs.count)) and is not a platform")
+    }
+
+    /// `KEY=VALUE`, `index:KEY=VALUE`, `manifest-descriptor[SEL]:KEY=VALUE`.
+    private func parseAnnotation(_ text: String, into options: inout PackOptions) throws {
+        var rest = Substring(text)
+        var target = "index"
+        var selector: EntrySelector?
+        for type in ["index", "manifest-descriptor"] where rest.hasPrefix(type + ":") || rest.hasPrefix(type + "[") {
+            target = type
+            rest = rest.dropFirst(type.count)
+            if rest.hasPrefix("[") {
+                guard let close = rest.firstIndex(of: "]") else { throw ValidationError("--annotation \(text): no closing ]") }
+                selector = try parseSelector(String(rest[rest.index(after: rest.startIndex)..<close]))
+                rest = rest[rest.index(after: close)...]
+            }
+            guard rest.hasPrefix(":") else { throw ValidationError("--annotation \(text): expected ':' after \(type)") }
+            rest = rest.dropFirst()
+        }
+        guard let equals = rest.firstIndex(of: "="), equals != rest.startIndex else {
+            throw ValidationError("--annotation takes [TYPE[SELECTOR]:]KEY=VALUE; got \(text)")
+        }
+        let key = String(rest[..<equals]), value = String(rest[rest.index(after: equals)...])
+        if target == "index" {
+            guard selector == nil else { throw ValidationError("--annotation \(text): the index takes no [selector]") }
+            options.indexAnnotations[key] = value
+        } else if let selector {
+            options.annotations.append(EntryAnnotation(selector: selector, key: key, value: value))
+        } else {
+            for position in inputs.indices {
+                options.annotations.append(EntryAnnotation(selector: .input(position), key: key, value: value))
+            }
+        }
+    }
+}
+
+func quoted(_ text: String) -> String { "\"\(text)\"" }
+
+/// The summary `pack` prints: the index digest, then a table of platform, manifest, size.
+struct PackPrinter {
+    let result: PackResult
+    let tag: String?
+
+    var text: String {
+        var lines: [String] = []
+        lines.append("packed \(result.output) (\(result.format == .tar ? "oci-archive" : "OCI layout")\(tag.map { ", tag \($0)" } ?? ", flat"))")
+        if let index = result.index {
+            lines.append("index \(index.digest)  \(index.mediaType)  \(index.size) B")
+        }
+        let rows = result.entries.map { entry in
+            [entry.isAttestation ? "(attestation)" : (entry.platform?.description ?? "(no platform)"), entry.descriptor.digest.description,
+             formatBytes(UInt64(entry.descriptor.size)), entry.origin]
+        }
+        let header = ["PLATFORM", "MANIFEST", "SIZE", "FROM"]
+        let widths = (0..<header.count).map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
+        for row in [header] + rows {
+            lines.append(row.enumerated().map { column, cell in
+                column == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[column] - cell.count)
+            }.joined(separator: "  "))
+        }
+        var tail = "\(result.entries.filter { !$0.isAttestation }.count) platforms, \(result.blobCount) blobs, \(formatBytes(result.byteCount)) in \(formatDecimal(result.seconds, places: 2)) s"
+        if !result.linked.isEmpty {
+            tail += "; linked instead of copied: " + result.linked.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.value) by \($0.key.rawValue)" }.joined(separator: ", ")
+        }
+        lines.append(tail)
+        return lines.joined(separator: "\n")
+    }
+}
