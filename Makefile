@@ -13,7 +13,7 @@ TEST_PACKAGES  := coreutils gzip pigz zstd python3 tar skopeo umoci buildah oci-
 BENCH_PACKAGES := hyperfine isal openssl time gcc
 PACKAGES       := $(BUILD_PACKAGES) $(TEST_PACKAGES) $(BENCH_PACKAGES)
 
-.PHONY: all deps build test demo bench bench-digest bench-verify bench-pack vectors clean
+.PHONY: all deps build test check corpus fuzz demo bench bench-digest bench-verify bench-pack vectors clean
 
 all: build
 
@@ -39,9 +39,31 @@ build:
 $(RELEASE_BIN): Package.swift $(shell find Sources -type f)
 	$(SWIFT) build -c release
 
+# The unit, vector, end-to-end and interop tests; the hostile corpus; then `check`.
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
+	python3 Vectors/hostile/run.py --binary .build/debug/manifold
+	$(MAKE) --no-print-directory check
+
+# The hostile corpus alone, against the debug binary.
+corpus: deps
+	$(SWIFT) build
+	python3 Vectors/hostile/run.py --binary .build/debug/manifold
+
+# The test suite and the hostile corpus under AddressSanitizer (+ LeakSanitizer), then the
+# test suite under ThreadSanitizer (the parallel scheduler, the pipeline threads). The
+# end-to-end tests run the sanitized binary; a sanitizer report exits 199, so it can never
+# pass for an expected exit code. scripts/lsan.supp names the only leaks suppressed: the
+# test harness's (XCTest, Foundation), never manifold's.
+check:
+	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
+	ASAN_OPTIONS=exitcode=199 LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan.supp \
+	  MANIFOLD_BIN=$(CURDIR)/.build-asan/debug/manifold $(SWIFT) test --sanitize=address --scratch-path .build-asan
+	python3 Vectors/hostile/run.py --binary .build-asan/debug/manifold --no-memory-bound
+	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
+	TSAN_OPTIONS=exitcode=199 MANIFOLD_BIN=$(CURDIR)/.build-tsan/debug/manifold \
+	  $(SWIFT) test --sanitize=thread --scratch-path .build-tsan
 
 demo: deps $(RELEASE_BIN)
 	@bash scripts/demo.sh $(RELEASE_BIN)

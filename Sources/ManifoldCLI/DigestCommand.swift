@@ -1,5 +1,4 @@
 import ArgumentParser
-import Synchronization
 import Manifold
 
 struct DigestCommand: ParsableCommand {
@@ -50,7 +49,7 @@ struct DigestCommand: ParsableCommand {
             decompression: uncompressed ? .sniff : .skip,
             uncompressedAlgorithm: algorithm.value)
         let inputs = files.map { $0 == "-" ? BlobInput.standardInput : BlobInput.file($0) }
-        let status = Mutex(ExitStatus.ok)
+        let status = Locked(ExitStatus.ok)
         let uncompressed = self.uncompressed
         check.measure(inputs, jobs: jobs) { index, result in
             let file = inputs[index].name

@@ -62,7 +62,7 @@ struct InspectCommand: ParsableCommand {
         do {
             resolved = try ResolvedImage.open(reference, limits: limits.limits)
         } catch let error as ManifoldError {
-            Terminal.error("\(image): \(error.message)")
+            Terminal.error(error.message, about: reference.path)
             throw ExitCode(error.code.isContentFailure ? ExitStatus.failed : ExitStatus.unusable)
         }
         for note in resolved.notes { Terminal.error("note: \(note)") }

@@ -1,12 +1,11 @@
 import Manifold
-import Synchronization
 
 /// A one-line progress display on stderr ("123.4 MB / 312.4 MB, 150.2 MB/s"), redrawn at most
 /// ten times a second, for runs on a terminal.
 final class ProgressLine: Sendable {
     private let label: String
     private let start = monotonicNow()
-    private let lastDraw = Mutex(0.0)
+    private let lastDraw = Locked(0.0)
 
     init(label: String) { self.label = label }
 

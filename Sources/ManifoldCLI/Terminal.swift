@@ -30,6 +30,12 @@ enum Terminal {
         write(STDERR_FILENO, "\r\u{1B}[K" + text)
     }
 
+    /// An error about `subject`, naming it once: library messages about an input often begin
+    /// with its path already.
+    static func error(_ message: String, about subject: String) {
+        error(message.hasPrefix(subject) ? message : "\(subject): \(message)")
+    }
+
     /// Whether stderr is a terminal (progress is shown only then).
     static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
 

@@ -10,7 +10,8 @@ struct VerifyPrinter {
         var lines: [String] = []
         if report.status == .unusable {
             let message = report.error?.message ?? "cannot be used"
-            return "✗ \(report.image): \(message)\n\(report.image): UNUSABLE"
+            let line = message.hasPrefix(report.image) ? message : "\(report.image): \(message)"
+            return "✗ \(line)\n\(report.image): UNUSABLE"
         }
         if !quiet {
             lines.append("\(report.kind?.rawValue ?? "image") \(report.image)")

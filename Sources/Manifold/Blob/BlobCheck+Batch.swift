@@ -10,7 +10,7 @@ extension BlobCheck {
         _ inputs: [BlobInput], jobs: Int,
         deliver: @Sendable (Int, Result<BlobMeasurement, any Error>) -> Void
     ) {
-        let order = Mutex(OrderedDelivery(count: inputs.count))
+        let order = Locked(OrderedDelivery(count: inputs.count))
         let next = Atomic<Int>(0)
         let workers = max(1, min(jobs, inputs.count))
         // Each worker takes the next input; a blob's own pipeline threads come from separate
@@ -34,7 +34,7 @@ extension BlobCheck {
 }
 
 /// Results waiting for those before them.
-private struct OrderedDelivery: ~Copyable {
+private struct OrderedDelivery {
     var ready: [Result<BlobMeasurement, any Error>?]
     var next = 0
     init(count: Int) { ready = Array(repeating: nil, count: count) }

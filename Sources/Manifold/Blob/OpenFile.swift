@@ -68,9 +68,12 @@ final class OpenFile: @unchecked Sendable {
                 switch code {
                 case ENOENT:
                     return nil
-                case ELOOP:
-                    throw ManifoldError(.invalidLayout, "\(shown) is a symbolic link; image layouts must hold real files and directories")
-                case ENOTDIR:
+                case ELOOP, ENOTDIR:
+                    // O_NOFOLLOW | O_DIRECTORY on a symlink fails with ENOTDIR: look again.
+                    var info = stat()
+                    if fstatat(current, component, &info, AT_SYMLINK_NOFOLLOW) == 0, info.st_mode & S_IFMT == S_IFLNK {
+                        throw ManifoldError(.invalidLayout, "\(shown) is a symbolic link; image layouts must hold real files and directories")
+                    }
                     throw ManifoldError(.invalidLayout, "\(shown) is not a directory")
                 default:
                     throw ManifoldError(.unreadable, "\(shown): cannot open: \(String(cString: strerror(code)))", cause: SystemError("openat", errno: code))

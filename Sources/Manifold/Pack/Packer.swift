@@ -23,7 +23,7 @@ public struct Packer: Sendable {
             do {
                 image = try ResolvedImage.open(reference, limits: options.limits)
             } catch let error as ManifoldError {
-                throw error.prefixed(reference.description)
+                throw error.message.hasPrefix(reference.path) ? error : error.prefixed(reference.description)
             }
             notes += image.notes.map { "\(reference): \($0)" }
             entries += try self.entries(of: image, input: position)
@@ -41,6 +41,13 @@ public struct Packer: Sendable {
     private func entries(of image: ResolvedImage, input: Int) throws -> [PackEntry] {
         var kept: [PackEntry] = []
         for manifest in image.manifests {
+            // An image whose config does not match its layers would fail every verifier
+            // downstream; refuse it here rather than publish it.
+            if let config = manifest.config, config.diffIDs.count != manifest.manifest.layers.count {
+                throw ManifoldError(
+                    .invalidDocument,
+                    "\(manifest.origin): config \(manifest.manifest.config.digest.abbreviated)… lists \(config.diffIDs.count) diff_ids for \(manifest.manifest.layers.count) layers")
+            }
             var entry = PackEntry(image: manifest, input: input, platform: manifest.platform,
                                   annotations: manifest.descriptor.annotations?.filter { !Self.layoutOnly($0.key) } ?? [:])
             try applyOverrides(to: &entry)
@@ -144,6 +151,9 @@ public struct Packer: Sendable {
                 try add(config, .file(try locate(config, in: image, file: image.configFile)), what: "\(origin): config")
             }
             for (i, layer) in image.manifest.layers.enumerated() {
+                guard layer.digest.isVerifiable else {
+                    throw ManifoldError(.unsupportedAlgorithm, "\(origin): layers[\(i)]: digest algorithm \(layer.digest.algorithm) cannot be computed, so it cannot be copied verified")
+                }
                 let file = try image.layerFiles.map { $0[i] } ?? image.sourceBlob(layer)
                 if let file {
                     try add(layer, .file(file), what: "\(origin): layers[\(i)]")

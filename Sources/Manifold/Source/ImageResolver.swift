@@ -28,9 +28,12 @@ struct ImageResolver {
         guard let file = try source.file("index.json") else {
             throw ManifoldError(.invalidLayout, "\(source.location): no index.json")
         }
-        let indexBytes = try file.readAll(limit: limits.documentSize)
+        let indexBytes: [UInt8]
         let index: ImageIndex
         do {
+            // The root is the container's, not content named by a digest: any problem with
+            // it makes the image unusable.
+            indexBytes = try file.readAll(limit: limits.documentSize)
             index = try ImageIndex(json: JSONParser.parse(indexBytes), declaredMediaType: nil)
         } catch let error as ManifoldError {
             throw ManifoldError(.invalidLayout, "\(source.location): index.json: \(error.message)")

@@ -35,7 +35,8 @@ final class OutputPath {
         self.force = force
         temporaryName = ".\(name).manifold-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tmp"
         if !force, exists(name) {
-            close(fd)
+            // Every property is set, so deinit runs and closes `parent`: closing it here too
+            // would close whatever descriptor another thread opened in the meantime.
             throw ManifoldError(.outputExists, "\(path) exists; give --force to replace it")
         }
     }

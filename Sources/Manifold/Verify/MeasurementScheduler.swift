@@ -14,7 +14,7 @@ struct MeasurementScheduler {
         let total = planned.reduce(UInt64(0)) { $0 + $1.file.size }
         let done = Atomic<UInt64>(0)
         let next = Atomic<Int>(0)
-        let outcomes = Mutex([Result<BlobMeasurement, any Error>?](repeating: nil, count: planned.count))
+        let outcomes = Locked([Result<BlobMeasurement, any Error>?](repeating: nil, count: planned.count))
         let work = SendablePlan(planned: planned, order: order)
         let workers = max(1, min(jobs, planned.count))
         // As in BlobCheck's batch: pipeline threads come from their own queues, so a
