@@ -46,6 +46,11 @@ test: deps
 	python3 Vectors/hostile/run.py --binary .build/debug/manifold
 	$(MAKE) --no-print-directory check
 
+# The libFuzzer targets (document, digest, tar, docker-manifest, gzip, zstd), FUZZ_SECONDS
+# each (default 30), from seeds in Vectors/; committed reproducers in Vectors/fuzz/ first.
+fuzz: deps
+	bash Fuzz/run.sh
+
 # The hostile corpus alone, against the debug binary.
 corpus: deps
 	$(SWIFT) build

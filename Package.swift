@@ -1,6 +1,7 @@
 // swift-tools-version: 6.0
 // manifold: verify, inspect and pack container images offline.
 import PackageDescription
+import Foundation
 
 let package = Package(
     name: "manifold",
@@ -48,3 +49,12 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// libFuzzer targets, only when asked for (`make fuzz` sets MANIFOLD_FUZZ): libFuzzer provides
+// main(), so this executable cannot link in an ordinary build.
+if ProcessInfo.processInfo.environment["MANIFOLD_FUZZ"] != nil {
+    package.targets.append(.executableTarget(
+        name: "ManifoldFuzz", dependencies: ["Manifold", "CSystem"], path: "Fuzz/ManifoldFuzz",
+        swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
+    package.products.append(.executable(name: "manifold-fuzz", targets: ["ManifoldFuzz"]))
+}

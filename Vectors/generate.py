@@ -212,6 +212,11 @@ def compression_cases():
     yield bad("zstd-bad-checksum.zst", "zstd", zs[:-1] + bytes([zs[-1] ^ 0xff]), "checksumMismatch",
               "content checksum's last byte flipped")
     yield bad("zstd-not-zstd.zst", "zstd", b"plain text, not zstd\n", "corruptData", "no zstd magic at the start")
+    # Found by the zstd fuzzer: libzstd checks a frame's declared content size when the frame
+    # arrives whole, but not when it arrives a few bytes at a time.
+    yield bad("zstd-content-size-mismatch.zst", "zstd",
+              b"\x28\xb5\x2f\xfd\x24\x23\x01\x00\x00" + struct.pack("<I", 0x51d8e999), "corruptData",
+              "single-segment frame declaring 35 bytes, holding one empty raw block, with the checksum of nothing")
 
 def write_compression():
     if os.path.isdir(COMP_DIR):

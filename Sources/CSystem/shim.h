@@ -22,6 +22,16 @@ static inline int manifold_reflink(int dst, int src) {
 #endif
 }
 
+// An anonymous in-memory file (the fuzzers hand tar bytes to the tar index through one).
+static inline int manifold_memfd(const char *name) {
+#if defined(__linux__) && defined(SYS_memfd_create)
+    return (int)syscall(SYS_memfd_create, name, 1 /* MFD_CLOEXEC */);
+#else
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
 // rename that fails with EEXIST instead of replacing an existing target.
 static inline int manifold_rename_noreplace(int olddirfd, const char *oldpath, int newdirfd, const char *newpath) {
 #if defined(__linux__) && defined(SYS_renameat2)

@@ -28,6 +28,7 @@ import Testing
         "sha256:" + String(repeating: "g", count: 64),           // not hex
         "SHA256:" + String(repeating: "a", count: 64),           // algorithm is lowercase
         "-sha:abc", "sha-:abc", "sh..a:abc", "sha256 :abc", "foo:abc/def", "foo:abc def", "foo:é",
+        "bl:\u{31E}bec",  // a combining mark after the colon (found by the digest fuzzer)
     ]
 
     @Test(arguments: invalid)

@@ -92,6 +92,11 @@ final class OpenFile: @unchecked Sendable {
         return nil
     }
 
+    /// Takes ownership of an open descriptor (an in-memory file, in the fuzzers).
+    static func adopting(_ descriptor: Int32, name: String) throws -> OpenFile {
+        try OpenFile(descriptor: descriptor, path: name, owned: true)
+    }
+
     /// Wraps a descriptor this object does not own (standard input).
     static func borrowing(_ descriptor: Int32, name: String) throws -> OpenFile {
         try OpenFile(descriptor: descriptor, path: name, owned: false)

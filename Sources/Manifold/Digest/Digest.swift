@@ -11,12 +11,15 @@ public struct Digest: Hashable, Sendable, Comparable, CustomStringConvertible, C
 
     /// Parses `algorithm:encoded`, rejecting anything outside the grammar.
     public init(parsing string: String) throws {
+        // Split on the UTF-8 bytes, never on Characters: ":" followed by a combining mark is
+        // one Character, and stepping over it would silently drop the mark (found by the
+        // digest fuzzer: "bl:\u{31E}bec" parsed as "bl:bec").
         let utf8 = string.utf8
         guard let colon = utf8.firstIndex(of: UInt8(ascii: ":")) else {
             throw ManifoldError(.invalidDigest, "invalid digest \(quoted(string)): expected algorithm:encoded")
         }
-        let algorithmPart = String(string[..<colon])
-        let encodedPart = String(string[string.index(after: colon)...])
+        let algorithmPart = String(decoding: utf8[..<colon], as: UTF8.self)
+        let encodedPart = String(decoding: utf8[utf8.index(after: colon)...], as: UTF8.self)
         let algorithm: DigestAlgorithm
         if DigestAlgorithm.isGrammatical(algorithmPart.utf8) {
             algorithm = try DigestAlgorithm(algorithmPart)
