@@ -13,7 +13,7 @@ TEST_PACKAGES  := coreutils gzip pigz zstd python3 tar skopeo umoci buildah oci-
 BENCH_PACKAGES := hyperfine isal openssl time gcc
 PACKAGES       := $(BUILD_PACKAGES) $(TEST_PACKAGES) $(BENCH_PACKAGES)
 
-.PHONY: all deps build test check corpus fuzz demo bench bench-digest bench-verify bench-pack vectors clean
+.PHONY: all deps build test check corpus fuzz demo bench bench-digest bench-verify bench-pack bench-bombs vectors clean
 
 all: build
 
@@ -76,7 +76,7 @@ demo: deps $(RELEASE_BIN)
 bench: deps $(RELEASE_BIN)
 	@bash perf/bench.sh $(RELEASE_BIN)
 
-bench-digest bench-verify bench-pack: deps $(RELEASE_BIN)
+bench-digest bench-verify bench-pack bench-bombs: deps $(RELEASE_BIN)
 	@BENCH=$(@:bench-%=%) bash perf/bench.sh $(RELEASE_BIN)
 
 # Regenerates Vectors/ (digest known answers, gzip/zstd cases, the sample layer).
@@ -84,4 +84,4 @@ vectors:
 	python3 Vectors/generate.py
 
 clean:
-	rm -rf .build perf/work
+	rm -rf .build .build-asan .build-tsan .build-fuzz perf/work

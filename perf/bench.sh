@@ -2,7 +2,7 @@
 # `make bench`: manifold against its peers and against the machine's limit, in one run.
 # Prints medians (hyperfine), ratios and peak memory. Nothing here asserts a time: the
 # machine is shared and noisy; read the ratios.
-#   perf/bench.sh [BINARY]     BENCH=digest|verify|pack|all (default all), BENCH_RUNS=N (default 5)
+#   perf/bench.sh [BINARY]     BENCH=digest|verify|pack|bombs|all (default all), BENCH_RUNS=N (default 5)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=$(realpath "${1:-.build/release/manifold}")
@@ -166,4 +166,9 @@ print(f"  buildah / manifold = {p['buildah manifest'] / p['manifold']:.1f}x   sk
 print(f"peak memory: {int(memory['pack_tar'])/1024:.1f} MiB   (goal: under 64 MiB)")
 print(f"--link to a directory on the same filesystem: {link_line}")
 PY
+fi
+
+if [ "$only" = all ] || [ "$only" = bombs ]; then
+echo "== decompression bombs (20 GiB of zeros as gzip and zstd), with and without --max-layer-size: time and peak memory"
+python3 Vectors/hostile/run.py --binary "$bin" --only bomb --uncapped-bombs --timeout 600
 fi

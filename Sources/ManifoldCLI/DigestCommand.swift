@@ -37,17 +37,25 @@ struct DigestCommand: ParsableCommand {
     @Option(help: "How many files to digest at once (default: the number of cores).")
     var jobs: Int = activeCores()
 
+    @Option(name: .customLong("max-zstd-window"), help: ArgumentHelp("Largest zstd window an input may ask for, in bytes.", valueName: "bytes"))
+    var zstdWindow: Int = DecompressionLimits.defaultZstdWindowLimit
+
+    @Option(name: .customLong("max-layer-size"), help: ArgumentHelp("Most bytes an input may decompress to (default: no limit).", valueName: "bytes"))
+    var layerSize: UInt64?
+
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("give at least one FILE (- for standard input)") }
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
         guard files.filter({ $0 == "-" }).count <= 1 else { throw ValidationError("standard input (-) can be read only once") }
+        guard zstdWindow >= 1024 else { throw ValidationError("--max-zstd-window must be at least 1024") }
     }
 
     func run() throws {
         let check = BlobCheck(
             digestAlgorithm: uncompressed ? nil : algorithm.value,
             decompression: uncompressed ? .sniff : .skip,
-            uncompressedAlgorithm: algorithm.value)
+            uncompressedAlgorithm: algorithm.value,
+            limits: DecompressionLimits(zstdWindowLimit: zstdWindow, outputLimit: layerSize))
         let inputs = files.map { $0 == "-" ? BlobInput.standardInput : BlobInput.file($0) }
         let status = Locked(ExitStatus.ok)
         let uncompressed = self.uncompressed
@@ -74,7 +82,8 @@ struct DigestCommand: ParsableCommand {
             return (nil, "\(file): \(error)", ExitStatus.unusable)
         case .success(let measurement):
             if let error = measurement.decompressionError {
-                return (nil, "\(file): corrupt \(measurement.compression.map { "\($0)" } ?? "") content: \(error.message)", ExitStatus.failed)
+                let what = error.code == .limitExceeded ? "refused" : "corrupt"
+                return (nil, "\(file): \(what) \(measurement.compression.map { "\($0)" } ?? "") content: \(error.message)", ExitStatus.failed)
             }
             let digest = uncompressed ? measurement.uncompressedDigest : measurement.digest
             guard let digest else {
