@@ -8,26 +8,46 @@ struct MemberStart {
     /// `accepts(position, byte, firstByte)`: whether `byte` may sit at `position` of a magic.
     private let accepts: @Sendable (Int, UInt8, UInt8) -> Bool
     private let length: Int
+    /// "gzip member", "zstd frame": for messages.
+    private let unit: String
+    private let magic: String
     private(set) var seen = 0
     private var first: UInt8 = 0
 
     /// The gzip magic `1f 8b`.
     static var gzip: MemberStart {
-        MemberStart(length: 2) { position, byte, _ in byte == [0x1f, 0x8b][position] }
+        MemberStart(length: 2, unit: "gzip member", magic: "gzip magic (1f 8b)") { position, byte, _ in byte == [0x1f, 0x8b][position] }
     }
 
     /// A zstd frame `28 b5 2f fd` or a skippable frame `5? 2a 4d 18`.
     static var zstd: MemberStart {
-        MemberStart(length: 4) { position, byte, first in
+        MemberStart(length: 4, unit: "zstd frame", magic: "zstd frame magic") { position, byte, first in
             if position == 0 { return byte == 0x28 || byte & 0xf0 == 0x50 }
             let magic: [UInt8] = first == 0x28 ? [0x28, 0xb5, 0x2f, 0xfd] : [0x50, 0x2a, 0x4d, 0x18]
             return byte == magic[position]
         }
     }
 
-    private init(length: Int, accepts: @escaping @Sendable (Int, UInt8, UInt8) -> Bool) {
+    private init(length: Int, unit: String, magic: String, accepts: @escaping @Sendable (Int, UInt8, UInt8) -> Bool) {
         self.length = length
+        self.unit = unit
+        self.magic = magic
         self.accepts = accepts
+    }
+
+    /// ``observe(_:)``, throwing when the bytes cannot begin a member: the stream is not of
+    /// this kind at all when no member came before (`completed` is 0), otherwise what
+    /// follows the last member is trailing data. `offset` is where `bytes` start.
+    mutating func check(_ bytes: UnsafeRawBufferPointer, completed: Int, offset: UInt64) throws {
+        guard observe(bytes) else {
+            if completed == 0 {
+                let kind = unit.split(separator: " ").first.map(String.init) ?? unit
+                throw ManifoldError(.corruptData, "not a \(kind) stream: no \(magic) at the start")
+            }
+            throw ManifoldError(
+                .trailingData,
+                "trailing data: bytes after \(unit) \(completed) (at offset \(offset)) are not another \(unit)")
+        }
     }
 
     /// True until the first byte of the current member has been seen.

@@ -43,14 +43,7 @@ public final class ZlibGzipDecompressor: Decompressor {
             if !inMember && input.isEmpty { return produced }
             if !start.isComplete && !input.isEmpty {
                 // zlib takes every header byte it is given, so each byte is observed once.
-                guard start.observe(input) else {
-                    if member == 1 {
-                        throw ManifoldError(.corruptData, "not a gzip stream: no gzip magic (1f 8b) at the start")
-                    }
-                    throw ManifoldError(
-                        .trailingData,
-                        "trailing data: bytes after gzip member \(member - 1) (at offset \(bytesIn)) are not another gzip member")
-                }
+                try start.check(input, completed: member - 1, offset: bytesIn)
                 inMember = true
             }
             // zlib counts in 32-bit lengths; never ask it for more.

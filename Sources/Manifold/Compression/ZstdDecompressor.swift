@@ -53,14 +53,7 @@ public final class ZstdDecompressor: Decompressor {
         while produced < output.count {
             if !inFrame && input.isEmpty { return produced }
             if !start.isComplete && !input.isEmpty {
-                guard start.observe(input) else {
-                    if frames == 0 {
-                        throw ManifoldError(.corruptData, "not a zstd stream: no zstd frame magic at the start")
-                    }
-                    throw ManifoldError(
-                        .trailingData,
-                        "trailing data: bytes after zstd frame \(frames) (at offset \(bytesIn)) are not another frame")
-                }
+                try start.check(input, completed: frames, offset: bytesIn)
                 inFrame = true
             }
             var inBuffer = ZSTD_inBuffer(src: input.baseAddress, size: input.count, pos: 0)
