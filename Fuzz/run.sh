@@ -9,7 +9,10 @@ seconds=${FUZZ_SECONDS:-30}
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(document digest tar docker-manifest gzip zstd)
 work=.build-fuzz/work
-MANIFOLD_FUZZ=1 swift build --product manifold-fuzz --scratch-path .build-fuzz --sanitize=fuzzer --sanitize=address 2>&1 | grep -E "error|Build of product" || true
+# swiftc keeps only the last of several -sanitize flags, so SwiftPM's --sanitize=fuzzer
+# --sanitize=address would silently drop the coverage instrumentation. --sanitize=fuzzer
+# tells SwiftPM that libFuzzer provides main; the combined flag after it is what swiftc keeps.
+MANIFOLD_FUZZ=1 swift build --product manifold-fuzz --scratch-path .build-fuzz --sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address 2>&1 | grep -E "error|Build of product" || true
 bin=.build-fuzz/debug/manifold-fuzz
 [ -x "$bin" ] || { echo "fuzz: build failed"; exit 1; }
 
@@ -50,5 +53,9 @@ for target in "${targets[@]}"; do
     status=1
   fi
   grep -E '^(#[0-9]+).*(DONE|pulse)' "$work/$target.log" | tail -1 || true
+  # No coverage means no fuzzing: say so rather than report an empty success.
+  if grep -q "no interesting inputs were found" "$work/$target.log"; then
+    echo "fuzz: $target ran without coverage instrumentation"; status=1
+  fi
 done
 exit $status
