@@ -72,7 +72,7 @@ private func fuzzDigest(_ bytes: [UInt8]) {
     guard let digest = try? Digest(parsing: text) else { return }
     precondition(digest.description == text, "digest does not round-trip")
     precondition((try? Digest(parsing: digest.description)) == digest, "digest does not re-parse")
-    let path = VerificationWalk.blobPath(digest)
+    let path = digest.layoutPath
     precondition(path.split(separator: "/", omittingEmptySubsequences: false).count == 3, "blob path escapes blobs/<alg>/")
     precondition(!path.contains(".."), "blob path contains ..")
 }

@@ -125,7 +125,7 @@ public struct Packer: Sendable {
             guard descriptor.digest.isVerifiable else {
                 throw ManifoldError(.unsupportedAlgorithm, "\(what): digest algorithm \(descriptor.digest.algorithm) cannot be computed, so it cannot be copied verified")
             }
-            let path = VerificationWalk.blobPath(descriptor.digest)
+            let path = descriptor.digest.layoutPath
             if blobs[path] == nil { blobs[path] = PlannedBlob(descriptor: descriptor, content: content, what: what) }
         }
         var index: Descriptor?

@@ -13,13 +13,6 @@ public protocol ImageSource: Sendable {
     func blobPaths() throws -> [String]
 }
 
-extension ImageSource {
-    /// The path a blob has in an OCI layout. Safe to build: a `Digest` is validated.
-    static func blobPath(_ digest: Digest) -> String {
-        "blobs/\(digest.algorithm.rawValue)/\(digest.encoded)"
-    }
-}
-
 /// Opens an image from a path, recognising its container.
 public enum ImageSources {
     public static func open(_ path: String, limits: ImageLimits = ImageLimits()) throws -> any ImageSource {

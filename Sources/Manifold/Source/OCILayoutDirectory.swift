@@ -35,7 +35,7 @@ struct OCILayoutDirectory: ImageSource {
     }
 
     func blob(_ digest: Digest) throws -> StoredFile? {
-        try file(Self.blobPath(digest))
+        try file(digest.layoutPath)
     }
 
     func blobPaths() throws -> [String] {

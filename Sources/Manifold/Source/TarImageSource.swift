@@ -35,7 +35,7 @@ struct TarImageSource: ImageSource {
 
     /// Blobs must be regular members, as in a layout directory.
     func blob(_ digest: Digest) throws -> StoredFile? {
-        try lookup(Self.blobPath(digest), followLinks: false)
+        try lookup(digest.layoutPath, followLinks: false)
     }
 
     func blobPaths() throws -> [String] {

@@ -202,7 +202,7 @@ final class VerificationWalk {
         let file: StoredFile?
         do {
             file = try source.blob(descriptor.digest)
-            referencedPaths.insert(Self.blobPath(descriptor.digest))
+            referencedPaths.insert(descriptor.digest.layoutPath)
         } catch {
             result.fail(layoutProblem(error))
             results.append(result)
@@ -261,8 +261,8 @@ final class VerificationWalk {
             result.reason = .absent
             result.notes.append("blob absent from the image (--allow-sparse)")
         } else {
-            result.fail(Problem(.absent, expected: Self.blobPath(descriptor.digest),
-                                message: "blob is absent: \(Self.blobPath(descriptor.digest)) is not in the image"))
+            result.fail(Problem(.absent, expected: descriptor.digest.layoutPath,
+                                message: "blob is absent: \(descriptor.digest.layoutPath) is not in the image"))
         }
     }
 
@@ -271,7 +271,7 @@ final class VerificationWalk {
     /// A document's bytes, when they are exactly what the descriptor names; otherwise the
     /// verdict goes on `result`.
     private func readDocument(_ descriptor: Descriptor, into result: inout DescriptorResult) -> [UInt8]? {
-        referencedPaths.insert(Self.blobPath(descriptor.digest))
+        referencedPaths.insert(descriptor.digest.layoutPath)
         switch documents.read(descriptor) {
         case .read(let bytes):
             if descriptor.data != nil { result.notes.append("embedded data matches") }
@@ -310,7 +310,6 @@ final class VerificationWalk {
     func skipPlatform(_ platform: Platform) { skippedPlatforms.append(platform.description) }
     func countDocument(_ bytes: Int) { extraDocumentBytes += UInt64(bytes); extraDocumentCount += 1 }
 
-    static func blobPath(_ digest: Digest) -> String { "blobs/\(digest.algorithm.rawValue)/\(digest.encoded)" }
 
     private func decompressionCompression(_ decompression: BlobCheck.Decompression) -> Compression? {
         if case .declared(let compression) = decompression { return compression }
