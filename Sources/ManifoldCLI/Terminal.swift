@@ -17,7 +17,7 @@ enum Terminal {
 
     /// Bytes exactly as given, no newline added (`inspect --raw`).
     static func outputRaw(_ bytes: [UInt8]) {
-        write(STDOUT_FILENO, String(decoding: bytes, as: UTF8.self))
+        bytes.withUnsafeBytes { writeAll(STDOUT_FILENO, $0) }
     }
 
     /// One line on stderr, prefixed with the program name.
@@ -41,14 +41,17 @@ enum Terminal {
 
     private static func write(_ descriptor: Int32, _ text: String) {
         var text = text
-        text.withUTF8 { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let written = systemWrite(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-                if written < 0 && errno == EINTR { continue }
-                guard written > 0 else { return }  // a closed pipe: nothing more to say
-                offset += written
-            }
+        text.withUTF8 { writeAll(descriptor, UnsafeRawBufferPointer($0)) }
+    }
+
+    private static func writeAll(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) {
+        guard let base = bytes.baseAddress else { return }
+        var offset = 0
+        while offset < bytes.count {
+            let written = systemWrite(descriptor, base + offset, bytes.count - offset)
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else { return }  // a closed pipe: nothing more to say
+            offset += written
         }
     }
 }
