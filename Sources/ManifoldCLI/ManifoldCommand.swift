@@ -21,6 +21,8 @@ struct ManifoldCommand: ParsableCommand {
     /// Runs the command, mapping usage errors to exit code 2 (ArgumentParser's default is
     /// 64), so every "could not use the input" case exits the same way.
     static func main() {
+        // `manifold inspect … | head` closes the pipe early: stop writing, do not die of SIGPIPE.
+        signal(SIGPIPE, SIG_IGN)
         do {
             var command = try parseAsRoot()
             try command.run()
