@@ -104,16 +104,15 @@ struct ImageResolver {
     private mutating func collectManifest(_ descriptor: Descriptor) throws -> PlatformManifest {
         let bytes = try documents.require(descriptor, what: "manifest")
         let manifest = try decode("manifest", descriptor) { try ImageManifest(json: $0, declaredMediaType: descriptor.mediaType) }(bytes)
-        var configBytes: [UInt8]?
-        var config: ImageConfig?
+        var config: Document<ImageConfig>?
         if MediaType.isImageConfig(manifest.config.mediaType) {
             let read = try documents.require(manifest.config, what: "config")
-            configBytes = read
-            config = try decode("config", manifest.config) { try ImageConfig(json: $0) }(read)
+            config = Document(bytes: read, digest: manifest.config.digest,
+                              value: try decode("config", manifest.config) { try ImageConfig(json: $0) }(read))
         }
         let image = PlatformManifest(
-            descriptor: descriptor, bytes: bytes, manifest: manifest, configBytes: configBytes, config: config,
-            platform: mergedPlatform(config: config, entry: descriptor.platform), synthesized: false,
+            descriptor: descriptor, document: Document(bytes: bytes, digest: descriptor.digest, value: manifest), configDocument: config,
+            platform: mergedPlatform(config: config?.value, entry: descriptor.platform), synthesized: false,
             layerFiles: nil, configFile: nil, origin: reference.description, source: source)
         if image.isAttestation { attestations.append(image) } else { manifests.append(image) }
         return image
@@ -204,7 +203,8 @@ struct ImageResolver {
         let descriptor = Descriptor(mediaType: MediaType.ociManifest, digest: try Hasher.digest(of: bytes), size: Int64(bytes.count),
                                     platform: config.platform)
         return PlatformManifest(
-            descriptor: descriptor, bytes: bytes, manifest: manifest, configBytes: configBytes, config: config,
+            descriptor: descriptor, document: Document(bytes: bytes, digest: descriptor.digest, value: manifest),
+            configDocument: Document(bytes: configBytes, digest: configDigest, value: config),
             platform: config.platform, synthesized: true, layerFiles: files, configFile: configFile,
             origin: reference.description, source: source)
     }

@@ -3,11 +3,15 @@
 public struct PlatformManifest: Sendable {
     /// The descriptor of the manifest, with the platform the image's index gave it, if any.
     public var descriptor: Descriptor
-    /// The manifest's bytes: never rewritten, so its digest is preserved.
-    public let bytes: [UInt8]
-    public let manifest: ImageManifest
-    public let configBytes: [UInt8]?
-    public let config: ImageConfig?
+    /// The manifest: its bytes (never rewritten, so its digest is preserved) beside its value.
+    public let document: Document<ImageManifest>
+    /// The image config, when the manifest's config is one (artifacts' are not).
+    public let configDocument: Document<ImageConfig>?
+
+    public var bytes: [UInt8] { document.bytes }
+    public var manifest: ImageManifest { document.value }
+    public var configBytes: [UInt8]? { configDocument?.bytes }
+    public var config: ImageConfig? { configDocument?.value }
     /// The platform: the config's fields, completed by the index entry's (configs often omit
     /// the variant).
     public var platform: Platform?
