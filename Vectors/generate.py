@@ -187,6 +187,11 @@ def compression_cases():
                              ("before-trailer", len(gz) - 8, "after the deflate data, before the trailer"),
                              ("trailer", len(gz) - 3, "inside the trailer")]:
         yield bad(f"gzip-truncated-{name}.gz", "gzip", gz[:cut], "truncated", f"cut {where} (at {cut} bytes)")
+    # Found by the gzip fuzzer: after this invalid distance ISA-L reports more input left
+    # than it was given; the error must still be a clean "invalid data".
+    yield bad("gzip-invalid-distance.gz", "gzip",
+              bytes.fromhex("1f8b0808000016000003030053756243686172616374657273747200006e67"), "corruptData",
+              "fuzzer-found: FNAME, then fixed-Huffman data with a distance reaching before the start")
     yield bad("gzip-truncated-fname.gz", "gzip",
               gzip_member(text, flags=0x08, name=b"a-long-file-name.txt")[:16], "truncated", "cut inside FNAME")
 
@@ -217,6 +222,13 @@ def compression_cases():
     yield bad("zstd-content-size-mismatch.zst", "zstd",
               b"\x28\xb5\x2f\xfd\x24\x23\x01\x00\x00" + struct.pack("<I", 0x51d8e999), "corruptData",
               "single-segment frame declaring 35 bytes, holding one empty raw block, with the checksum of nothing")
+    yield bad("zstd-zero-size-compressed-block.zst", "zstd", zero_size_compressed_block(), "corruptData",
+              "a frame whose only block is a compressed block of size 0 (fuzzer-found)")
+
+def zero_size_compressed_block():
+    """Found by the zstd fuzzer: libzstd rejects a compressed block of size 0 in a frame
+    that arrives whole, and accepts it in one that arrives in pieces."""
+    return b"\x28\xb5\x2f\xfd\x24\x00\x05\x00\x00" + struct.pack("<I", 0x51d8e999)
 
 def write_compression():
     if os.path.isdir(COMP_DIR):

@@ -119,14 +119,19 @@ public final class ISALGzipDecompressor: Decompressor {
         state.pointee.next_out = output.baseAddress?.assumingMemoryBound(to: UInt8.self)
         state.pointee.avail_out = UInt32(outCount)
         let result = isal_inflate(state)
-        let consumed = inCount - Int(state.pointee.avail_in)
-        let written = outCount - Int(state.pointee.avail_out)
-        memberOutput += UInt64(written)
         guard result >= 0 else {
+            // After an error ISA-L's avail_in is not to be trusted (the fuzzer found it
+            // larger than what was given), so the offset is where this call began.
             throw ManifoldError(
                 .corruptData,
-                "gzip member \(member): invalid deflate data near offset \(bytesIn + UInt64(consumed)) (\(describeISAL(result)))")
+                "gzip member \(member): invalid deflate data after offset \(bytesIn) (\(describeISAL(result)))")
         }
+        let consumed = inCount - Int(state.pointee.avail_in)
+        let written = outCount - Int(state.pointee.avail_out)
+        guard (0...inCount).contains(consumed), (0...outCount).contains(written) else {
+            throw ManifoldError(.internalFailure, "ISA-L reported impossible progress (\(consumed) in, \(written) out)")
+        }
+        memberOutput += UInt64(written)
         if consumed == 0 && written == 0 && !input.isEmpty && manifold_isal_block_finished(state) == 0 {
             // Never spin: ISA-L always takes input into its buffers when it has room to.
             throw ManifoldError(.internalFailure, "ISA-L made no progress at offset \(bytesIn)")
@@ -135,6 +140,9 @@ public final class ISALGzipDecompressor: Decompressor {
             // ISA-L reads ahead in 64-bit words: whole bytes still in its bit buffer belong
             // to the trailer. The low (length % 8) bits are the final byte's padding.
             let bits = Int(state.pointee.read_in_length)
+            guard (0...64).contains(bits) else {
+                throw ManifoldError(.corruptData, "gzip member \(member): deflate data ends inconsistently (ISA-L holds \(bits) bits)")
+            }
             var word = state.pointee.read_in >> UInt64(bits % 8)
             for _ in 0..<(bits / 8) {
                 pending.append(UInt8(truncatingIfNeeded: word))

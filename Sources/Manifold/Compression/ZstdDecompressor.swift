@@ -10,13 +10,10 @@ public final class ZstdDecompressor: Decompressor {
     private var frames = 0
     /// True between a frame's first byte and the call that reports it fully decoded.
     private var inFrame = false
-    /// The current frame's first bytes as consumed (a header is at most 18), its declared
-    /// content size once known, and the bytes it has produced. libzstd checks the declared
-    /// size when a frame arrives whole but not always when it arrives in pieces (found by
-    /// the zstd fuzzer), so it is checked here, the same way whatever the chunking.
-    private var frameHeader: [UInt8] = []
-    private var declaredSize: Int64?
-    private var frameOutput: Int64 = 0
+    /// The structure of the stream as consumed, for the rules libzstd applies only to frames
+    /// that arrive whole (see ``ZstdFrameWalker``), and the bytes the current frame produced.
+    private var walker = ZstdFrameWalker()
+    private var frameOutput: UInt64 = 0
     private var latch = FailureLatch("zstd")
     public private(set) var bytesIn: UInt64 = 0
 
@@ -62,29 +59,24 @@ public final class ZstdDecompressor: Decompressor {
             if ZSTD_isError(result) != 0 {
                 throw classify(result)
             }
-            if frameHeader.count < 18 && inBuffer.pos > 0 {
-                frameHeader.append(contentsOf: input[..<min(inBuffer.pos, 18 - frameHeader.count)])
-                if declaredSize == nil {
-                    let size = frameHeader.withUnsafeBytes { manifold_zstd_declared_content_size($0.baseAddress, $0.count) }
-                    if size >= 0 { declaredSize = size }
-                }
-            }
+            let ended = try walker.follow(UnsafeRawBufferPointer(rebasing: input[..<inBuffer.pos]))
             input = UnsafeRawBufferPointer(rebasing: input[inBuffer.pos...])
             bytesIn += UInt64(inBuffer.pos)
             produced += outBuffer.pos
-            frameOutput += Int64(outBuffer.pos)
+            frameOutput += UInt64(outBuffer.pos)
             if result == 0 {
                 // A frame is fully decoded and flushed; the next byte starts another or ends.
-                if let declaredSize, declaredSize != frameOutput {
+                guard ended == 1, walker.isAtFrameBoundary else {
+                    throw ManifoldError(.corruptData, "zstd frame \(frames + 1): ends where its structure says it does not")
+                }
+                if let declared = walker.declaredContentSize, declared != frameOutput {
                     throw ManifoldError(
                         .corruptData,
-                        "zstd frame \(frames + 1): its header declares \(declaredSize) bytes of content, it holds \(frameOutput)")
+                        "zstd frame \(frames + 1): its header declares \(declared) bytes of content, it holds \(frameOutput)")
                 }
                 frames += 1
                 inFrame = false
                 start.reset()
-                frameHeader.removeAll(keepingCapacity: true)
-                declaredSize = nil
                 frameOutput = 0
             } else if inBuffer.pos == 0 && outBuffer.pos == 0 {
                 return produced  // needs more input
