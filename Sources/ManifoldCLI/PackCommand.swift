@@ -156,7 +156,7 @@ struct PackCommand: ParsableCommand {
             return .input(number - 1)
         }
         if let platform = try? Platform(parsing: text) { return .platform(platform) }
-        throw ValidationError("\(quoted(text)) names no input (as written, or #1…#\(inputs.count)) and is not a platform")
+        throw ValidationError("\"\(text)\" names no input (as written, or #1…#\(inputs.count)) and is not a platform")
     }
 
     /// `KEY=VALUE`, `index:KEY=VALUE`, `manifest-descriptor[SEL]:KEY=VALUE`.
@@ -191,8 +191,6 @@ struct PackCommand: ParsableCommand {
         }
     }
 }
-
-func quoted(_ text: String) -> String { "\"\(text)\"" }
 
 /// The summary `pack` prints: the index digest, then a table of platform, manifest, size.
 struct PackPrinter {

@@ -4,13 +4,13 @@ import Manifold
 /// ten times a second, for runs on a terminal.
 final class ProgressLine: Sendable {
     private let label: String
-    private let start = monotonicNow()
+    private let start = monotonicSeconds()
     private let lastDraw = Locked(0.0)
 
     init(label: String) { self.label = label }
 
     func update(_ done: UInt64, _ total: UInt64) {
-        let now = monotonicNow()
+        let now = monotonicSeconds()
         let draw = lastDraw.withLock { last -> Bool in
             guard now - last >= 0.1 else { return false }
             last = now

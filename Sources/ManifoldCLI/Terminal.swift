@@ -66,13 +66,6 @@ func activeCores() -> Int {
     max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
 }
 
-/// Seconds on the monotonic clock.
-func monotonicNow() -> Double {
-    var time = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &time)
-    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
-}
-
 /// Decimal units, as registries and `docker images` show sizes: 312.4 MB.
 func formatBytes(_ count: UInt64) -> String {
     let units = ["B", "kB", "MB", "GB", "TB"]

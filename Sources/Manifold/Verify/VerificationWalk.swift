@@ -305,7 +305,6 @@ final class VerificationWalk {
     func append(_ result: DescriptorResult) { results.append(result) }
     func dropResults(from index: Int) { results.removeLast(results.count - index) }
     func setPlatform(_ platform: Platform, of index: Int) { results[index].platform = platform }
-    func addNote(_ note: String) { notes.append(note) }
     func addPlatform(_ platform: Platform) { if !platforms.contains(platform) { platforms.append(platform) } }
     func skipPlatform(_ platform: Platform) { skippedPlatforms.append(platform.description) }
     func countDocument(_ bytes: Int) { extraDocumentBytes += UInt64(bytes); extraDocumentCount += 1 }

@@ -84,8 +84,3 @@ func asManifoldError(_ error: any Error) -> ManifoldError {
     (error as? ManifoldError) ?? ManifoldError(.internalFailure, "\(error)")
 }
 
-func monotonicSeconds() -> Double {
-    var time = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &time)
-    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
-}
