@@ -23,6 +23,7 @@ struct ManifoldCommand: ParsableCommand {
     static func main() {
         // `manifold inspect … | head` closes the pipe early: stop writing, do not die of SIGPIPE.
         signal(SIGPIPE, SIG_IGN)
+        InterruptCleanup.install()
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -26,29 +26,33 @@ struct PackCommand: ParsableCommand {
 
             Annotations, as `docker buildx imagetools create` takes them:
               --annotation org.opencontainers.image.source=https://example.com/app   (the index)
+              --annotation 'index:KEY=VALUE'                 (the index, said explicitly)
+              --annotation 'index-descriptor:KEY=VALUE'      (the index's entry in index.json)
               --annotation 'manifest-descriptor:com.example.team=infra'           (every entry)
               --annotation 'manifest-descriptor[linux/arm64]:com.example.tier=edge'
               --annotation 'manifest-descriptor[arm.tar]:com.example.built=pi4'
+            `manifest:` annotations are refused: they would rewrite the manifests.
 
             Examples:
               manifold pack -o app.tar app-amd64.tar app-arm64.tar
               manifold pack -o app/ --format dir --tag 1.2 amd64/ arm64/ armv7.tar --variant armv7.tar=v7
               manifold pack -o subset.tar --platform linux/arm64 multi.tar
+              manifold pack -o - app-amd64.tar app-arm64.tar | gzip > app.tar.gz
             """)
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("The image to write: a directory, or a tar (.tar).", valueName: "OUT"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("The image to write: a directory, a tar (.tar), or - (a tar on stdout).", valueName: "OUT"))
     var output: String
 
     @Argument(help: "Images to combine: PATH or PATH:TAG.")
     var inputs: [String]
 
-    @Option(help: "The tag index.json gives the new index (org.opencontainers.image.ref.name).")
+    @Option(help: "The tag index.json gives the new index (with --flat: TAG-os-arch[-variant] per entry).")
     var tag = "latest"
 
     @Option(help: ArgumentHelp("dir (OCI layout) or tar (oci-archive); default from OUT's name.", valueName: "dir|tar"))
     var format: String?
 
-    @Option(help: ArgumentHelp("oci or docker; default: a Docker manifest list when every child is a Docker manifest.", valueName: "oci|docker"))
+    @Option(help: ArgumentHelp("oci (default) or docker (a Docker manifest list; skopeo cannot find its tag in an OCI layout).", valueName: "oci|docker"))
     var indexType: String?
 
     @Flag(help: "List the platform manifests directly in index.json instead of writing an index blob.")
@@ -93,8 +97,11 @@ struct PackCommand: ParsableCommand {
         guard !inputs.isEmpty else { throw ValidationError("give at least one INPUT image") }
         if let format, PackOptions.Format(rawValue: format) == nil { throw ValidationError("--format is dir or tar, got \(format)") }
         if let indexType, PackOptions.IndexType(rawValue: indexType) == nil { throw ValidationError("--index-type is oci or docker, got \(indexType)") }
-        guard !tag.isEmpty else { throw ValidationError("--tag cannot be empty") }
-        _ = try options()
+        do {
+            try options().validate()
+        } catch let error as ManifoldError {
+            throw ValidationError(error.message)
+        }
     }
 
     func run() throws {
@@ -106,7 +113,9 @@ struct PackCommand: ParsableCommand {
             throw ExitCode(error.code.isContentFailure ? ExitStatus.failed : ExitStatus.unusable)
         }
         for note in result.notes { Terminal.error("note: \(note)") }
-        Terminal.output(PackPrinter(result: result, tag: flat ? nil : tag).text)
+        let summary = PackPrinter(result: result, tag: flat ? nil : tag).text
+        // With -o -, standard output carries the archive: the summary goes to stderr.
+        if output == "-" { Terminal.errorRaw(summary + "\n") } else { Terminal.output(summary) }
     }
 
     /// The library options from the flags; every malformed flag is a usage error.
@@ -115,7 +124,7 @@ struct PackCommand: ParsableCommand {
         var options = PackOptions(inputs: references, output: output)
         options.format = format.flatMap(PackOptions.Format.init(rawValue:))
         options.tag = tag
-        options.indexType = indexType.flatMap(PackOptions.IndexType.init(rawValue:))
+        options.indexType = indexType.flatMap(PackOptions.IndexType.init(rawValue:)) ?? .oci
         options.flat = flat
         options.platforms = try platforms.map(parsePlatform)
         options.allowDuplicatePlatforms = allowDuplicatePlatforms
@@ -159,12 +168,16 @@ struct PackCommand: ParsableCommand {
         throw ValidationError("\"\(text)\" names no input (as written, or #1…#\(inputs.count)) and is not a platform")
     }
 
-    /// `KEY=VALUE`, `index:KEY=VALUE`, `manifest-descriptor[SEL]:KEY=VALUE`.
+    /// `KEY=VALUE`, `TYPE:KEY=VALUE`, `TYPE[SELECTOR]:KEY=VALUE`, with buildx's types: `index`
+    /// (the index; the default), `index-descriptor` (its entry in index.json),
+    /// `manifest-descriptor` (entries of the index). `manifest` is refused: pack never
+    /// rewrites a manifest, whose digest would change.
     private func parseAnnotation(_ text: String, into options: inout PackOptions) throws {
         var rest = Substring(text)
         var target = "index"
         var selector: EntrySelector?
-        for type in ["index", "manifest-descriptor"] where rest.hasPrefix(type + ":") || rest.hasPrefix(type + "[") {
+        let types = ["index-descriptor", "manifest-descriptor", "index", "manifest"]
+        if let type = types.first(where: { rest.hasPrefix($0 + ":") || rest.hasPrefix($0 + "[") }) {
             target = type
             rest = rest.dropFirst(type.count)
             if rest.hasPrefix("[") {
@@ -179,14 +192,19 @@ struct PackCommand: ParsableCommand {
             throw ValidationError("--annotation takes [TYPE[SELECTOR]:]KEY=VALUE; got \(text)")
         }
         let key = String(rest[..<equals]), value = String(rest[rest.index(after: equals)...])
-        if target == "index" {
-            guard selector == nil else { throw ValidationError("--annotation \(text): the index takes no [selector]") }
-            options.indexAnnotations[key] = value
-        } else if let selector {
-            options.annotations.append(EntryAnnotation(selector: selector, key: key, value: value))
-        } else {
-            for position in inputs.indices {
-                options.annotations.append(EntryAnnotation(selector: .input(position), key: key, value: value))
+        switch target {
+        case "manifest":
+            throw ValidationError("--annotation \(text): pack never rewrites a manifest (its digest would change); use manifest-descriptor: to annotate its entry in the index")
+        case "index", "index-descriptor":
+            guard selector == nil else { throw ValidationError("--annotation \(text): \(target) takes no [selector]") }
+            if target == "index" { options.indexAnnotations[key] = value } else { options.indexDescriptorAnnotations[key] = value }
+        default:
+            if let selector {
+                options.annotations.append(EntryAnnotation(selector: selector, key: key, value: value))
+            } else {
+                for position in inputs.indices {
+                    options.annotations.append(EntryAnnotation(selector: .input(position), key: key, value: value))
+                }
             }
         }
     }
@@ -203,18 +221,21 @@ struct PackPrinter {
         if let index = result.index {
             lines.append("index \(index.digest)  \(index.mediaType)  \(index.size) B")
         }
+        // --flat names each entry itself: show the names.
+        let named = tag == nil
         let rows = result.entries.map { entry in
             [entry.isAttestation ? "(attestation)" : (entry.platform?.description ?? "(no platform)"), entry.descriptor.digest.description,
-             formatBytes(UInt64(entry.descriptor.size)), entry.origin]
+             formatBytes(UInt64(entry.descriptor.size))] + (named ? [entry.tag ?? "-"] : []) + [entry.origin]
         }
-        let header = ["PLATFORM", "MANIFEST", "SIZE", "FROM"]
+        let header = ["PLATFORM", "MANIFEST", "SIZE"] + (named ? ["TAG"] : []) + ["FROM"]
         let widths = (0..<header.count).map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
         for row in [header] + rows {
             lines.append(row.enumerated().map { column, cell in
                 column == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[column] - cell.count)
             }.joined(separator: "  "))
         }
-        var tail = "\(result.entries.filter { !$0.isAttestation }.count) platforms, \(result.blobCount) blobs, \(formatBytes(result.byteCount)) in \(formatDecimal(result.seconds, places: 2)) s"
+        let platforms = result.entries.filter { !$0.isAttestation }.count
+        var tail = "\(platforms) platform\(platforms == 1 ? "" : "s"), \(result.blobCount) blob\(result.blobCount == 1 ? "" : "s"), \(formatBytes(result.byteCount)) in \(formatDecimal(result.seconds, places: 2)) s"
         if !result.linked.isEmpty {
             tail += "; linked instead of copied: " + result.linked.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.value) by \($0.key.rawValue)" }.joined(separator: ", ")
         }

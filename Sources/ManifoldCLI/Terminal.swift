@@ -25,6 +25,11 @@ enum Terminal {
         write(STDERR_FILENO, "manifold: " + message + "\n")
     }
 
+    /// Text on stderr exactly as given (a summary that stdout cannot carry).
+    static func errorRaw(_ text: String) {
+        write(STDERR_FILENO, text)
+    }
+
     /// Replaces the current stderr line (progress); an empty string clears it.
     static func progress(_ text: String) {
         write(STDERR_FILENO, "\r\u{1B}[K" + text)

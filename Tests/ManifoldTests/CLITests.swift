@@ -20,6 +20,8 @@ struct RunResult {
     let status: Int32
     let stdout: String
     let stderr: String
+    /// Standard output's bytes as written (an archive on `-o -`).
+    var stdoutData = Data()
 }
 
 /// Runs a program to completion; stdin from `input` when given.
@@ -47,7 +49,7 @@ func run(_ executable: String, _ arguments: [String], input: Data? = nil, in dir
     group.wait()
     process.waitUntilExit()
     return RunResult(status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
-                     stderr: String(decoding: stderrData.value, as: UTF8.self))
+                     stderr: String(decoding: stderrData.value, as: UTF8.self), stdoutData: stdoutData)
 }
 
 final class LockedBox<T>: @unchecked Sendable {

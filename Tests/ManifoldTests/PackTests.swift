@@ -57,12 +57,13 @@ func indexOf(_ image: URL) throws -> ImageIndex {
         #expect(result.entries.last?.isAttestation == true)
     }
 
-    @Test func indexTypeFollowsTheChildren() throws {
+    @Test func indexTypeIsOCIUnlessDockerIsAskedFor() throws {
         let directory = try ImageFixtures.temporaryDirectory()
-        let docker = try pack([fixture("docker-media-types")], to: directory.appendingPathComponent("docker"))
+        // Docker children too get an OCI index by default: skopeo finds a tag only on one.
+        let byDefault = try pack([fixture("docker-media-types")], to: directory.appendingPathComponent("default"))
+        #expect(byDefault.index?.mediaType == MediaType.ociIndex)
+        let docker = try pack([fixture("docker-media-types")], to: directory.appendingPathComponent("docker")) { $0.indexType = .docker }
         #expect(docker.index?.mediaType == MediaType.dockerManifestList)
-        let oci = try pack([fixture("docker-media-types")], to: directory.appendingPathComponent("oci")) { $0.indexType = .oci }
-        #expect(oci.index?.mediaType == MediaType.ociIndex)
         #expect(errorCode { _ = try pack([fixture("oci-two-platforms")], to: directory.appendingPathComponent("bad")) { $0.indexType = .docker } } == .invalidArgument)
         #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("bad").path))
     }
@@ -75,7 +76,9 @@ func indexOf(_ image: URL) throws -> ImageIndex {
             let c = directory.appendingPathComponent("c-\(format)")
             _ = try pack(inputs, to: a) { $0.format = format; $0.allowDuplicatePlatforms = true }
             _ = try pack(inputs, to: b) { $0.format = format; $0.allowDuplicatePlatforms = true }
-            _ = try pack(inputs.reversed(), to: c) { $0.format = format; $0.allowDuplicatePlatforms = true }
+            // Another order, keeping the two arm64 duplicates' relative order (the first given
+            // is listed first: that is the one rule the order of inputs decides).
+            _ = try pack([inputs[1], inputs[0], inputs[2]], to: c) { $0.format = format; $0.allowDuplicatePlatforms = true }
             if format == .tar {
                 #expect(try Data(contentsOf: a) == Data(contentsOf: b))
                 #expect(try Data(contentsOf: a) == Data(contentsOf: c))
@@ -167,6 +170,11 @@ func indexOf(_ image: URL) throws -> ImageIndex {
         }
         let both = try pack(inputs, to: directory.appendingPathComponent("both")) { $0.allowDuplicatePlatforms = true }
         #expect(both.entries.count == 3)
+        // Between entries for one platform, the input given first is listed first, either way round.
+        #expect(both.entries.filter { $0.platform?.architecture == "amd64" }.map(\.origin) == [inputs[0], inputs[1]])
+        let reversed = try pack(inputs.reversed(), to: directory.appendingPathComponent("reversed")) { $0.allowDuplicatePlatforms = true }
+        #expect(reversed.entries.filter { $0.platform?.architecture == "amd64" }.map(\.origin) == [inputs[1], inputs[0]])
+        #expect(try indexOf(directory.appendingPathComponent("reversed")).manifests.first?.digest == reversed.entries.first?.descriptor.digest)
         let arm = try pack(inputs, to: directory.appendingPathComponent("arm")) { $0.platforms = [try! Platform(parsing: "linux/aarch64")] }
         #expect(arm.entries.map { $0.platform?.description } == ["linux/arm64/v8"])
         #expect(errorCode { _ = try pack(inputs, to: directory.appendingPathComponent("none")) { $0.platforms = [try! Platform(parsing: "linux/s390x")] } } == .invalidArgument)
@@ -213,7 +221,15 @@ func indexOf(_ image: URL) throws -> ImageIndex {
         #expect(result.index == nil)
         let indexJSON = try ImageIndex(json: JSONParser.parse(Array(Data(contentsOf: out.appendingPathComponent("index.json")))), declaredMediaType: nil)
         #expect(indexJSON.manifests.map(\.mediaType) == [MediaType.ociManifest, MediaType.ociManifest])
+        // Each entry is named, so umoci and skopeo find it by tag.
+        #expect(indexJSON.manifests.map(\.referenceName) == ["latest-linux-amd64", "latest-linux-arm64"])
+        #expect(result.entries.map(\.tag) == ["latest-linux-amd64", "latest-linux-arm64"])
         #expect(verify(out).status == .verified)
+        // One platform takes the tag itself.
+        let single = out.deletingLastPathComponent().appendingPathComponent("single")
+        _ = try pack([fixture("docker-24.tar")], to: single) { $0.flat = true; $0.tag = "v1.2" }
+        let singleJSON = try ImageIndex(json: JSONParser.parse(Array(Data(contentsOf: single.appendingPathComponent("index.json")))), declaredMediaType: nil)
+        #expect(singleJSON.manifests.map(\.referenceName) == ["v1.2"])
     }
 
     @Test func sparseInputsContributeWhatTheyHold() throws {

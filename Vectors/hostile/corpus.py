@@ -323,6 +323,14 @@ def existing_output(kind):
                 f.write("previous output\n")
         elif kind == "symlink":
             os.symlink(outside, out)
+        elif kind == "user-dir":
+            os.makedirs(out)
+            with open(os.path.join(out, "important.txt"), "w") as f:
+                f.write("keep\n")
+        elif kind == "layout-plus-user-file":
+            shutil.copytree(os.path.join(IMAGES, "zstd-layers"), out)
+            with open(os.path.join(out, "notes.txt"), "w") as f:
+                f.write("keep\n")
         elif kind == "blob-symlink":
             shutil.copytree(os.path.join(IMAGES, "zstd-layers"), out)
             blobs = os.path.join(out, "blobs", "sha256")
@@ -493,8 +501,13 @@ CASES = [
      [(P, ["-o", "{image}", BASE], 2, ["exists; give --force"]), (P, ["--force", "-o", "{image}", BASE], 0, ["packed"])]),
     ("pack-out-blob-symlink", "pack", existing_output("blob-symlink"),
      [(P, ["--force", "--format", "dir", "-o", "{image}", BASE], 0, ["packed"])]),
+    ("pack-force-user-dir", "pack", existing_output("user-dir"),
+     [(P, ["--force", "-o", "{image}", BASE], 2, ["no oci-layout file", "--force replaces only an OCI layout directory"]),
+      (P, ["--force", "-o", "{image}", "--format", "tar", BASE], 2, ["it is a directory"])]),
+    ("pack-force-layout-plus-user-file", "pack", existing_output("layout-plus-user-file"),
+     [(P, ["--force", "-o", "{image}", BASE], 2, ['"notes.txt"', "not part of an OCI layout"])]),
     ("pack-failing-input", "pack", failing_second_input,
-     [(P, ["--force", "-o", "{image}", os.path.join(IMAGES, "docker-24.tar"), "{dir}/case/broken:arm64"], 1, ["digest mismatch", "layers[1]"])]),
+     [(P, ["--force", "--format", "tar", "-o", "{image}", os.path.join(IMAGES, "docker-24.tar"), "{dir}/case/broken:arm64"], 1, ["digest mismatch", "layers[1]"])]),
 ]
 
 def _fix_three(members, file):

@@ -11,6 +11,8 @@ final class OutputFile {
     private var buffer: [UInt8] = []
     private let capacity = 1 << 20
     private(set) var bytesWritten: UInt64 = 0
+    /// Whether deinit closes the descriptor (not for standard output).
+    private let owned: Bool
 
     /// Creates `name` in the directory `directory` (an open descriptor); fails if anything is
     /// there already, and never follows a symlink.
@@ -22,10 +24,19 @@ final class OutputFile {
         }
         descriptor = fd
         path = display
+        owned = true
         buffer.reserveCapacity(capacity)
     }
 
-    deinit { close(descriptor) }
+    /// Standard output, written through the same buffer; never closed here.
+    init(standardOutput display: String) {
+        descriptor = STDOUT_FILENO
+        path = display
+        owned = false
+        buffer.reserveCapacity(capacity)
+    }
+
+    deinit { if owned { close(descriptor) } }
 
     func write(_ bytes: UnsafeRawBufferPointer) throws {
         if buffer.count + bytes.count > capacity { try flush() }

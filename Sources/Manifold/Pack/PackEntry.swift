@@ -4,6 +4,8 @@ struct PackEntry {
     let image: PlatformManifest
     /// The position of its input.
     let input: Int
+    /// Its position among every entry of every input, in the order given.
+    let order: Int
     var platform: Platform?
     var annotations: [String: String]
 
@@ -15,11 +17,16 @@ struct PackEntry {
                    artifactType: image.descriptor.artifactType)
     }
 
-    /// Sort key: entries are ordered by platform, so the order inputs are given in does not
-    /// change the output; attestations go last.
-    var sortKey: [String] {
+    /// Entries are ordered by platform, so the order inputs are given in does not change the
+    /// output; attestations go last; between entries for one platform (duplicates, allowed
+    /// with --allow-duplicate-platforms), the input given first comes first.
+    func precedes(_ other: PackEntry) -> Bool {
+        let mine = sortKey, theirs = other.sortKey
+        return mine != theirs ? mine.lexicographicallyPrecedes(theirs) : order < other.order
+    }
+
+    private var sortKey: [String] {
         let p = platform?.normalized
-        return [image.isAttestation ? "1" : "0", p?.os ?? "", p?.architecture ?? "", p?.variant ?? "",
-                p?.osVersion ?? "", image.descriptor.digest.description]
+        return [image.isAttestation ? "1" : "0", p?.os ?? "", p?.architecture ?? "", p?.variant ?? "", p?.osVersion ?? ""]
     }
 }

@@ -6,6 +6,8 @@ public struct PackResult: Sendable {
         /// The input it came from, as given.
         public let origin: String
         public let isAttestation: Bool
+        /// Its name in index.json (`--flat` only).
+        public let tag: String?
     }
 
     public let output: String

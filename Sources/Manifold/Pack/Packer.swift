@@ -13,11 +13,13 @@ public struct Packer: Sendable {
 
     public func pack() throws -> PackResult {
         let start = monotonicSeconds()
-        guard !options.inputs.isEmpty else { throw ManifoldError(.invalidArgument, "nothing to pack: give at least one input") }
-        let output = try OutputPath(options.output, force: options.force)
+        try options.validate()
+        let output = options.isStandardOutput ? nil
+            : try OutputPath(options.output, kind: options.resolvedFormat == .tar ? .file : .layout, force: options.force)
 
         var notes: [String] = []
         var entries: [PackEntry] = []
+        var matched = Set<EntrySelector>()
         for (position, reference) in options.inputs.enumerated() {
             let image: ResolvedImage
             do {
@@ -26,7 +28,13 @@ public struct Packer: Sendable {
                 throw error.message.hasPrefix(reference.path) ? error : error.prefixed(reference.description)
             }
             notes += image.notes.map { "\(reference): \($0)" }
-            entries += try self.entries(of: image, input: position)
+            entries += try self.entries(of: image, input: position, first: entries.count, matched: &matched)
+        }
+        // A selector that names nothing is a mistake in the command, not a no-op.
+        let selectors = options.overrides.map(\.selector) + options.annotations.map(\.selector)
+        if let unmatched = selectors.first(where: { !matched.contains($0) }) {
+            let platforms = Set(entries.filter { !$0.image.isAttestation }.compactMap { $0.image.platform?.description }).sorted()
+            throw ManifoldError(.invalidArgument, "\(unmatched) selects no image; the inputs hold \(platforms.joined(separator: ", "))")
         }
         guard entries.contains(where: { !$0.image.isAttestation }) else {
             throw ManifoldError(.invalidArgument, options.platforms.isEmpty
@@ -38,8 +46,9 @@ public struct Packer: Sendable {
 
     // MARK: choosing entries
 
-    private func entries(of image: ResolvedImage, input: Int) throws -> [PackEntry] {
+    private func entries(of image: ResolvedImage, input: Int, first: Int, matched: inout Set<EntrySelector>) throws -> [PackEntry] {
         var kept: [PackEntry] = []
+        var order = first
         for manifest in image.manifests {
             // An image whose config does not match its layers would fail every verifier
             // downstream; refuse it here rather than publish it.
@@ -48,10 +57,12 @@ public struct Packer: Sendable {
                     .invalidDocument,
                     "\(manifest.origin): config \(manifest.manifest.config.digest.abbreviated)… lists \(config.diffIDs.count) diff_ids for \(manifest.manifest.layers.count) layers")
             }
-            var entry = PackEntry(image: manifest, input: input, platform: manifest.platform,
+            var entry = PackEntry(image: manifest, input: input, order: order, platform: manifest.platform,
                                   annotations: manifest.descriptor.annotations?.filter { !Self.layoutOnly($0.key) } ?? [:])
-            try applyOverrides(to: &entry)
+            order += 1
+            try applyOverrides(to: &entry, matched: &matched)
             for annotation in options.annotations where annotation.selector.selects(input: input, platform: entry.platform) {
+                matched.insert(annotation.selector)
                 entry.annotations[annotation.key] = annotation.value
             }
             if !options.platforms.isEmpty {
@@ -63,8 +74,9 @@ public struct Packer: Sendable {
         let keptDigests = Set(kept.map { $0.image.descriptor.digest.description })
         for attestation in image.attestations {
             guard let subject = attestation.descriptor.annotations?["vnd.docker.reference.digest"], keptDigests.contains(subject) else { continue }
-            kept.append(PackEntry(image: attestation, input: input, platform: attestation.platform ?? attestation.descriptor.platform,
+            kept.append(PackEntry(image: attestation, input: input, order: order, platform: attestation.platform ?? attestation.descriptor.platform,
                                   annotations: attestation.descriptor.annotations?.filter { !Self.layoutOnly($0.key) } ?? [:]))
+            order += 1
         }
         return kept
     }
@@ -74,9 +86,10 @@ public struct Packer: Sendable {
         key == "org.opencontainers.image.ref.name" || key == "io.containerd.image.name"
     }
 
-    private func applyOverrides(to entry: inout PackEntry) throws {
+    private func applyOverrides(to entry: inout PackEntry, matched: inout Set<EntrySelector>) throws {
         let config = entry.image.config?.platform
         for override in options.overrides where override.selector.selects(input: entry.input, platform: entry.image.platform) {
+            matched.insert(override.selector)
             var platform = entry.platform ?? Platform(os: "", architecture: "")
             var contradiction: String?
             override.apply(to: &platform, config: config, contradicts: &contradiction)
@@ -95,9 +108,8 @@ public struct Packer: Sendable {
     // MARK: the index
 
     private func indexDocument(_ entries: [PackEntry]) throws -> (Descriptor, [UInt8]) {
-        let children = entries.map(\.image.descriptor.mediaType)
-        let allDocker = children.allSatisfy { $0 == MediaType.dockerManifest }
-        let type = options.indexType ?? (allDocker ? .docker : .oci)
+        let allDocker = entries.allSatisfy { $0.image.descriptor.mediaType == MediaType.dockerManifest }
+        let type = options.indexType
         if type == .docker && !allDocker {
             throw ManifoldError(
                 .invalidArgument,
@@ -112,12 +124,13 @@ public struct Packer: Sendable {
 
     // MARK: writing
 
-    private func write(_ chosen: [PackEntry], to output: OutputPath, notes: [String], start: Double) throws -> PackResult {
+    private func write(_ chosen: [PackEntry], to output: OutputPath?, notes: [String], start: Double) throws -> PackResult {
         var notes = notes
         // The same manifest given twice (the same image packed from two inputs) is listed once.
         var listed = Set<Descriptor>()
-        let entries = chosen.sorted { $0.sortKey.lexicographicallyPrecedes($1.sortKey) }.filter { listed.insert($0.descriptor).inserted }
+        var entries = chosen.sorted { $0.precedes($1) }.filter { listed.insert($0.descriptor).inserted }
         try checkDuplicates(entries)
+        if options.flat { try nameFlatEntries(&entries) }
 
         // Every blob once: documents from memory, layers and other configs from their inputs.
         var blobs: [String: PlannedBlob] = [:]
@@ -136,7 +149,7 @@ public struct Packer: Sendable {
             let (descriptor, bytes) = try indexDocument(entries)
             try add(descriptor, .memory(bytes), what: "index")
             var top = descriptor
-            top.annotations = ["org.opencontainers.image.ref.name": options.tag]
+            top.annotations = options.indexDescriptorAnnotations.merging(["org.opencontainers.image.ref.name": options.tag]) { _, tag in tag }
             index = descriptor
             indexJSONEntries = [top]
         }
@@ -168,7 +181,12 @@ public struct Packer: Sendable {
         let layout = JSONWriter().bytes(.object(JSONObject([("imageLayoutVersion", .string("1.0.0"))])))
 
         let format = options.resolvedFormat
-        let sink: any ImageSink = format == .tar ? try TarSink(output) : try DirectorySink(output)
+        let sink: any ImageSink
+        if let output {
+            sink = format == .tar ? try TarSink(output) : try DirectorySink(output)
+        } else {
+            sink = TarSink(stream: OutputFile(standardOutput: "standard output"))
+        }
         var linked: [LinkMethod: Int] = [:]
         do {
             // Sorted paths: "blobs/…" < "index.json" < "oci-layout", directories first.
@@ -208,7 +226,10 @@ public struct Packer: Sendable {
         let bytes = blobs.values.reduce(UInt64(0)) { $0 + UInt64($1.descriptor.size) }
         return PackResult(
             output: options.output, format: format, index: index,
-            entries: entries.map { PackResult.Entry(platform: $0.platform, descriptor: $0.descriptor, origin: $0.image.origin, isAttestation: $0.image.isAttestation) },
+            entries: entries.map {
+                PackResult.Entry(platform: $0.platform, descriptor: $0.descriptor, origin: $0.image.origin, isAttestation: $0.image.isAttestation,
+                                 tag: $0.annotations["org.opencontainers.image.ref.name"])
+            },
             blobCount: blobs.count, byteCount: bytes, linked: linked, notes: notes, seconds: monotonicSeconds() - start)
     }
 
@@ -223,6 +244,26 @@ public struct Packer: Sendable {
                     "two images for \(platform): \(first.image.origin) and \(entry.image.origin); keep one with --platform, or give --allow-duplicate-platforms")
             }
             seen[platform] = entry
+        }
+    }
+
+    /// With --flat, index.json lists the platform manifests themselves, so each needs its
+    /// own name for skopeo and umoci to find it: the tag for a single platform, else
+    /// `TAG-os-arch[-variant]`. Attestations stay unnamed (they are not images to run).
+    private func nameFlatEntries(_ entries: inout [PackEntry]) throws {
+        let images = entries.indices.filter { !entries[$0].image.isAttestation }
+        var named: [String: String] = [:]
+        for position in images {
+            var name = options.tag
+            if images.count > 1, let platform = entries[position].platform?.normalized {
+                name += "-" + ([platform.os, platform.architecture] + (platform.variant.map { [$0] } ?? [])).joined(separator: "-")
+            }
+            try ImageTag.validate(name, what: "the flat entry name")
+            if let other = named[name] {
+                throw ManifoldError(.invalidArgument, "--flat would name two entries \(name) (\(other) and \(entries[position].image.origin)); keep one with --platform")
+            }
+            named[name] = entries[position].image.origin
+            entries[position].annotations["org.opencontainers.image.ref.name"] = name
         }
     }
 

@@ -15,16 +15,7 @@ final class DirectorySink: ImageSink {
 
     init(_ output: OutputPath) throws {
         self.output = output
-        guard mkdirat(output.parent, output.temporaryName, 0o755) == 0 else {
-            let code = errno
-            throw ManifoldError(.unreadable, "\(output.path): cannot create a temporary directory: \(String(cString: strerror(code)))")
-        }
-        let fd = openat(output.parent, output.temporaryName, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-        guard fd >= 0 else {
-            output.removeTree(output.temporaryName)
-            throw ManifoldError(.unreadable, "\(output.path): cannot open its temporary directory")
-        }
-        root = fd
+        root = try output.makeTemporaryDirectory()
     }
 
     deinit { close(root) }
@@ -69,6 +60,6 @@ final class DirectorySink: ImageSink {
 
     func abort() {
         guard !finished else { return }
-        output.removeTree(output.temporaryName)
+        output.removeTemporary()
     }
 }

@@ -7,16 +7,29 @@ internal import CSystem
 
 /// The destination of a write-then-rename: its parent directory (held open, so every
 /// operation is relative to the same directory even if paths change), its final name, and a
-/// temporary name beside it.
+/// temporary name beside it, registered with ``TemporaryOutputs`` so that an interrupted run
+/// leaves nothing behind.
 final class OutputPath {
+    /// What the command writes at the destination, and so the only thing `force` may replace.
+    enum Kind {
+        /// An OCI image layout directory.
+        case layout
+        /// A regular file (an oci-archive).
+        case file
+    }
+
     let path: String
     let parent: Int32
     let name: String
     let temporaryName: String
+    let kind: Kind
     let force: Bool
+    private var token: Int?
 
-    /// Refuses at once, before any work, when `path` exists and `force` is false.
-    init(_ path: String, force: Bool) throws {
+    /// Refuses at once, before any work, when `path` exists and `force` is false, or when
+    /// `force` is given but what is there is not what this command writes. Removes the
+    /// leftovers of earlier runs writing the same destination whose writer is gone.
+    init(_ path: String, kind: Kind, force: Bool) throws {
         var trimmed = path
         while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed.removeLast() }
         let slash = trimmed.lastIndex(of: "/")
@@ -32,54 +45,172 @@ final class OutputPath {
         }
         parent = fd
         self.path = path
+        self.kind = kind
         self.force = force
-        temporaryName = ".\(name).manifold-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tmp"
-        if !force, exists(name) {
-            // Every property is set, so deinit runs and closes `parent`: closing it here too
-            // would close whatever descriptor another thread opened in the meantime.
-            throw ManifoldError(.outputExists, "\(path) exists; give --force to replace it")
+        temporaryName = TemporaryOutputs.name(for: name)
+        // Every property is set from here on, so deinit runs and closes `parent`: closing it
+        // here too would close whatever descriptor another thread opened in the meantime.
+        TemporaryOutputs.sweep(in: parent, output: name)
+        if exists(name) {
+            guard force else { throw ManifoldError(.outputExists, "\(path) exists; give --force to replace it") }
+            try checkReplaceable()
         }
     }
 
-    deinit { close(parent) }
+    deinit {
+        if let token { TemporaryOutputs.forget(token) }
+        close(parent)
+    }
 
     func exists(_ entry: String) -> Bool {
         var info = stat()
         return fstatat(parent, entry, &info, AT_SYMLINK_NOFOLLOW) == 0
     }
 
-    /// Moves the temporary into place. Without `force` an existing destination is never
-    /// replaced (renameat2 RENAME_NOREPLACE), even one created while we worked. With `force`,
-    /// the old destination — a file, a directory, or a symlink (the link itself, never its
-    /// target) — is moved aside, replaced, then removed.
-    func commit() throws {
-        if manifold_rename_noreplace(parent, temporaryName, parent, name) == 0 { return }
-        let code = errno
-        guard code == EEXIST else {
-            if code == ENOSYS || code == EINVAL {
-                // No renameat2 here: check, then rename.
-                if !exists(name) { try rename(temporaryName, name); return }
-            } else {
-                throw ManifoldError(.unreadable, "\(path): cannot rename into place: \(String(cString: strerror(code)))")
+    /// Creates the temporary directory and returns its open (and locked) descriptor.
+    func makeTemporaryDirectory() throws -> Int32 {
+        let (fd, token) = try TemporaryOutputs.create(in: parent, name: temporaryName) {
+            guard mkdirat(parent, temporaryName, 0o755) == 0 else {
+                let code = errno
+                throw ManifoldError(.unreadable, "\(path): cannot create a temporary directory: \(String(cString: strerror(code)))", cause: SystemError("mkdirat", errno: code))
             }
-            return try replace()
+            let fd = openat(parent, temporaryName, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            guard fd >= 0 else {
+                let code = errno
+                TemporaryOutputs.removeTree(temporaryName, in: parent)
+                throw ManifoldError(.unreadable, "\(path): cannot open its temporary directory: \(String(cString: strerror(code)))", cause: SystemError("openat", errno: code))
+            }
+            return fd
         }
-        try replace()
+        self.token = token
+        return fd
     }
 
-    private func replace() throws {
-        guard force else {
-            throw ManifoldError(.outputExists, "\(path) appeared while packing; give --force to replace it")
+    /// Creates the temporary file (locked while it is open).
+    func makeTemporaryFile() throws -> OutputFile {
+        var file: OutputFile?
+        let (_, token) = try TemporaryOutputs.create(in: parent, name: temporaryName) {
+            let created = try OutputFile(creating: temporaryName, in: parent, display: path)
+            file = created
+            return created.descriptor
         }
-        let aside = temporaryName + ".old"
-        try rename(name, aside)
-        do {
-            try rename(temporaryName, name)
-        } catch {
-            try? rename(aside, name)
-            throw error
+        self.token = token
+        guard let file else { throw ManifoldError(.internalFailure, "\(path): temporary file not created") }
+        return file
+    }
+
+    /// Removes the temporary (a failed or abandoned write).
+    func removeTemporary() {
+        TemporaryOutputs.removeTree(temporaryName, in: parent)
+        if let token { TemporaryOutputs.forget(token) }
+        token = nil
+    }
+
+    /// Moves the temporary into place. Without `force` an existing destination is never
+    /// replaced (renameat2 RENAME_NOREPLACE), even one created while we worked. With `force`,
+    /// the old destination — checked again to be what this command writes, or a symlink (the
+    /// link itself, never its target) — is moved aside, replaced, then removed.
+    func commit() throws {
+        let aside: (name: String, token: Int)? = try TemporaryOutputs.renaming { register, forget in
+            // The temporary is forgotten in the same locked step that renames it into place:
+            // an interrupt either removes it before, or leaves the output alone after.
+            let own = token
+            if manifold_rename_noreplace(parent, temporaryName, parent, name) == 0 {
+                own.map(forget)
+                return nil
+            }
+            let code = errno
+            let noRenameat2 = code == ENOSYS || code == EINVAL
+            if noRenameat2, !exists(name) {
+                // No renameat2 here: check, then rename.
+                try rename(temporaryName, name)
+                own.map(forget)
+                return nil
+            }
+            guard code == EEXIST || noRenameat2 else {
+                throw ManifoldError(.unreadable, "\(path): cannot rename into place: \(String(cString: strerror(code)))", cause: SystemError("renameat2", errno: code))
+            }
+            guard force else {
+                throw ManifoldError(.outputExists, "\(path) appeared while writing; give --force to replace it")
+            }
+            try checkReplaceable()
+            let asideName = temporaryName + ".old"
+            try rename(name, asideName)
+            let asideToken = register(parent, asideName)
+            do {
+                try rename(temporaryName, name)
+            } catch {
+                try? rename(asideName, name)
+                forget(asideToken)
+                throw error
+            }
+            own.map(forget)
+            return (asideName, asideToken)
         }
-        removeTree(aside)
+        token = nil
+        if let aside {
+            TemporaryOutputs.removeTree(aside.name, in: parent)
+            TemporaryOutputs.forget(aside.token)
+        }
+    }
+
+    /// `force` replaces only what this command would write there: an OCI layout directory
+    /// (nothing in it but `oci-layout`, `index.json` and `blobs/<algorithm>/<blob>`) for a
+    /// layout, a regular file for an archive, or a symlink (the link alone is replaced). A
+    /// directory of anything else is refused whole, so `--force -o DIR` cannot empty it.
+    private func checkReplaceable() throws {
+        var info = stat()
+        guard fstatat(parent, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { return }
+        let type = info.st_mode & S_IFMT
+        if type == S_IFLNK { return }
+        switch kind {
+        case .file:
+            guard type == S_IFREG else {
+                throw refusal(type == S_IFDIR ? "it is a directory, and the output is an oci-archive (a file)" : "it is not a regular file")
+            }
+        case .layout:
+            guard type == S_IFDIR else {
+                throw refusal("it is not a directory, and the output is an OCI layout directory")
+            }
+            if let reason = Self.notALayout(name, in: parent) { throw refusal(reason) }
+        }
+    }
+
+    private func refusal(_ reason: String) -> ManifoldError {
+        let what = kind == .layout ? "an OCI layout directory" : "a regular file"
+        return ManifoldError(.outputExists, "\(path) exists and \(reason); --force replaces only \(what), so it is left as it is: remove it yourself or choose another output")
+    }
+
+    /// Why the directory `name` is not an OCI layout that a pack could have written, or nil.
+    private static func notALayout(_ name: String, in parent: Int32) -> String? {
+        let root = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard root >= 0 else { return "it cannot be opened" }
+        defer { close(root) }
+        var info = stat()
+        guard fstatat(root, "oci-layout", &info, AT_SYMLINK_NOFOLLOW) == 0, info.st_mode & S_IFMT == S_IFREG else {
+            return "it is not an OCI layout (no oci-layout file)"
+        }
+        for entry in TemporaryOutputs.entries(of: root) where entry != "oci-layout" {
+            guard entry == "index.json" || entry == "blobs" else {
+                return "it holds \(quoted(entry)), which is not part of an OCI layout"
+            }
+        }
+        let blobs = openat(root, "blobs", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard blobs >= 0 else {
+            return errno == ENOENT ? nil : "its blobs is not a directory"
+        }
+        defer { close(blobs) }
+        for algorithm in TemporaryOutputs.entries(of: blobs) {
+            let fd = openat(blobs, algorithm, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            guard fd >= 0 else { return "it holds blobs/\(algorithm), which is not a directory of blobs" }
+            defer { close(fd) }
+            for blob in TemporaryOutputs.entries(of: fd) {
+                guard fstatat(fd, blob, &info, AT_SYMLINK_NOFOLLOW) == 0, info.st_mode & S_IFMT != S_IFDIR else {
+                    return "it holds the directory blobs/\(algorithm)/\(blob), which is not a blob"
+                }
+            }
+        }
+        return nil
     }
 
     private func rename(_ from: String, _ to: String) throws {
@@ -87,29 +218,5 @@ final class OutputPath {
             let code = errno
             throw ManifoldError(.unreadable, "\(path): rename failed: \(String(cString: strerror(code)))", cause: SystemError("renameat", errno: code))
         }
-    }
-
-    /// Removes an entry of the parent directory and, for a directory, everything below it,
-    /// never following a symlink.
-    func removeTree(_ entry: String) {
-        Self.removeTree(entry, in: parent)
-    }
-
-    static func removeTree(_ entry: String, in directory: Int32) {
-        if unlinkat(directory, entry, 0) == 0 { return }
-        let fd = openat(directory, entry, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-        guard fd >= 0 else { return }
-        if let stream = fdopendir(fd) {
-            var names: [String] = []
-            while let item = readdir(stream) {
-                let name = withUnsafeBytes(of: item.pointee.d_name) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
-                if name != "." && name != ".." { names.append(name) }
-            }
-            for name in names { removeTree(name, in: fd) }
-            closedir(stream)
-        } else {
-            close(fd)
-        }
-        unlinkat(directory, entry, AT_REMOVEDIR)
     }
 }
