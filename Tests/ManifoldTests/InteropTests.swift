@@ -90,36 +90,75 @@ import Testing
         #expect(skopeoRaw == ours.stdout)
 
         // Into a real registry and back, byte for byte.
-        let port = try shell("python3 -c 'import socket; s=socket.socket(); s.bind((\"127.0.0.1\", 0)); print(s.getsockname()[1])'")
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        let config = directory.appendingPathComponent("registry.yml")
-        try Data("""
-            version: 0.1
-            log:
-              level: error
-            storage:
-              filesystem:
-                rootdirectory: \(directory.path)/registry-data
-            http:
-              addr: 127.0.0.1:\(port)
-            """.utf8).write(to: config)
-        let registry = Process()
-        registry.executableURL = URL(fileURLWithPath: "/bin/sh")
-        registry.arguments = ["-c", "exec docker-registry serve '\(config.path)' > '\(directory.path)/registry.log' 2>&1"]
-        try registry.run()
-        defer { registry.terminate(); registry.waitUntilExit() }
-        var ready = false
-        for _ in 0..<100 where !ready {
-            ready = (try? run("/bin/sh", ["-c", "python3 -c 'import socket; socket.create_connection((\"127.0.0.1\", \(port)), 0.2)'"]).status) == 0
-            if !ready { usleep(100_000) }
-        }
-        #expect(ready, "docker-registry did not start")
-        let target = "docker://127.0.0.1:\(port)/manifold/multi:v2"
+        let registry = try TestRegistry(in: directory)
+        let target = registry.reference("manifold/multi:v2")
         let copied = try run("/bin/sh", ["-c", "skopeo copy -q --all --dest-tls-verify=false 'oci-archive:\(archive):v2' '\(target)'"])
         #expect(copied.status == 0, "\(copied.stderr)")
         let fromRegistry = try shell("skopeo inspect --raw --tls-verify=false '\(target)'")
         #expect(fromRegistry == ours.stdout)
 
         #expect(try run(manifoldBinary, ["verify", "-q", archive, layout, flat]).status == 0)
+    }
+
+    /// A layout holding one Docker v2s2 image, as skopeo writes it (`--format v2s2`, `dir:`),
+    /// listed in index.json by its Docker media type.
+    func dockerV2S2Layout(_ name: String, architecture: String) throws -> String {
+        let oci = try umociImage("\(name)-oci", architecture: architecture)
+        let dir = directory.appendingPathComponent("\(name)-dir")
+        _ = try shell("skopeo copy -q --format v2s2 'oci:\(oci):v1' 'dir:\(dir.path)'")
+        let layout = directory.appendingPathComponent(name)
+        let blobs = layout.appendingPathComponent("blobs/sha256")
+        try FileManager.default.createDirectory(at: blobs, withIntermediateDirectories: true)
+        for file in try FileManager.default.contentsOfDirectory(atPath: dir.path) where file.count == 64 {
+            try FileManager.default.copyItem(at: dir.appendingPathComponent(file), to: blobs.appendingPathComponent(file))
+        }
+        let manifest = try Data(contentsOf: dir.appendingPathComponent("manifest.json"))
+        let digest = try sha256(Array(manifest))
+        #expect(String(decoding: manifest, as: UTF8.self).contains(MediaType.dockerManifest))
+        try manifest.write(to: blobs.appendingPathComponent(digest.encoded))
+        try Data(#"{"schemaVersion":2,"manifests":[{"mediaType":"\#(MediaType.dockerManifest)","digest":"\#(digest)","size":\#(manifest.count)}]}"#.utf8)
+            .write(to: layout.appendingPathComponent("index.json"))
+        try Data(#"{"imageLayoutVersion":"1.0.0"}"#.utf8).write(to: layout.appendingPathComponent("oci-layout"))
+        return layout.path
+    }
+
+    /// What the README tells users to do, by default, with Docker v2s2 children: pack, then
+    /// `skopeo copy --all oci-archive:OUT:T docker://…`, and back; every digest kept.
+    @Test func dockerChildrenGoThroughSkopeoToARegistryAndBack() throws {
+        guard peerAvailable("umoci"), peerAvailable("skopeo"), peerAvailable("docker-registry") else { return }
+        let amd = try dockerV2S2Layout("amd", architecture: "amd64")
+        let arm = try dockerV2S2Layout("arm", architecture: "arm64")
+        let archive = directory.appendingPathComponent("multi.tar").path
+        let packed = try run(manifoldBinary, ["pack", "-o", archive, "--tag", "v1", amd, arm])
+        #expect(packed.status == 0, "\(packed.stderr)")
+        let index = try run(manifoldBinary, ["inspect", "--raw", archive]).stdout
+        #expect(index.contains(MediaType.ociIndex) && index.contains(MediaType.dockerManifest))
+        let children = try ResolvedImage.open(ImageReference(path: archive)).manifests.map(\.descriptor.digest)
+        #expect(children.count == 2)
+
+        let registry = try TestRegistry(in: directory)
+        let target = registry.reference("manifold/docker-children:v1")
+        let pushed = try run("/bin/sh", ["-c", "skopeo copy -q --all --dest-tls-verify=false 'oci-archive:\(archive):v1' '\(target)'"])
+        #expect(pushed.status == 0, "\(pushed.stderr)")
+        #expect(try shell("skopeo inspect --raw --tls-verify=false '\(target)'") == index)
+        for child in children {
+            let stored = try shell("skopeo inspect --raw --tls-verify=false '\(registry.reference("manifold/docker-children"))@\(child)'")
+            #expect(try sha256(Array(stored.utf8)) == child)
+        }
+
+        // And back into an oci-archive: the same index, every blob verified.
+        let back = directory.appendingPathComponent("back.tar").path
+        let pulled = try run("/bin/sh", ["-c", "skopeo copy -q --all --preserve-digests --src-tls-verify=false '\(target)' 'oci-archive:\(back):v1'"])
+        #expect(pulled.status == 0, "\(pulled.stderr)")
+        #expect(try run(manifoldBinary, ["inspect", "--raw", back]).stdout == index)
+        #expect(try run(manifoldBinary, ["verify", "-q", back]).status == 0)
+
+        // A Docker manifest list, when asked for, is written and verifies; pack says that
+        // skopeo will not find its tag (why it is not the default).
+        let list = directory.appendingPathComponent("list.tar").path
+        let listed = try run(manifoldBinary, ["pack", "-o", list, "--index-type", "docker", amd, arm])
+        #expect(listed.status == 0)
+        #expect(listed.stderr.contains("skopeo (1.9) and umoci find no tag"))
+        #expect(try run(manifoldBinary, ["verify", "-q", list]).status == 0)
     }
 }

@@ -147,6 +147,9 @@ public struct Packer: Sendable {
             indexJSONEntries = entries.map(\.descriptor)
         } else {
             let (descriptor, bytes) = try indexDocument(entries)
+            if options.indexType == .docker {
+                notes.append("index.json lists a Docker manifest list, on which skopeo (1.9) and umoci find no tag; the default --index-type oci is what they read")
+            }
             try add(descriptor, .memory(bytes), what: "index")
             var top = descriptor
             top.annotations = options.indexDescriptorAnnotations.merging(["org.opencontainers.image.ref.name": options.tag]) { _, tag in tag }
