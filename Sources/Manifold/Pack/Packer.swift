@@ -48,6 +48,11 @@ public struct Packer: Sendable {
                     .invalidDocument,
                     "\(manifest.origin): config \(manifest.manifest.config.digest.abbreviated)… lists \(config.diffIDs.count) diff_ids for \(manifest.manifest.layers.count) layers")
             }
+            if let listed = manifest.descriptor.platform, let claimed = manifest.config?.platform, !listed.describes(config: claimed) {
+                throw ManifoldError(
+                    .invalidDocument,
+                    "\(manifest.origin): platform mismatch: the index entry says \(listed.describedWithNormalization), config \(manifest.manifest.config.digest.abbreviated)… says \(claimed.describedWithNormalization)")
+            }
             var entry = PackEntry(image: manifest, input: input, platform: manifest.platform,
                                   annotations: manifest.descriptor.annotations?.filter { !Self.layoutOnly($0.key) } ?? [:])
             try applyOverrides(to: &entry)

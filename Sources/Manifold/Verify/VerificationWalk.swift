@@ -153,10 +153,10 @@ final class VerificationWalk {
         configResult.platform = platform
 
         if let config {
-            if let entryPlatform, let configPlatform = config.platform, !entryPlatform.matches(configPlatform) {
+            if let entryPlatform, let configPlatform = config.platform, !entryPlatform.describes(config: configPlatform) {
                 configResult.fail(Problem(
                     .platform, expected: entryPlatform.description, actual: configPlatform.description,
-                    message: "platform mismatch: the index entry says \(entryPlatform), the config says \(configPlatform)"))
+                    message: "platform mismatch: the index entry says \(entryPlatform.describedWithNormalization), the config says \(configPlatform.describedWithNormalization)"))
             }
             if config.diffIDs.count != manifest.layers.count {
                 configResult.fail(Problem(
