@@ -162,7 +162,7 @@ public struct Packer: Sendable {
                 let file = try image.layerFiles.map { $0[i] } ?? image.sourceBlob(layer)
                 if let file {
                     try add(layer, .file(file), what: "\(origin): layers[\(i)]")
-                } else if MediaType.isForeignLayer(layer.mediaType) || !(layer.urls ?? []).isEmpty {
+                } else if MediaType.isForeignLayer(layer.mediaType) {  // `urls` alone do not make a layer foreign
                     notes.append("\(origin): foreign layer \(layer.digest.abbreviated)… is not in the input; listed, not copied (its urls are never fetched)")
                 } else {
                     throw ManifoldError(.absent, "\(origin): layers[\(i)] \(layer.digest.abbreviated)… is not in the input")

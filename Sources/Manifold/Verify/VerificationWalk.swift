@@ -248,10 +248,11 @@ final class VerificationWalk {
     }
 
     /// A blob that is not in the image: foreign layers are never fetched; others fail, or are
-    /// unverified with --allow-sparse.
+    /// unverified with --allow-sparse. Only a foreign (non-distributable) media type makes an
+    /// absent blob foreign: `urls` on any other descriptor do not excuse its absence.
     func markAbsent(_ descriptor: Descriptor, into result: inout DescriptorResult) {
         if result.status == .failed { return }
-        if MediaType.isForeignLayer(descriptor.mediaType) || !(descriptor.urls ?? []).isEmpty {
+        if MediaType.isForeignLayer(descriptor.mediaType) {
             result.status = .unverified
             result.reason = .foreign
             let urls = (descriptor.urls ?? []).prefix(3).map { quoted($0, limit: 60) }.joined(separator: ", ")
