@@ -19,6 +19,10 @@ struct ImageResolver {
         if source.kind == .dockerArchive, try source.file("index.json") == nil {
             return try resolveDockerSave()
         }
+        // The image read from index.json must be the one `docker load` reads from manifest.json.
+        if source.kind == .dockerArchive, let disagreement = try DockerSaveAgreement(source: source, limits: limits).disagreements().first {
+            throw ManifoldError(.invalidDocument, "\(source.location): \(disagreement.message)")
+        }
         return try resolveLayout()
     }
 

@@ -309,6 +309,10 @@ final class VerificationWalk {
     func addPlatform(_ platform: Platform) { if !platforms.contains(platform) { platforms.append(platform) } }
     func skipPlatform(_ platform: Platform) { skippedPlatforms.append(platform.description) }
     func countDocument(_ bytes: Int) { extraDocumentBytes += UInt64(bytes); extraDocumentCount += 1 }
+    /// A `manifest.json` path (Docker 25+ names `blobs/sha256/…` there) is a reference too.
+    func noteReferenced(_ path: String) {
+        if let components = try? safeComponents(path) { referencedPaths.insert(components.joined(separator: "/")) }
+    }
 
 
     private func decompressionCompression(_ decompression: BlobCheck.Decompression) -> Compression? {
