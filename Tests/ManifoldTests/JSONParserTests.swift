@@ -171,9 +171,9 @@ import Testing
         #expect(try !Platform(parsing: "linux/amd64").isSelected(by: Platform(parsing: "windows/amd64")))
         #expect(try !Platform(parsing: "linux/amd64/v3").isSelected(by: Platform(parsing: "linux/amd64")))
         // A config without a variant does not contradict its entry's variant.
-        #expect(Platform(os: "linux", architecture: "arm", variant: "v6").matches(Platform(os: "linux", architecture: "arm")))
-        #expect(!Platform(os: "linux", architecture: "arm", variant: "v6").matches(Platform(os: "linux", architecture: "arm", variant: "v7")))
-        #expect(!Platform(os: "windows", architecture: "amd64", osVersion: "10.0.1").matches(Platform(os: "windows", architecture: "amd64", osVersion: "10.0.2")))
+        #expect(Platform(os: "linux", architecture: "arm", variant: "v6").describes(config: Platform(os: "linux", architecture: "arm")))
+        #expect(!Platform(os: "linux", architecture: "arm", variant: "v6").describes(config: Platform(os: "linux", architecture: "arm", variant: "v7")))
+        #expect(!Platform(os: "windows", architecture: "amd64", osVersion: "10.0.1").describes(config: Platform(os: "windows", architecture: "amd64", osVersion: "10.0.2")))
     }
 
     @Test func parsesOnlyOsArchVariant() {

@@ -49,6 +49,25 @@ func failures(_ report: VerificationReport) -> [String] {
         #expect(foreign.first?.notes.first?.contains("not fetched") == true)
     }
 
+    @Test func urlsOnANonForeignLayerDoNotExcuseItsAbsence() throws {
+        let copy = try ImageFixtures.copy("oci-two-platforms")
+        let editor = LayoutEditor(root: copy)
+        let layer = try editor.manifestParts(editor.manifestDigest(0)).layers[0]
+        let size = try Data(contentsOf: editor.blobURL(layer)).count
+        try editor.rewrite(editor.manifestDigest(0)) {
+            $0.replacingOccurrences(of: "\"\(layer)\",\"size\":\(size)", with: "\"\(layer)\",\"size\":\(size),\"urls\":[\"https://example.com/l\"]")
+        }
+        try FileManager.default.removeItem(at: editor.blobURL(layer))
+        let report = verify(copy)
+        #expect(report.status == .failed)
+        #expect(failures(report) == ["index.json › manifests[0] (linux/amd64) › layers[0]: absent"])
+        #expect(report.unverifiedResults.isEmpty)
+        // A foreign media type with urls stays what it was: unverified, never fetched.
+        let foreign = verify(ImageFixtures.directory.appendingPathComponent("foreign-layer"))
+        #expect(foreign.status == .verified)
+        #expect(foreign.unverifiedResults.map(\.reason) == [.foreign])
+    }
+
     @Test func sparseArchivesFailUnlessAllowed() {
         let url = ImageFixtures.directory.appendingPathComponent("containerd-sparse.tar")
         let strict = verify(url)

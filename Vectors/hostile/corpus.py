@@ -10,7 +10,8 @@ symlinks pointing out of the repository, 100 MB of whitespace, decompression bom
 
 CASES rows: (name, class, builder, [(command, args, exit, words)]), where args may use
 {image} (what the builder returned), {out} (a fresh output path) and {dir} (the case's
-directory), and words are substrings the combined stdout+stderr must contain.
+directory), and words are substrings the combined stdout+stderr must contain (a word that
+starts with `!`: must not contain).
 """
 import gzip, hashlib, io, json, os, re, shutil, struct, tarfile, zlib
 
@@ -541,5 +542,195 @@ def _schema1(root):
     layout.write_index_json(layout.index_json().replace(b'"application/vnd.oci.image.manifest.v1+json","digest":"' + digest.encode(),
                                                         b'"application/vnd.docker.distribution.manifest.v1+prettyjws","digest":"' + digest.encode()))
     return root
+
+# ---------------------------------------------------------------- issue 8, items 5, 6 and 7
+# Tar names that meet only after `..` is applied, platform claims, a symlinked blobs/ in an
+# oci-archive, Docker 25+ saves whose two roots disagree, `urls` on a non-foreign layer.
+
+def oci_archive(mutate, base=BASE):
+    """An oci-archive of a copy of `base` (sorted members, directories first), its member
+    list changed by `mutate(members, file)` as in `docker_save`."""
+    def build(root):
+        layout = Layout(os.path.join(root, "layout"), base)
+        members = []
+        def file(name, data, **extra):
+            info = tarfile.TarInfo(name)
+            info.size, info.mtime = len(data), 0
+            for key, value in extra.items():
+                setattr(info, key, value)
+            members.append((info, data))
+        def directory(name):
+            info = tarfile.TarInfo(name)
+            info.type, info.mtime, info.mode = tarfile.DIRTYPE, 0, 0o755
+            members.append((info, b""))
+        directory("blobs")
+        directory("blobs/sha256")
+        for name in sorted(os.listdir(os.path.join(layout.root, "blobs", "sha256"))):
+            with open(os.path.join(layout.root, "blobs", "sha256", name), "rb") as f:
+                file("blobs/sha256/" + name, f.read())
+        file("index.json", layout.index_json())
+        with open(os.path.join(layout.root, "oci-layout"), "rb") as f:
+            file("oci-layout", f.read())
+        mutate(members, file)
+        path = os.path.join(root, "image.tar")
+        with tarfile.open(path, "w", format=tarfile.PAX_FORMAT) as tar:
+            for info, data in members:
+                tar.addfile(info, io.BytesIO(data) if info.isfile() else None)
+        return path
+    return build
+
+def rename_members(old_prefix, new_prefix):
+    """Moves members under `old_prefix` to `new_prefix` (a symlink is then put in their place)."""
+    def mutate(members, file):
+        for info, _ in members:
+            if info.name == old_prefix or info.name.startswith(old_prefix + "/"):
+                info.name = new_prefix + info.name[len(old_prefix):]
+    return mutate
+
+def _blob_member(members):
+    return next(i.name for i, _ in members if i.name.startswith("blobs/sha256/"))
+
+def docker25_save(mutate):
+    """A copy of Vectors/images/docker-25.tar, its members changed by `mutate(members, file)`."""
+    def build(root):
+        os.makedirs(root, exist_ok=True)
+        members = []
+        with tarfile.open(os.path.join(IMAGES, "docker-25.tar")) as tar:
+            for info in tar.getmembers():
+                members.append((info, tar.extractfile(info).read() if info.isfile() else b""))
+        def file(name, data):
+            members[:] = [(i, d) for i, d in members if i.name != name]
+            info = tarfile.TarInfo(name)
+            info.size, info.mtime = len(data), 0
+            members.append((info, data))
+        mutate(members, file)
+        path = os.path.join(root, "save.tar")
+        with tarfile.open(path, "w", format=tarfile.USTAR_FORMAT) as tar:
+            for info, data in members:
+                tar.addfile(info, io.BytesIO(data) if info.isfile() else None)
+        return path
+    return build
+
+def _member(members, name):
+    return next(d for i, d in members if i.name == name)
+
+def _other_image(members, file, architecture):
+    """Adds a config that differs from docker-25's only in its architecture (same layers);
+    returns its manifest.json Config path."""
+    saved = json.loads(_member(members, "manifest.json"))[0]
+    config = json.loads(_member(members, saved["Config"]))
+    config["architecture"] = architecture
+    data = json.dumps(config, separators=(",", ":")).encode()
+    file("blobs/sha256/" + sha(data)[7:], data)
+    return "blobs/sha256/" + sha(data)[7:]
+
+def manifest_json_disagrees(members, file):
+    """manifest.json gives example/app:25 another config than index.json's manifest has."""
+    saved = json.loads(_member(members, "manifest.json"))
+    saved[0]["Config"] = _other_image(members, file, "amd64")
+    file("manifest.json", json.dumps(saved).encode())
+
+def manifest_json_second_image(members, file):
+    """manifest.json lists a second image (tag example/other:1) that index.json does not:
+    its config and a layer only manifest.json references."""
+    saved = json.loads(_member(members, "manifest.json"))
+    layer = tar_of({"etc/only-in-manifest-json": b"only classic docker load sees this\n"})
+    file("blobs/sha256/" + sha(layer)[7:], layer)
+    config = {"architecture": "amd64", "os": "linux", "rootfs": {"type": "layers", "diff_ids": [sha(layer)]}}
+    data = json.dumps(config, separators=(",", ":")).encode()
+    file("blobs/sha256/" + sha(data)[7:], data)
+    saved.append({"Config": "blobs/sha256/" + sha(data)[7:], "RepoTags": ["example/other:1"], "Layers": ["blobs/sha256/" + sha(layer)[7:]]})
+    file("manifest.json", json.dumps(saved).encode())
+
+def set_platforms(entry, index_platform, config_edit):
+    """Index entry `entry` lists `index_platform`; its config is changed by `config_edit`
+    (a function of the config's JSON value)."""
+    def edit(layout):
+        config = json.loads(layout.read(layout.config_digest(entry)))
+        config_edit(config)
+        layout.replace(layout.config_digest(entry), json.dumps(config, separators=(",", ":")).encode())
+        index = json.loads(layout.index_json())
+        index["manifests"][entry]["platform"] = index_platform
+        layout.write_index_json(json.dumps(index, separators=(",", ":")).encode())
+    return edit
+
+def config_platform(architecture, variant=None):
+    def change(config):
+        config["architecture"] = architecture
+        config.pop("variant", None)
+        if variant:
+            config["variant"] = variant
+    return change
+
+def urls_on_plain_layer(layout):
+    layer = layout.layer_digest(0, 0)
+    size = os.path.getsize(layout.blob(layer))
+    layout.edit(layout.manifest_digest(0), replace_once(
+        f'"digest":"{layer}","size":{size}'.encode(),
+        f'"digest":"{layer}","size":{size},"urls":["https://example.com/layer"]'.encode()))
+    os.remove(layout.blob(layer))
+
+ARM_V6 = "index.json › manifests[1] (linux/arm/v6)"
+
+CASES += [
+    # item 5: member names that meet only after `..` is applied are refused outright; those
+    # that meet through `.`, `//` or a trailing `/` are duplicates
+    ("tar-dotdot-index-json", "tar-names", oci_archive(lambda m, f: f("zz/../index.json", b'{"schemaVersion":2,"manifests":[]}')),
+     [(V, ["{image}"], 2, ["ambiguous archive", "zz/../index.json", '".." component']), (I, ["{image}"], 2, ["ambiguous archive"]),
+      (P, PACK_IN, 2, ["ambiguous archive"])]),
+    ("tar-dotdot-blob", "tar-names", oci_archive(lambda m, f: f("blobs/sha256/../sha256/" + _blob_member(m)[13:], b"other bytes")),
+     [(V, ["{image}"], 2, ["ambiguous archive", "blobs/sha256/../sha256/"])]),
+    ("tar-dotdot-leading", "tar-names", oci_archive(lambda m, f: f("../index.json", b"{}")),
+     [(V, ["{image}"], 2, ["ambiguous archive", "../index.json"])]),
+    ("tar-dotdot-docker-save", "tar-names", lambda root: docker_save(root, lambda m, f: f("aaaa/../manifest.json", b"[]")),
+     [(V, ["{image}"], 2, ["ambiguous archive", "aaaa/../manifest.json"]), (I, ["{image}"], 2, ["ambiguous archive"])]),
+    ("tar-dot-slash-duplicate", "tar-names", oci_archive(lambda m, f: f("./index.json", b'{"schemaVersion":2,"manifests":[]}')),
+     [(V, ["{image}"], 2, ["ambiguous archive", '"index.json" appears twice'])]),
+    ("tar-double-slash-duplicate", "tar-names", oci_archive(lambda m, f: f("blobs//sha256/" + _blob_member(m)[13:], b"other bytes")),
+     [(V, ["{image}"], 2, ["ambiguous archive", "appears twice"])]),
+    ("tar-trailing-slash-duplicate", "tar-names", oci_archive(lambda m, f: f("index.json/", b"")),
+     [(V, ["{image}"], 2, ["ambiguous archive", '"index.json" appears twice'])]),
+
+    # item 6: the config must not claim another platform than its index entry, after
+    # containerd's normalization; a config silent on the variant takes the entry's
+    ("platform-arm-v6-config-armhf", "platform", layout_case(set_platforms(1, {"architecture": "arm", "os": "linux", "variant": "v6"}, config_platform("armhf"))),
+     [(V, ["{image}"], 1, ["platform mismatch", "linux/arm/v6", "linux/armhf (linux/arm/v7)", ARM_V6 + " › config"]),
+      (P, PACK_IN, 1, ["platform mismatch", "linux/armhf (linux/arm/v7)"]), (I, ["{image}:arm64"], 0, ["platform mismatch"])]),
+    ("platform-amd64-config-v3", "platform", layout_case(config_text(replace_once(b'"os":"linux"', b'"os":"linux","variant":"v3"'))),
+     [(V, ["{image}"], 1, ["platform mismatch", "the index entry says linux/amd64, the config says linux/amd64/v3", AMD + " › config"]),
+      (P, PACK_IN, 1, ["platform mismatch", "linux/amd64/v3"])]),
+    ("platform-arm-v7-config-v6", "platform", layout_case(set_platforms(1, {"architecture": "arm", "os": "linux", "variant": "v7"}, config_platform("arm", "v6"))),
+     [(V, ["{image}"], 1, ["platform mismatch", "linux/arm/v6"])]),
+    ("platform-arm-config-armel", "platform", layout_case(set_platforms(1, {"architecture": "arm", "os": "linux"}, config_platform("armel"))),
+     [(V, ["{image}"], 1, ["platform mismatch", "linux/armel (linux/arm/v6)"])]),
+    ("platform-arm-v7-config-armhf", "platform", layout_case(set_platforms(1, {"architecture": "arm", "os": "linux", "variant": "v7"}, config_platform("armhf"))),
+     [(V, ["{image}"], 0, ["verified"]), (P, PACK_IN, 0, ["packed"])]),
+    ("platform-arm-v6-config-silent", "platform", layout_case(set_platforms(1, {"architecture": "arm", "os": "linux", "variant": "v6"}, config_platform("arm"))),
+     [(V, ["{image}"], 0, ["verified"])]),
+    ("platform-aarch64-config-arm64-v8", "platform", layout_case(set_platforms(1, {"architecture": "aarch64", "os": "linux"}, config_platform("arm64", "v8"))),
+     [(V, ["{image}"], 0, ["verified"])]),
+
+    # item 7a: an oci-archive's blobs/ or blobs/sha256 may not be a link, as in a layout directory
+    ("archive-blobs-sha256-symlink", "layout", oci_archive(lambda m, f: (rename_members("blobs/sha256", "store")(m, f), m.append(link("blobs/sha256", "../store")))),
+     [(V, ["{image}"], 1, ["blobs/sha256 is a symbolic link", AMD]), (I, ["{image}"], 2, ["symbolic link"]), (P, PACK_IN, 2, ["symbolic link"])]),
+    ("archive-blobs-symlink", "layout", oci_archive(lambda m, f: (rename_members("blobs", "store")(m, f), m.append(link("blobs", "store")))),
+     [(V, ["{image}"], 1, ["blobs is a symbolic link"]), (I, ["{image}"], 2, ["symbolic link"])]),
+    ("archive-blobs-sha256-file", "layout", oci_archive(lambda m, f: (m.__setitem__(1, (m[1][0], b"")), setattr(m[1][0], "type", tarfile.REGTYPE))),
+     [(V, ["{image}"], 1, ["blobs/sha256 is not a directory"])]),
+
+    # item 7b: a Docker 25+ save must name one image per tag in manifest.json and index.json
+    ("docker25-roots-disagree", "docker-save", docker25_save(manifest_json_disagrees),
+     [(V, ["{image}"], 1, ["manifest.json and index.json name different images", "example/app:25", "docker.io/example/app:25", "manifest.json › [0] (example/app:25)"]),
+      (I, ["{image}"], 1, ["name different images"]), (P, PACK_IN, 1, ["name different images"])]),
+
+    # item 7c: `urls` do not make a non-foreign layer foreign: absent is absent
+    ("urls-on-non-foreign-layer", "foreign", layout_case(urls_on_plain_layer),
+     [(V, ["{image}"], 1, ["blob is absent", AMD + " › layers[0]"]), (P, PACK_IN, 1, ["is not in the input"]),
+      (V, ["--allow-sparse", "{image}"], 0, ["--allow-sparse"])]),
+
+    # item 7d: blobs only manifest.json references are referenced
+    ("docker25-manifest-json-only-blobs", "docker-save", docker25_save(manifest_json_second_image),
+     [(V, ["{image}"], 0, ["verified", "example/other:1", "!unreferenced"])]),
+]
 
 CASES = [(n, c, {"doc-ambiguous-index": _ambiguous_index, "doc-docker-schema-1": _schema1}.get(n, b), r) for n, c, b, r in CASES]

@@ -81,9 +81,12 @@ def main():
                     problems.append(f"crashed (exit {status})")
                 elif status != expected:
                     problems.append(f"exit {status}, expected {expected}")
-                missing = [w for w in words if w not in output]
+                missing = [w for w in words if not w.startswith("!") and w not in output]
                 if missing:
                     problems.append("missing words: " + "; ".join(missing))
+                unwanted = [w[1:] for w in words if w.startswith("!") and w[1:] in output]
+                if unwanted:
+                    problems.append("unwanted words: " + "; ".join(unwanted))
                 if rss >= MEMORY_LIMIT_MIB and not args.no_memory_bound:
                     problems.append(f"peak memory {rss:.1f} MiB")
                 if before is not None:

@@ -6,7 +6,9 @@
 ///
 /// Every data range is checked to lie inside the file. Two members with the same normalized
 /// name make the archive ambiguous (readers that keep the first and readers that keep the
-/// last would see different images): that is an error, not a choice.
+/// last would see different images): that is an error, not a choice. So is a `..` component
+/// in a member name: extractors that clean paths (Go's `path.Clean`, in Docker and
+/// containers-storage) apply it and file the member under another name than manifold would.
 struct TarIndex: Sendable {
     let file: OpenFile
     let entries: [TarEntry]
@@ -18,6 +20,12 @@ struct TarIndex: Sendable {
         entries = try reader.readAll()
         var byName: [String: Int] = [:]
         for (index, entry) in entries.enumerated() {
+            // `zz/../index.json` is `index.json` to Docker and `zz/../index.json` to a reader
+            // that does not clean names: refuse it rather than pick one reading. With `..`
+            // gone, `normalize` (`.`, `//`, trailing `/`) is all the cleaning there is.
+            if entry.name.split(separator: "/").contains("..") {
+                throw ManifoldError(.ambiguousArchive, "ambiguous archive: member \(quoted(entry.name)) has a \"..\" component (extractors that clean paths would file it elsewhere)")
+            }
             if let previous = byName[entry.name] {
                 // The same directory listed twice is harmless; the same file is not.
                 if entries[previous].kind == .directory && entry.kind == .directory { continue }

@@ -12,18 +12,32 @@ extension Platform {
         return result
     }
 
-    /// Whether the two platforms are the same after normalization: os, architecture and
-    /// variant. A variant missing on either side matches the other's (configs often omit it),
-    /// and `os.version` is compared only when both have one.
-    public func matches(_ other: Platform) -> Bool {
-        let a = normalized, b = other.normalized
-        guard a.os == b.os, a.architecture == b.architecture else { return false }
-        // Compare variants only when both sides state one: normalization would turn a
-        // missing arm variant into v7 and make an arm/v6 entry contradict a silent config.
-        let bothStateVariant = !(variant ?? "").isEmpty && !(other.variant ?? "").isEmpty
-        if bothStateVariant, a.variant != b.variant { return false }
-        if let left = osVersion, let right = other.osVersion, !left.isEmpty, !right.isEmpty, left != right { return false }
+    /// Whether this index entry's platform may list an image whose config says `config`.
+    ///
+    /// Clients choose by the entry, so the config must not claim more than the entry does.
+    /// After normalization os and architecture must be equal. When the config states a
+    /// variant (in `variant`, or implied by its architecture, as `armhf` implies arm/v7) it
+    /// must be the entry's, a missing entry variant meaning the architecture's default
+    /// (amd64 v1, arm64 v8, arm v7): an amd64 entry over a v3 config, or arm/v6 over `armhf`,
+    /// fails. A config that states no variant is taken to be built for the entry's: many
+    /// builders omit it. `os.version` is compared only when both have one.
+    public func describes(config: Platform) -> Bool {
+        let entry = normalized, claimed = config.normalized
+        guard entry.os == claimed.os, entry.architecture == claimed.architecture else { return false }
+        if config.statesVariant, entry.variant != claimed.variant { return false }
+        if let left = osVersion, let right = config.osVersion, !left.isEmpty, !right.isEmpty, left != right { return false }
         return true
+    }
+
+    /// Whether a variant is stated, in `variant` or by an architecture alias that implies one.
+    var statesVariant: Bool {
+        !(variant ?? "").isEmpty || ["armhf", "armel"].contains(architecture.lowercased())
+    }
+
+    /// `linux/armhf (linux/arm/v7)`: the platform as written, and normalized when that differs.
+    public var describedWithNormalization: String {
+        let canonical = normalized.description
+        return canonical == description ? description : "\(description) (\(canonical))"
     }
 
     /// Whether an index entry with this platform is one a `--platform` filter asks for:

@@ -4,7 +4,8 @@
 /// config's os/architecture/variant say.
 ///
 /// Every field of the spec is kept, so reading and writing a platform loses nothing.
-/// Equality is literal; use ``normalized`` or ``matches(_:)`` for containerd's rules.
+/// Equality is literal; use ``normalized``, ``describes(config:)`` or ``isSelected(by:)`` for
+/// containerd's rules.
 public struct Platform: Sendable, Hashable, CustomStringConvertible {
     public var os: String
     public var architecture: String

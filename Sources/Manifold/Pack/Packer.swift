@@ -57,6 +57,11 @@ public struct Packer: Sendable {
                     .invalidDocument,
                     "\(manifest.origin): config \(manifest.manifest.config.digest.abbreviated)… lists \(config.diffIDs.count) diff_ids for \(manifest.manifest.layers.count) layers")
             }
+            if let listed = manifest.descriptor.platform, let claimed = manifest.config?.platform, !listed.describes(config: claimed) {
+                throw ManifoldError(
+                    .invalidDocument,
+                    "\(manifest.origin): platform mismatch: the index entry says \(listed.describedWithNormalization), config \(manifest.manifest.config.digest.abbreviated)… says \(claimed.describedWithNormalization)")
+            }
             var entry = PackEntry(image: manifest, input: input, order: order, platform: manifest.platform,
                                   annotations: manifest.descriptor.annotations?.filter { !Self.layoutOnly($0.key) } ?? [:])
             order += 1
@@ -173,7 +178,7 @@ public struct Packer: Sendable {
                 let file = try image.layerFiles.map { $0[i] } ?? image.sourceBlob(layer)
                 if let file {
                     try add(layer, .file(file), what: "\(origin): layers[\(i)]")
-                } else if MediaType.isForeignLayer(layer.mediaType) || !(layer.urls ?? []).isEmpty {
+                } else if MediaType.isForeignLayer(layer.mediaType) {  // `urls` alone do not make a layer foreign
                     notes.append("\(origin): foreign layer \(layer.digest.abbreviated)… is not in the input; listed, not copied (its urls are never fetched)")
                 } else {
                     throw ManifoldError(.absent, "\(origin): layers[\(i)] \(layer.digest.abbreviated)… is not in the input")

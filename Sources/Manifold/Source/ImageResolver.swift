@@ -19,6 +19,10 @@ struct ImageResolver {
         if source.kind == .dockerArchive, try source.file("index.json") == nil {
             return try resolveDockerSave()
         }
+        // The image read from index.json must be the one `docker load` reads from manifest.json.
+        if source.kind == .dockerArchive, let disagreement = try DockerSaveAgreement(source: source, limits: limits).disagreements().first {
+            throw ManifoldError(.invalidDocument, "\(source.location): \(disagreement.message)")
+        }
         return try resolveLayout()
     }
 
@@ -114,6 +118,9 @@ struct ImageResolver {
             descriptor: descriptor, document: Document(bytes: bytes, digest: descriptor.digest, value: manifest), configDocument: config,
             platform: mergedPlatform(config: config?.value, entry: descriptor.platform), synthesized: false,
             layerFiles: nil, configFile: nil, origin: reference.description, source: source)
+        if let listed = descriptor.platform, let claimed = config?.value.platform, !listed.describes(config: claimed) {
+            notes.append("platform mismatch: the index entry says \(listed.describedWithNormalization), config \(manifest.config.digest.abbreviated)… says \(claimed.describedWithNormalization) (verify and pack refuse it)")
+        }
         if image.isAttestation { attestations.append(image) } else { manifests.append(image) }
         return image
     }

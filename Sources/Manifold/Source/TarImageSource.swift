@@ -46,6 +46,7 @@ struct TarImageSource: ImageSource {
         var name = try safeComponents(path).joined(separator: "/")
         var hops = 0
         while true {
+            try checkParents(of: name)
             guard let entry = index.entry(name) else { return nil }
             switch entry.kind {
             case .regular:
@@ -66,6 +67,24 @@ struct TarImageSource: ImageSource {
                 throw ManifoldError(.invalidLayout, "\(name) is a directory, not a file")
             case .other(let type):
                 throw ManifoldError(.invalidLayout, "\(name) is a tar member of type \(quoted(String(UnicodeScalar(type)))), not a regular file")
+            }
+        }
+    }
+
+    /// A member's parent directories must not be links or files. An extractor follows a
+    /// `blobs/sha256` symlink (to wherever it points) where manifold would find no member:
+    /// refused, in the same words as a layout directory whose `blobs/sha256` is a symlink.
+    private func checkParents(of name: String) throws {
+        var parent = Substring(name)
+        while let slash = parent.lastIndex(of: "/") {
+            parent = parent[..<slash]
+            guard let entry = index.entry(String(parent)) else { continue }
+            switch entry.kind {
+            case .directory: continue
+            case .symlink, .hardLink:
+                throw ManifoldError(.invalidLayout, "\(parent) is a \(entry.kind == .symlink ? "symbolic" : "hard") link; image layouts must hold real files and directories")
+            case .regular, .other:
+                throw ManifoldError(.invalidLayout, "\(parent) is not a directory")
             }
         }
     }

@@ -16,6 +16,13 @@ extension VerificationWalk {
         for (i, entry) in entries.enumerated() {
             visitDockerEntry(entry, path: ["manifest.json", "[\(i)]" + (entry.repoTags.first.map { " (\($0))" } ?? "")])
         }
+        // Docker 25+: classic `docker load` reads manifest.json, the containerd store
+        // index.json; one tag must name one image in both.
+        for disagreement in try DockerSaveAgreement(source: source, limits: options.limits).disagreements() {
+            var result = DescriptorResult(path: disagreement.path, kind: .manifest)
+            result.fail(Problem(.document, message: disagreement.message))
+            append(result)
+        }
     }
 
     private func visitDockerEntry(_ entry: DockerArchiveManifest, path: [String]) {
@@ -25,6 +32,7 @@ extension VerificationWalk {
         var configResult = DescriptorResult(path: path + ["Config \(entry.config)"], kind: .config,
                                             mediaType: MediaType.dockerConfig, digest: DockerArchiveManifest.digestNamed(by: entry.config))
         var config: ImageConfig?
+        noteReferenced(entry.config)
         do {
             if let file = try source.file(entry.config) {
                 let bytes = try file.readAll(limit: options.limits.documentSize)
@@ -72,6 +80,7 @@ extension VerificationWalk {
             let diffID = diffIDs?[i]
             var result = DescriptorResult(path: path + ["Layers[\(i)] \(layerPath)"], kind: .layer,
                                           digest: DockerArchiveManifest.digestNamed(by: layerPath), platform: platform)
+            noteReferenced(layerPath)
             do {
                 guard let file = try source.file(layerPath) else {
                     if let diffID, let foreign = entry.layerSources[diffID.description] {

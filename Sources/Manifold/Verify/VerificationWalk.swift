@@ -153,10 +153,10 @@ final class VerificationWalk {
         configResult.platform = platform
 
         if let config {
-            if let entryPlatform, let configPlatform = config.platform, !entryPlatform.matches(configPlatform) {
+            if let entryPlatform, let configPlatform = config.platform, !entryPlatform.describes(config: configPlatform) {
                 configResult.fail(Problem(
                     .platform, expected: entryPlatform.description, actual: configPlatform.description,
-                    message: "platform mismatch: the index entry says \(entryPlatform), the config says \(configPlatform)"))
+                    message: "platform mismatch: the index entry says \(entryPlatform.describedWithNormalization), the config says \(configPlatform.describedWithNormalization)"))
             }
             if config.diffIDs.count != manifest.layers.count {
                 configResult.fail(Problem(
@@ -248,10 +248,11 @@ final class VerificationWalk {
     }
 
     /// A blob that is not in the image: foreign layers are never fetched; others fail, or are
-    /// unverified with --allow-sparse.
+    /// unverified with --allow-sparse. Only a foreign (non-distributable) media type makes an
+    /// absent blob foreign: `urls` on any other descriptor do not excuse its absence.
     func markAbsent(_ descriptor: Descriptor, into result: inout DescriptorResult) {
         if result.status == .failed { return }
-        if MediaType.isForeignLayer(descriptor.mediaType) || !(descriptor.urls ?? []).isEmpty {
+        if MediaType.isForeignLayer(descriptor.mediaType) {
             result.status = .unverified
             result.reason = .foreign
             let urls = (descriptor.urls ?? []).prefix(3).map { quoted($0, limit: 60) }.joined(separator: ", ")
@@ -308,6 +309,10 @@ final class VerificationWalk {
     func addPlatform(_ platform: Platform) { if !platforms.contains(platform) { platforms.append(platform) } }
     func skipPlatform(_ platform: Platform) { skippedPlatforms.append(platform.description) }
     func countDocument(_ bytes: Int) { extraDocumentBytes += UInt64(bytes); extraDocumentCount += 1 }
+    /// A `manifest.json` path (Docker 25+ names `blobs/sha256/…` there) is a reference too.
+    func noteReferenced(_ path: String) {
+        if let components = try? safeComponents(path) { referencedPaths.insert(components.joined(separator: "/")) }
+    }
 
 
     private func decompressionCompression(_ decompression: BlobCheck.Decompression) -> Compression? {

@@ -1,0 +1,87 @@
+/// The check that a Docker 25+ `docker save` names one image per tag in both of its roots.
+///
+/// Such a save holds `manifest.json` (read by classic `docker load`) and an OCI layout's
+/// `index.json` (read by the containerd image store, and by skopeo's `oci-archive:`). If the
+/// two give one tag different images, which image a user gets depends on the daemon's
+/// storage driver: the archive is ambiguous, whatever each root verifies to on its own.
+///
+/// A tag is matched by the `io.containerd.image.name` annotation of an index.json entry
+/// (Docker writes the full name, `docker.io/library/app:1.0`) against `manifest.json`'s
+/// `RepoTags` (`app:1.0`). The two agree when the manifest.json entry's config — the image
+/// ID — is the config of the index entry's manifest, or of one of its platforms' when the
+/// entry is an index. Work is bounded by the distinct documents: each is read once.
+struct DockerSaveAgreement {
+    /// One tag whose two roots name different images.
+    struct Disagreement: Equatable {
+        /// Where in manifest.json the tag is, as a result path.
+        let path: [String]
+        let message: String
+    }
+
+    let source: any ImageSource
+    let limits: ImageLimits
+
+    /// The tags the two roots disagree on. Roots that cannot be read or decoded give none:
+    /// the walk of each root reports those problems itself.
+    func disagreements() throws -> [Disagreement] {
+        guard let manifestFile = try source.file("manifest.json"), let indexFile = try source.file("index.json"),
+              let entries = try? DockerArchiveManifest.decodeList(JSONParser.parse(manifestFile.readAll(limit: limits.dockerManifestSize))),
+              let index = try? ImageIndex(json: JSONParser.parse(indexFile.readAll(limit: limits.documentSize)), declaredMediaType: nil)
+        else { return [] }
+
+        var documents = DocumentReader(source: source, limits: limits)
+        var configsOf: [Int: Set<Digest>] = [:]
+        var found: [Disagreement] = []
+        for (i, entry) in index.manifests.enumerated() {
+            guard let name = entry.annotations?["io.containerd.image.name"] else { continue }
+            for (j, saved) in entries.enumerated() {
+                for tag in saved.repoTags where ImageResolver.repoTag(name, matches: tag) {
+                    guard let savedConfig = try configDigest(saved.config) else { continue }
+                    let configs = configsOf[i] ?? reachableConfigs(from: entry, documents: &documents)
+                    configsOf[i] = configs
+                    // Nothing readable under the entry: the index.json walk reports why.
+                    guard !configs.isEmpty, !configs.contains(savedConfig) else { continue }
+                    let listed = configs.map(\.abbreviated).sorted().map { "\($0)…" }.joined(separator: ", ")
+                    found.append(Disagreement(
+                        path: ["manifest.json", "[\(j)] (\(tag))"],
+                        message: "manifest.json and index.json name different images for \(quoted(tag)): manifest.json [\(j)] has config \(savedConfig.abbreviated)…, index.json manifests[\(i)] (\(name)) is \(entry.digest.abbreviated)… with config \(listed); docker load and the containerd image store would load different images"))
+                }
+            }
+        }
+        return found
+    }
+
+    /// The digest of a manifest.json `Config`: the one its name states (the walk checks the
+    /// content against it), or, for a name that states none, the digest of its content — a
+    /// name must not be a way around this check. Nil when it is not in the archive.
+    private func configDigest(_ path: String) throws -> Digest? {
+        if let named = DockerArchiveManifest.digestNamed(by: path) { return named }
+        guard let file = try? source.file(path), let bytes = try? file.readAll(limit: limits.documentSize) else { return nil }
+        return try Hasher.digest(of: bytes)
+    }
+
+    /// The configs of every manifest below `root` (itself, or an index's platforms), each
+    /// document read once, to the index depth limit.
+    private func reachableConfigs(from root: Descriptor, documents: inout DocumentReader) -> Set<Digest> {
+        var configs: Set<Digest> = []
+        var seen: Set<Digest> = []
+        var level = [root]
+        var depth = 1
+        while !level.isEmpty, depth <= limits.indexDepth {
+            var next: [Descriptor] = []
+            for descriptor in level where seen.insert(descriptor.digest).inserted {
+                guard case .read(let bytes) = documents.read(descriptor), let json = try? JSONParser.parse(bytes) else { continue }
+                if MediaType.isIndex(descriptor.mediaType) {
+                    if let inner = try? ImageIndex(json: json, declaredMediaType: descriptor.mediaType) { next += inner.manifests }
+                } else if MediaType.isManifest(descriptor.mediaType) {
+                    if let manifest = try? ImageManifest(json: json, declaredMediaType: descriptor.mediaType) {
+                        configs.insert(manifest.config.digest)
+                    }
+                }
+            }
+            level = next
+            depth += 1
+        }
+        return configs
+    }
+}
