@@ -733,4 +733,35 @@ CASES += [
      [(V, ["{image}"], 0, ["verified", "example/other:1", "!unreferenced"])]),
 ]
 
+# ---------------------------------------------------------------- issue 14: schema rules
+# The rules the image-spec's JSON schemas state, checked in the strict decoder: media type
+# grammar (RFC 6838), urls as URIs (RFC 3986), typed config fields; empty layers is a note.
+
+def _empty_layers(layout):
+    """arm64's manifest with no layers and a config without diff_ids: valid, noted."""
+    config = layout.config_digest(1)
+    layout.edit(config, lambda d: re.sub(rb'"diff_ids":\[[^\]]*\]', b'"diff_ids":[]', d))
+    layout.edit(layout.manifest_digest(1), lambda d: re.sub(rb'"layers":\[.*?\]\}', b'"layers":[]}', d, count=1))
+
+CASES += [
+    ("schema-layer-media-type-grammar", "documents", layout_case(manifest_text(replace_once(b'"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip"', b'"mediaType":"application/vnd.oci.image.layer.v1.tar gzip"'))),
+     [(V, ["{image}"], 1, ['layers[0].mediaType: "application/vnd.oci.image.layer.v1.tar gzip" is not a media type', ARM]),
+      (I, ["{image}:arm64"], 1, ["layers[0].mediaType"]), (P, PACK_IN, 1, ["is not a media type"])]),
+    ("schema-entry-media-type-empty", "documents", layout_case(lambda l: l.write_index_json(l.index_json().replace(b'"mediaType":"application/vnd.oci.image.manifest.v1+json"', b'"mediaType":""', 1))),
+     [(V, ["{image}"], 2, ['manifests[0].mediaType: "" is not a media type']), (I, ["{image}"], 2, ["is not a media type"])]),
+    ("schema-artifact-type-grammar", "documents", layout_case(manifest_text(replace_once(b'"schemaVersion":2,', b'"schemaVersion":2,"artifactType":"application/",'))),
+     [(V, ["{image}"], 1, ['manifest.artifactType: "application/" is not a media type', ARM])]),
+    ("schema-urls-not-uri", "documents", layout_case(foreign("not a uri")),
+     [(V, ["{image}"], 1, ['layers[0].urls[0]: "not a uri" is not a URI', AMD]), (P, PACK_IN, 1, ["is not a URI"])]),
+    ("schema-config-user-number", "documents", layout_case(config_text(replace_once(b'"config":{"Env"', b'"config":{"User":1000,"Env"'))),
+     [(V, ["{image}"], 1, ["config.config.User: expected a string, got a number", AMD + " › config"]),
+      (I, ["{image}:amd64"], 1, ["config.config.User"]), (P, PACK_IN, 1, ["config.config.User"])]),
+    ("schema-config-env-not-name-value", "documents", layout_case(config_text(replace_once(b'"Env":["PATH=/usr/bin"]', b'"Env":["PATH=/usr/bin","foo"]'), entry=1)),
+     [(V, ["{image}"], 1, ['config.config.Env[1]: "foo" is not NAME=VALUE', ARM + " › config"])]),
+    ("schema-config-created-not-rfc3339", "documents", layout_case(config_text(replace_once(b'"os":"linux"', b'"os":"linux","created":"31/10/2015"'))),
+     [(V, ["{image}"], 1, ["config.created", "not an RFC 3339 date-time", AMD + " › config"])]),
+    ("schema-empty-layers-noted", "documents", layout_case(_empty_layers),
+     [(V, ["{image}"], 0, ["layers is empty", "SHOULD have at least one layer"])]),
+]
+
 CASES = [(n, c, {"doc-ambiguous-index": _ambiguous_index, "doc-docker-schema-1": _schema1}.get(n, b), r) for n, c, b, r in CASES]

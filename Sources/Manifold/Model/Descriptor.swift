@@ -49,6 +49,7 @@ public struct Descriptor: Sendable, Hashable {
         data = try fields.string("data")
         platform = try fields.value("platform").map { try Platform(json: $0, context: "\(context).platform") }
         artifactType = try fields.string("artifactType")
+        try checkSchema(context: context)
     }
 
     /// The descriptor as a JSON object.

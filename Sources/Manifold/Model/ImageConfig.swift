@@ -17,6 +17,7 @@ public struct ImageConfig: Sendable, Hashable {
 
     public init(json: JSONValue) throws {
         let fields = try JSONFields(json, context: "config", known: Self.knownKeys)
+        try Self.checkSchema(fields)
         architecture = try fields.string("architecture")
         os = try fields.string("os")
         variant = try fields.string("variant")

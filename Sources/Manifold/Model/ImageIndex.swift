@@ -32,6 +32,7 @@ public struct ImageIndex: Sendable, Hashable {
         }
         schemaVersion = 2
         artifactType = try fields.string("artifactType")
+        try MediaType.checkGrammar(artifactType, field: "index.artifactType")
         manifests = try fields.requiredArray("manifests").enumerated().map { index, element in
             try Descriptor(json: element, context: "manifests[\(index)]")
         }

@@ -23,6 +23,7 @@ public struct ImageManifest: Sendable, Hashable {
         }
         schemaVersion = 2
         artifactType = try fields.string("artifactType")
+        try MediaType.checkGrammar(artifactType, field: "manifest.artifactType")
         guard let configJSON = fields.value("config") else {
             throw ManifoldError(.invalidDocument, "manifest.config is missing")
         }

@@ -121,6 +121,7 @@ final class VerificationWalk {
             results.append(result)
             return
         }
+        result.notes += manifest.portabilityNotes
         let manifestIndex = results.count
         results.append(result)
 
