@@ -3,7 +3,7 @@ import Testing
 @testable import Manifold
 
 func pack(_ inputs: [String], to output: URL, _ configure: (inout PackOptions) -> Void = { _ in }) throws -> PackResult {
-    var options = PackOptions(inputs: inputs.map { ImageReference(parsing: $0) }, output: output.path)
+    var options = PackOptions(inputs: try inputs.map { try ImageReference(parsing: $0) }, output: output.path)
     configure(&options)
     return try Packer(options: options).pack()
 }
@@ -256,13 +256,13 @@ func indexOf(_ image: URL) throws -> ImageIndex {
     }
 
     @Test func tagsChooseAnImage() throws {
-        let arm = try ResolvedImage.open(ImageReference(parsing: fixture("oci-two-platforms") + ":arm64"))
+        let arm = try ResolvedImage.open(try ImageReference(parsing: fixture("oci-two-platforms") + ":arm64"))
         #expect(arm.manifests.map { $0.platform?.description } == ["linux/arm64/v8"])
         #expect(!arm.topIsIndex)
-        let all = try ResolvedImage.open(ImageReference(parsing: fixture("oci-two-platforms")))
+        let all = try ResolvedImage.open(try ImageReference(parsing: fixture("oci-two-platforms")))
         #expect(all.manifests.count == 2 && all.topIsIndex && all.topDescriptor == nil)
-        #expect(errorCode { _ = try ResolvedImage.open(ImageReference(parsing: fixture("oci-two-platforms") + ":nope")) } == .invalidArgument)
-        let docker = try ResolvedImage.open(ImageReference(parsing: fixture("docker-24.tar") + ":example/app:24"))
+        #expect(errorCode { _ = try ResolvedImage.open(try ImageReference(parsing: fixture("oci-two-platforms") + ":nope")) } == .invalidArgument)
+        let docker = try ResolvedImage.open(try ImageReference(parsing: fixture("docker-24.tar") + ":example/app:24"))
         #expect(docker.manifests.first?.synthesized == true)
     }
 

@@ -13,8 +13,23 @@ extension VerificationWalk {
             throw ManifoldError(.invalidLayout, error.message.hasPrefix("manifest.json") ? error.message : "manifest.json: \(error.message)")
         }
         append(DescriptorResult(path: ["manifest.json"], kind: .index))
-        for (i, entry) in entries.enumerated() {
-            visitDockerEntry(entry, path: ["manifest.json", "[\(i)]" + (entry.repoTags.first.map { " (\($0))" } ?? "")])
+        noteTags(entries.flatMap(\.repoTags))
+        // An entry naming the same config and layers as an earlier one is that image again:
+        // reported as a reference to it, not read again.
+        var firstPaths: [[String]: [String]] = [:]
+        for (i, entry) in entries.enumerated() where reference.selects(entry) {
+            let path = ["manifest.json", "[\(i)]" + (entry.repoTags.first.map { " (\($0))" } ?? "")]
+            guard admit(path) else { return }
+            let start = results.count
+            if let first = firstPaths[[entry.config] + entry.layers] {
+                append(DescriptorResult(path: path, kind: .manifest))
+                setRepeat(of: first, tags: entry.repoTags, at: start)
+                continue
+            }
+            firstPaths[[entry.config] + entry.layers] = path
+            dockerImages += 1
+            visitDockerEntry(entry, path: path)
+            setTags(entry.repoTags, of: start)
         }
     }
 
@@ -69,6 +84,7 @@ extension VerificationWalk {
 
         let diffIDs = config.flatMap { $0.diffIDs.count == entry.layers.count ? $0.diffIDs : nil }
         for (i, layerPath) in entry.layers.enumerated() {
+            guard admit(path + ["Layers[\(i)] \(layerPath)"]) else { return }
             let diffID = diffIDs?[i]
             var result = DescriptorResult(path: path + ["Layers[\(i)] \(layerPath)"], kind: .layer,
                                           digest: DockerArchiveManifest.digestNamed(by: layerPath), platform: platform)
