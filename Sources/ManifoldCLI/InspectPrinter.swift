@@ -60,7 +60,8 @@ struct InspectPrinter {
         var lines: [String] = []
         let kind = image.source.kind.rawValue
         if let top = image.topDescriptor {
-            lines.append("\(image.reference) (\(kind))  \(image.topIsIndex ? "index" : "manifest") \(top.digest)  \(formatBytes(UInt64(top.size)))  \(shortType(top.mediaType))")
+            let tags = image.topIsIndex && !image.topTags.isEmpty ? "  tags: " + image.topTags.joined(separator: ", ") : ""
+            lines.append("\(image.reference) (\(kind))  \(image.topIsIndex ? "index" : "manifest") \(top.digest)  \(formatBytes(UInt64(top.size)))  \(shortType(top.mediaType))\(tags)")
         } else {
             lines.append("\(image.reference) (\(kind))  \(image.nodes.first?.path.first ?? "index.json")  \(image.manifests.count) platforms")
         }

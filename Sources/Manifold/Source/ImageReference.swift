@@ -39,14 +39,15 @@ public struct ImageReference: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses what a user typed. A transport prefix is taken off first (`docker://` is a
     /// registry reference, refused for now); then `@DIGEST` when what follows the last `@`
-    /// is a digest; then `:TAG` at the colon after which PATH exists, the rightmost such
+    /// is a sha256 or sha512 digest (`dir@x:y` is a path and a tag); then `:TAG` at the colon after which PATH exists, the rightmost such
     /// colon when several do, unless the whole string names an existing file (paths may hold
     /// colons, and docker tags do: `save.tar:example/app:1.0`). `exists` tests a path.
     public init(parsing text: String, exists: (String) -> Bool = pathExists) throws {
         var rest = Substring(text)
         transport = nil
         if rest.hasPrefix("docker://") {
-            throw ManifoldError(.invalidArgument, "\(quoted(text)): registry references (docker://) are not supported yet; give an image file or directory")
+            // The prefix is kept for registry references (a later release): refuse, never guess a path.
+            throw ManifoldError(.invalidArgument, "registry references are not supported yet (docker:// is kept for them); give an image directory or tar")
         }
         // An existing path wins over a prefix that happens to begin it ("oci:" is a valid file name).
         if !exists(text) {
@@ -58,7 +59,7 @@ public struct ImageReference: Sendable, Hashable, CustomStringConvertible {
         }
         digest = nil
         if !exists(String(rest)), let at = rest.lastIndex(of: "@"),
-           let parsed = try? Digest(parsing: String(rest[rest.index(after: at)...]))
+           let parsed = try? Digest(parsing: String(rest[rest.index(after: at)...])), parsed.isVerifiable
         {
             digest = parsed
             rest = rest[..<at]

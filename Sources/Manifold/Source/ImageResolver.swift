@@ -14,6 +14,8 @@ struct ImageResolver {
     private var visitedDescriptors = 0
     /// Distinct images index.json (or manifest.json) lists, as chosen.
     private var images = 1
+    /// The tags of the index.json entry chosen as the top document.
+    private var topTags: [String] = []
 
     init(source: any ImageSource, reference: ImageReference, limits: ImageLimits) {
         self.source = source
@@ -66,6 +68,7 @@ struct ImageResolver {
         }
 
         let topPath = ["index.json", label(top.element, top.offset)]
+        topTags = ImageReference.shownTags(of: top.element)
         visitedDescriptors += 1
         walked[top.element.digest] = (topPath, false)
         if MediaType.isIndex(top.element.mediaType) {
@@ -88,14 +91,21 @@ struct ImageResolver {
 
     /// Walks an index's entries; `depth` is the nesting of the index that lists them.
     /// `top`: how many path components the top document's path has (the tree starts below it).
-    private mutating func collect(_ entries: [Descriptor], path: [String], depth: Int, top: Int, root: Bool = false) throws {
+    /// `origin`: how messages name the images found (default: the reference as given).
+    private mutating func collect(_ entries: [Descriptor], path: [String], depth: Int, top: Int, root: Bool = false,
+                                  origin: String? = nil) throws {
         for (i, entry) in entries.enumerated() {
             let entryPath = path + [label(entry, i)]
             try admit(1, at: entryPath)
             let treeDepth = entryPath.count - top - 1
             let kind: ImageGraphNode.Kind = MediaType.isIndex(entry.mediaType) ? .index : MediaType.isManifest(entry.mediaType) ? .manifest : .other
             var node = ImageGraphNode(path: entryPath, depth: treeDepth, descriptor: entry, kind: kind)
-            if root { node.tags = ImageReference.shownTags(of: entry) }
+            // With several images in the file, each is named by its tag in messages.
+            var origin = origin
+            if root {
+                node.tags = ImageReference.shownTags(of: entry)
+                origin = node.tags.first.map { "\(reference.path):\($0)" }
+            }
             if kind != .other, let first = walked[entry.digest] {
                 node.sameAs = first.path
                 node.isAttestation = first.isAttestation
@@ -110,14 +120,13 @@ struct ImageResolver {
                 nodes.append(node)
                 let bytes = try documents.require(entry, what: "index")
                 let inner = try decode("index", entry) { try ImageIndex(json: $0, declaredMediaType: entry.mediaType) }(bytes)
-                try collect(inner.manifests, path: entryPath, depth: depth + 1, top: top)
+                try collect(inner.manifests, path: entryPath, depth: depth + 1, top: top, origin: origin)
             } else if MediaType.isManifest(entry.mediaType) {
                 if case .absent = documents.read(entry) {
                     notes.append("\(entry.platform.map { "\($0)" } ?? "manifest") \(entry.digest.abbreviated)… is not in the archive (sparse): left out")
                     nodes.append(ImageGraphNode(path: entryPath, depth: treeDepth, descriptor: entry, kind: .absent))
                     continue
                 }
-                let origin = root ? ImageReference.shownTags(of: entry).first.map { "\(reference.path):\($0)" } : nil
                 let image = try collectManifest(entry, path: entryPath, origin: origin)
                 walked[entry.digest] = (entryPath, image.isAttestation)
                 node.image = image
@@ -272,7 +281,8 @@ struct ImageResolver {
     // MARK: helpers
 
     private func result(topDescriptor: Descriptor?, topBytes: [UInt8], topIsIndex: Bool) -> ResolvedImage {
-        ResolvedImage(reference: reference, source: source, topDescriptor: topDescriptor, topBytes: topBytes,
+        ResolvedImage(reference: reference, source: source, topDescriptor: topDescriptor,
+                      topTags: topTags, topBytes: topBytes,
                       topIsIndex: topIsIndex, manifests: manifests, attestations: attestations, notes: notes,
                       nodes: nodes, images: images)
     }

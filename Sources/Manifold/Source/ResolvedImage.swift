@@ -8,6 +8,8 @@ public struct ResolvedImage: Sendable {
     /// whose index.json lists the platforms directly).
     public let topDescriptor: Descriptor?
     public let topBytes: [UInt8]
+    /// The tags index.json gives the top document, when it lists it.
+    public let topTags: [String]
     /// True when the top is an index (or manifest list); false for a single manifest.
     public let topIsIndex: Bool
     /// The platform images, in the order their index lists them, attestations excluded.
@@ -30,12 +32,13 @@ public struct ResolvedImage: Sendable {
         return try reader.resolve()
     }
 
-    init(reference: ImageReference, source: any ImageSource, topDescriptor: Descriptor?, topBytes: [UInt8],
+    init(reference: ImageReference, source: any ImageSource, topDescriptor: Descriptor?, topTags: [String], topBytes: [UInt8],
          topIsIndex: Bool, manifests: [PlatformManifest], attestations: [PlatformManifest], notes: [String],
          nodes: [ImageGraphNode], images: Int) {
         self.reference = reference
         self.source = source
         self.topDescriptor = topDescriptor
+        self.topTags = topTags
         self.topBytes = topBytes
         self.topIsIndex = topIsIndex
         self.manifests = manifests
