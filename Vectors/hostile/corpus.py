@@ -592,6 +592,17 @@ def fanout_diamond(root):
     _set_top(layout, a)
     return root
 
+def _docker_repeats(copies):
+    """A docker save whose manifest.json lists its one image `copies` times."""
+    def mutate(members, file):
+        for i, (info, data) in enumerate(members):
+            if info.name == "manifest.json":
+                members.pop(i)
+                entry = json.loads(data)[0]
+                file("manifest.json", json.dumps([dict(entry, RepoTags=[f"hostile/app:{n}"]) for n in range(copies)]).encode())
+                return
+    return lambda root: docker_save(root, mutate)
+
 FAN_TOP = "index.json › manifests[0]"
 CASES += [
     ("fanout-chain-50x6", "fan-out", fanout_chain(6, 50),
@@ -613,6 +624,14 @@ CASES += [
       (I, ["--tree", "{image}"], 1, ["more than 10000 descriptors", "--max-descriptors"]),
       (I, ["--verbose", "{image}"], 1, ["--max-descriptors"]),
       (P, ["{image}"], 1, ["more than 10000 descriptors", "--max-descriptors"])]),
+    ("fanout-docker-save-4000", "fan-out", _docker_repeats(4000),
+     [(V, ["{image}"], 0, ["verified", "(see manifest.json › [0] (hostile/app:0))", "tags: hostile/app:3999"]),
+      (V, ["--max-descriptors", "1000", "{image}"], 1, ["more than 1000 descriptors", "--max-descriptors"]),
+      (I, ["--tree", "{image}"], 0, ["(see manifest.json › [0] (hostile/app:0))", "1 platform,"]),
+      (I, ["--verbose", "{image}"], 0, ['"Synthesized"']),
+      (I, ["{image}:hostile/app:3999"], 0, ['"schemaVersion"']),
+      (P, ["{image}"], 0, ["packed"]),
+      (P, ["--max-descriptors", "1000", "{image}"], 1, ["--max-descriptors"])]),
     ("fanout-diamond", "fan-out", fanout_diamond,
      [(V, ["{image}"], 0, ["verified", "(see " + FAN_TOP + " › manifests[0] › manifests[1] (linux/arm64/v8))"]),
       (I, ["--tree", "{image}"], 0, ["(see " + FAN_TOP + " › manifests[0] › manifests[0] (linux/amd64))", "2 platforms,"]),

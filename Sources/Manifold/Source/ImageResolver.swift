@@ -195,7 +195,7 @@ struct ImageResolver {
         var firsts: [[String]: (path: [String], descriptor: Descriptor)] = [:]
         for (i, entry) in chosen {
             let path = ["manifest.json", "[\(i)]" + (entry.repoTags.first.map { " (\($0))" } ?? "")]
-            try admit(1 + entry.layers.count, at: path)
+            try admit(1, at: path)
             let key = [entry.config] + entry.layers
             if let first = firsts[key] {
                 var node = ImageGraphNode(path: path, depth: 0, descriptor: first.descriptor, kind: .manifest)
@@ -204,6 +204,7 @@ struct ImageResolver {
                 nodes.append(node)
                 continue
             }
+            try admit(1 + entry.layers.count, at: path)  // its config and layers
             let image = try synthesize(entry, origin: chosen.count > 1 ? entry.repoTags.first.map { "\(reference.path):\($0)" } : nil)
             firsts[key] = (path, image.descriptor)
             manifests.append(image)

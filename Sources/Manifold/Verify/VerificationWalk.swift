@@ -91,10 +91,8 @@ final class VerificationWalk {
             }
             let first = results.count
             visit(entry, path: path + [label], depth: depth, entryPlatform: entry.platform)
-            if root {
-                if first < results.count, results[first].path == path + [label] {
-                    results[first].tags = ImageReference.shownTags(of: entry)
-                }
+            if root, first < results.count, results[first].path == path + [label] {
+                results[first].tags = ImageReference.shownTags(of: entry)
             }
         }
     }
