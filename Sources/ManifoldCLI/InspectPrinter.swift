@@ -83,11 +83,15 @@ struct InspectPrinter {
         }
         let all = platforms
         let layers = all.reduce(0) { $0 + $1.manifest.layers.count }
-        let bytes = all.reduce(Int64(0)) { total, platform in
-            total + platform.manifest.config.size + platform.manifest.layers.reduce(Int64(0)) { $0 + $1.size }
+        // Counted once each, however many manifests share them: platforms and blobs.
+        let distinctPlatforms = Set(all.map(\.platform)).count
+        var blobs: [Digest: Int64] = [:]
+        for platform in all {
+            for blob in [platform.manifest.config] + platform.manifest.layers { blobs[blob.digest] = max(blob.size, 0) }
         }
+        let bytes = blobs.values.reduce(Int64(0), +)
         let images = selected == nil && image.images > 1 ? "\(image.images) images, " : ""
-        lines.append("\(images)\(all.count) platform\(all.count == 1 ? "" : "s"), \(layers) layers, \(formatBytes(UInt64(max(bytes, 0)))) of config and layers")
+        lines.append("\(images)\(distinctPlatforms) platform\(distinctPlatforms == 1 ? "" : "s"), \(layers) layers, \(formatBytes(UInt64(bytes))) of config and layers")
         return lines.joined(separator: "\n")
     }
 

@@ -136,3 +136,27 @@ struct FanOutLayout {
         #expect(failures(report) == ["index.json › manifests[0] › manifests[1] (linux/arm64): platform"])
     }
 }
+
+@Suite struct SharedDocumentTests {
+    /// Many distinct manifests sharing one config: it is decoded once and its bytes counted once.
+    @Test func aSharedConfigIsReadOnceAndCountedOnce() throws {
+        let layout = try FanOutLayout()
+        let editor = LayoutEditor(root: layout.root)
+        let manifest = try editor.text(layout.amd64.digest.description)
+        var entries: [Descriptor] = []
+        for n in 0..<30 {
+            let bytes = Array(manifest.replacingOccurrences(of: "\"schemaVersion\":2", with: "\"annotations\":{\"n\":\"\(n)\"},\"schemaVersion\":2").utf8)
+            let digest = try sha256(bytes)
+            try Data(bytes).write(to: layout.root.appendingPathComponent(digest.layoutPath))
+            entries.append(Descriptor(mediaType: MediaType.ociManifest, digest: digest, size: Int64(bytes.count), platform: layout.amd64.platform))
+        }
+        try layout.setTop(try layout.index(entries))
+        let report = verify(layout.root)
+        #expect(report.status == .verified, "\(failures(report))")
+        #expect(report.blobCount == 1 + 30 + 1 + 2)  // the index, the manifests, one config, two layers
+        #expect(report.platforms.count == 1)
+
+        let tree = try run(manifoldBinary, ["inspect", "--tree", layout.root.path])
+        #expect(tree.stdout.hasSuffix("\n1 platform, 60 layers, 1.9 kB of config and layers\n"), "\(tree.stdout.suffix(200))")
+    }
+}

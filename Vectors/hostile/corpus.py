@@ -603,6 +603,30 @@ def _docker_repeats(copies):
                 return
     return lambda root: docker_save(root, mutate)
 
+def fanout_shared_config(count):
+    """index.json → an index of `count` distinct manifests sharing one 2 MiB config: the
+    config is read, hashed and decoded once, not once per manifest."""
+    def build(root):
+        layout = Layout(root)
+        config = json.loads(layout.read(layout.config_digest(0)))
+        config.setdefault("config", {})["Labels"] = {"padding": "x" * (2 << 20)}
+        config_data = json.dumps(config, separators=(",", ":")).encode()
+        layout.add(config_data)
+        manifest = layout.manifest(0)
+        manifest["config"]["digest"], manifest["config"]["size"] = sha(config_data), len(config_data)
+        platform = json.loads(layout.index_json())["manifests"][0]["platform"]
+        entries = []
+        for n in range(count):
+            manifest["annotations"] = {"n": str(n)}
+            data = json.dumps(manifest, separators=(",", ":")).encode()
+            layout.add(data)
+            entries.append(_descriptor_text("application/vnd.oci.image.manifest.v1+json", data, platform))
+        data = _index(entries)
+        layout.add(data)
+        _set_top(layout, data)
+        return root
+    return build
+
 FAN_TOP = "index.json › manifests[0]"
 CASES += [
     ("fanout-chain-50x6", "fan-out", fanout_chain(6, 50),
@@ -632,6 +656,11 @@ CASES += [
       (I, ["{image}:hostile/app:3999"], 0, ['"schemaVersion"']),
       (P, ["{image}"], 0, ["packed"]),
       (P, ["--max-descriptors", "1000", "{image}"], 1, ["--max-descriptors"])]),
+    ("fanout-shared-config-2000", "fan-out", fanout_shared_config(2000),
+     [(V, ["{image}"], 0, ["manifests[1999] (linux/amd64)  manifest", ": 1 platform, 2004 blobs,", "verified"]),
+      (I, ["--tree", "{image}"], 0, ["1 platform, 4000 layers, 2.1 MB of config and layers"]),
+      (I, ["--verbose", "{image}"], 0, ['"OCIManifest"']),
+      (P, ["{image}"], 2, ["two images for linux/amd64"])]),
     ("fanout-diamond", "fan-out", fanout_diamond,
      [(V, ["{image}"], 0, ["verified", "(see " + FAN_TOP + " › manifests[0] › manifests[1] (linux/arm64/v8))"]),
       (I, ["--tree", "{image}"], 0, ["(see " + FAN_TOP + " › manifests[0] › manifests[0] (linux/amd64))", "2 platforms,"]),

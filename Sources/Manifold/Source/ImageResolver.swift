@@ -12,6 +12,7 @@ struct ImageResolver {
     /// Indexes and manifests already walked, by digest, with where they first appeared.
     private var walked: [Digest: (path: [String], isAttestation: Bool)] = [:]
     private var visitedDescriptors = 0
+    private var configs: [Digest: Document<ImageConfig>] = [:]
     /// Distinct images index.json (or manifest.json) lists, as chosen.
     private var images = 1
     /// The tags of the index.json entry chosen as the top document.
@@ -164,8 +165,14 @@ struct ImageResolver {
         var config: Document<ImageConfig>?
         if MediaType.isImageConfig(manifest.config.mediaType) {
             let read = try documents.require(manifest.config, what: "config")
-            config = Document(bytes: read, digest: manifest.config.digest,
-                              value: try decode("config", manifest.config) { try ImageConfig(json: $0) }(read))
+            // Many manifests may share a config: decoded once, its value shared.
+            if let known = configs[manifest.config.digest] {
+                config = known
+            } else {
+                config = Document(bytes: read, digest: manifest.config.digest,
+                                  value: try decode("config", manifest.config) { try ImageConfig(json: $0) }(read))
+                configs[manifest.config.digest] = config
+            }
         }
         let image = PlatformManifest(
             descriptor: descriptor, document: Document(bytes: bytes, digest: descriptor.digest, value: manifest), configDocument: config,

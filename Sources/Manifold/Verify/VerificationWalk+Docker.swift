@@ -41,7 +41,11 @@ extension VerificationWalk {
                                             mediaType: MediaType.dockerConfig, digest: DockerArchiveManifest.digestNamed(by: entry.config))
         var config: ImageConfig?
         do {
-            if let file = try source.file(entry.config) {
+            if let known = dockerConfigs[entry.config] {
+                // Several images sharing a config: read, hashed and decoded once.
+                (configResult.digest, config) = (known.digest, known.config)
+                for problem in known.problems { configResult.fail(problem) }
+            } else if let file = try source.file(entry.config) {
                 let bytes = try file.readAll(limit: options.limits.documentSize)
                 countDocument(bytes.count)
                 let algorithm = configResult.digest?.algorithm ?? .sha256
@@ -63,6 +67,7 @@ extension VerificationWalk {
         } catch {
             configResult.fail(layoutProblem(error))
         }
+        dockerConfigs[entry.config] = (configResult.digest, config, configResult.problems)
 
         let platform = config?.platform
         if let platform {
