@@ -98,6 +98,19 @@ enum MultiImageFixtures {
         #expect(one.images == 1 && one.platforms.map(\.description) == ["linux/arm64"])
     }
 
+    /// A Docker 25+ save names its image in index.json and in manifest.json: one tag, either
+    /// spelling, selects it in both.
+    @Test func oneTagSelectsBothRootsOfADocker25Save() throws {
+        for tag in ["example/app:25", "25"] {
+            let report = Verifier().verify(try ImageReference(parsing: fixture("docker-25.tar") + ":" + tag))
+            #expect(report.status == .verified)
+            #expect(report.results.filter { !$0.tags.isEmpty }.map(\.tags) == [["25"], ["example/app:25"]], "\(tag)")
+        }
+        let none = Verifier().verify(try ImageReference(parsing: fixture("docker-25.tar") + ":26"))
+        #expect(none.status == .unusable)
+        #expect(none.error?.message.hasSuffix("has no image tagged \"26\"; tags: 25, example/app:25") == true, "\(none.error?.message ?? "")")
+    }
+
     /// One rule for an input without a tag: every image it holds, whether a layout's tags or
     /// a docker save's entries name them.
     @Test func packTreatsADockerSaveAndALayoutOfSeveralAlike() throws {

@@ -11,9 +11,13 @@ extension ImageReference {
         return source
     }
 
-    /// Whether an index.json entry is named: by one of its tags, by its digest, or both.
+    /// Whether an index.json entry is named: by one of its tags, by its digest, or both. A
+    /// containerd image name answers as a RepoTag does (`example/app:1.0` names
+    /// `docker.io/example/app:1.0`), so one tag selects the same image in both roots of a
+    /// Docker 25+ save.
     func selects(_ entry: Descriptor) -> Bool {
-        if let tag, !Self.tags(of: entry).contains(tag) { return false }
+        if let tag, !Self.tags(of: entry).contains(tag),
+           !(entry.annotations?["io.containerd.image.name"].map { Self.repoTag($0, matches: tag) } ?? false) { return false }
         if let digest, entry.digest != digest { return false }
         return true
     }
