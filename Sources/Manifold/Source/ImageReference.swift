@@ -81,7 +81,7 @@ public struct ImageReference: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// True when the reference names one image of its file (by tag or digest).
-    public var selects: Bool { tag != nil || digest != nil }
+    public var namesOne: Bool { tag != nil || digest != nil }
 
     public var description: String {
         (transport.map { "\($0.rawValue):" } ?? "") + path + (tag.map { ":\($0)" } ?? "") + (digest.map { "@\($0)" } ?? "")

@@ -50,7 +50,7 @@ struct ImageResolver {
         }
         let entries = Array(index.manifests.enumerated())
         let top: (offset: Int, element: Descriptor)
-        if reference.selects {
+        if reference.namesOne {
             let matches = entries.filter { reference.selects($0.element) }
             guard let match = matches.first else {
                 throw reference.namesNothing(in: source.location, tags: entries.flatMap { ImageReference.shownTags(of: $0.element) })

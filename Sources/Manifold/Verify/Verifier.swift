@@ -54,7 +54,7 @@ public struct Verifier: Sendable {
                 if try source.file("index.json") != nil { try walk.walkIndexJSON() }
                 try walk.walkDockerManifest()
             }
-            if reference.selects, walk.indexImages.isEmpty, walk.dockerImages == 0 {
+            if reference.namesOne, walk.indexImages.isEmpty, walk.dockerImages == 0 {
                 var tags: [String] = []
                 for tag in walk.availableTags where !tags.contains(tag) { tags.append(tag) }
                 throw reference.namesNothing(in: reference.path, tags: tags)
