@@ -94,6 +94,10 @@ struct FanOutLayout {
         ])
         // The layers of each platform are measured once, reported once.
         #expect(report.results.filter { $0.kind == .layer }.count == 4)
+        // A platform filtered out is named once, however often it is listed.
+        let arm = verify(layout.root) { $0.platforms = [Platform(os: "linux", architecture: "arm64")] }
+        #expect(arm.status == .verified)
+        #expect(arm.notes == ["skipped by --platform: linux/amd64"])
 
         let tree = try run(manifoldBinary, ["inspect", "--tree", layout.root.path])
         #expect(tree.status == 0, "\(tree.stderr)")

@@ -71,7 +71,10 @@ final class VerificationWalk {
 
     func finish() {
         if !skippedPlatforms.isEmpty {
-            notes.append("skipped by --platform: \(skippedPlatforms.joined(separator: ", "))")
+            // Each platform once, however many entries (or repeats of one) it had.
+            var seen = Set<String>()
+            let names = skippedPlatforms.filter { seen.insert($0).inserted }
+            notes.append("skipped by --platform: \(names.joined(separator: ", "))")
         }
     }
 
