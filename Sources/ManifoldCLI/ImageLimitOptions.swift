@@ -12,6 +12,9 @@ struct ImageLimitOptions: ParsableArguments {
     @Option(name: .customLong("max-tar-entries"), help: ArgumentHelp("Most members a tar archive may have.", valueName: "n"))
     var tarEntries: Int = ImageLimits().tarEntries
 
+    @Option(name: .customLong("max-descriptors"), help: ArgumentHelp("Most descriptors an image may have, repeats included.", valueName: "n"))
+    var descriptors: Int = ImageLimits().descriptors
+
     @Option(name: .customLong("max-zstd-window"), help: ArgumentHelp("Largest zstd window a layer may ask for, in bytes.", valueName: "bytes"))
     var zstdWindow: Int = DecompressionLimits.defaultZstdWindowLimit
 
@@ -19,7 +22,7 @@ struct ImageLimitOptions: ParsableArguments {
     var layerSize: UInt64?
 
     func validate() throws {
-        guard documentSize > 0, indexDepth > 0, tarEntries > 0 else {
+        guard documentSize > 0, indexDepth > 0, tarEntries > 0, descriptors > 0 else {
             throw ValidationError("limits must be positive")
         }
         guard zstdWindow >= 1024 else { throw ValidationError("--max-zstd-window must be at least 1024") }
@@ -30,6 +33,7 @@ struct ImageLimitOptions: ParsableArguments {
         limits.documentSize = documentSize
         limits.indexDepth = indexDepth
         limits.tarEntries = tarEntries
+        limits.descriptors = descriptors
         limits.decompression = DecompressionLimits(zstdWindowLimit: zstdWindow, outputLimit: layerSize)
         return limits
     }

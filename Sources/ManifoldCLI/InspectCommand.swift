@@ -6,8 +6,9 @@ struct InspectCommand: ParsableCommand {
         commandName: "inspect",
         abstract: "Show an image's index or manifest, like `docker manifest inspect`, offline.",
         discussion: """
-            IMAGE is an OCI layout directory, an oci-archive or a docker-save tar; IMAGE:TAG picks
-            one tagged image. Every document shown has been checked against its digest.
+            IMAGE is an OCI layout directory, an oci-archive or a docker-save tar; IMAGE:TAG or
+            IMAGE@sha256:… picks one image (skopeo's oci:, oci-archive: and docker-archive:
+            prefixes are accepted). Every document shown has been checked against its digest.
 
             By default the top document (index / manifest list, or manifest) is pretty-printed as
             JSON. --raw prints its exact bytes (what a registry would serve). --verbose prints,
@@ -28,7 +29,7 @@ struct InspectCommand: ParsableCommand {
               manifold inspect --raw ./layout:latest | sha256sum
             """)
 
-    @Argument(help: "The image: PATH or PATH:TAG.")
+    @Argument(help: "The image: PATH, PATH:TAG or PATH@DIGEST.")
     var image: String
 
     @Flag(help: "Print the exact bytes of the document instead of pretty JSON.")
@@ -57,12 +58,14 @@ struct InspectCommand: ParsableCommand {
     }
 
     func run() throws {
-        let reference = ImageReference(parsing: image)
+        var subject = image
         let resolved: ResolvedImage
         do {
+            let reference = try ImageReference(parsing: image)
+            subject = reference.path
             resolved = try ResolvedImage.open(reference, limits: limits.limits)
         } catch let error as ManifoldError {
-            Terminal.error(error.message, about: reference.path)
+            Terminal.error(error.message, about: subject)
             throw ExitCode(error.code.isContentFailure ? ExitStatus.failed : ExitStatus.unusable)
         }
         for note in resolved.notes { Terminal.error("note: \(note)") }

@@ -60,14 +60,16 @@ struct InspectPrinter {
         var lines: [String] = []
         let kind = image.source.kind.rawValue
         if let top = image.topDescriptor {
-            lines.append("\(image.reference) (\(kind))  \(image.topIsIndex ? "index" : "manifest") \(top.digest)  \(formatBytes(UInt64(top.size)))  \(shortType(top.mediaType))")
+            let tags = image.topIsIndex && !image.topTags.isEmpty ? "  tags: " + image.topTags.joined(separator: ", ") : ""
+            lines.append("\(image.reference) (\(kind))  \(image.topIsIndex ? "index" : "manifest") \(top.digest)  \(formatBytes(UInt64(top.size)))  \(shortType(top.mediaType))\(tags)")
         } else {
-            lines.append("\(image.reference) (\(kind))  index.json  \(image.manifests.count) platforms")
+            lines.append("\(image.reference) (\(kind))  \(image.nodes.first?.path.first ?? "index.json")  \(image.manifests.count) platforms")
         }
         let platforms = selected.map { [$0] } ?? image.manifests
-        for (i, platform) in platforms.enumerated() {
-            let last = i == platforms.count - 1 && (selected != nil || image.attestations.isEmpty)
-            lines += branch(platform, last: last)
+        if let selected {
+            lines += branch(selected, prefix: "", last: true)
+        } else {
+            lines += graph()
         }
         if selected == nil, !image.attestations.isEmpty {
             lines.append("└─ attestations (never selected)")
@@ -81,18 +83,65 @@ struct InspectPrinter {
         }
         let all = platforms
         let layers = all.reduce(0) { $0 + $1.manifest.layers.count }
-        let bytes = all.reduce(Int64(0)) { total, platform in
-            total + platform.manifest.config.size + platform.manifest.layers.reduce(Int64(0)) { $0 + $1.size }
+        // Counted once each, however many manifests share them: platforms and blobs.
+        let distinctPlatforms = Set(all.map(\.platform)).count
+        var blobs: [Digest: Int64] = [:]
+        for platform in all {
+            for blob in [platform.manifest.config] + platform.manifest.layers { blobs[blob.digest] = max(blob.size, 0) }
         }
-        lines.append("\(all.count) platform\(all.count == 1 ? "" : "s"), \(layers) layers, \(formatBytes(UInt64(max(bytes, 0)))) of config and layers")
+        let bytes = blobs.values.reduce(Int64(0), +)
+        let images = selected == nil && image.images > 1 ? "\(image.images) images, " : ""
+        lines.append("\(images)\(distinctPlatforms) platform\(distinctPlatforms == 1 ? "" : "s"), \(layers) layers, \(formatBytes(UInt64(bytes))) of config and layers")
         return lines.joined(separator: "\n")
     }
 
-    private func branch(_ platform: PlatformManifest, last: Bool) -> [String] {
-        let head = last ? "└─ " : "├─ "
-        let indent = last ? "   " : "│  "
+    /// The graph below the top document: nested indexes, each manifest's config and layers,
+    /// and every document listed again as one line naming where it first appeared.
+    /// Attestations are left to their own section.
+    private func graph() -> [String] {
+        let nodes = image.nodes.filter { !$0.isAttestation }
+        // Whether each node is the last of its siblings: one pass from the end.
+        var last = [Bool](repeating: true, count: nodes.count)
+        var later: [Bool] = []
+        for i in nodes.indices.reversed() {
+            let depth = nodes[i].depth
+            if later.count > depth + 1 { later.removeLast(later.count - depth - 1) }
+            while later.count <= depth { later.append(false) }
+            last[i] = !later[depth]
+            later[depth] = true
+        }
+        var lines: [String] = []
+        var open: [Bool] = []  // per depth: does the branch above continue below?
+        let attestationsFollow = !image.attestations.isEmpty
+        for (i, node) in nodes.enumerated() {
+            open.removeLast(max(0, open.count - node.depth))
+            let isLast = last[i] && !(node.depth == 0 && attestationsFollow)
+            let prefix = open.map { $0 ? "│  " : "   " }.joined()
+            let tags = node.tags.isEmpty ? "" : "  tags: " + node.tags.joined(separator: ", ")
+            let head = prefix + (isLast ? "└─ " : "├─ ")
+            let size = formatBytes(UInt64(max(node.descriptor.size, 0)))
+            if let first = node.sameAs {
+                let name = node.kind == .index ? "index" : "\(node.descriptor.platform?.description ?? "(no platform)")  manifest"
+                lines.append("\(head)\(name) \(node.descriptor.digest.abbreviated)  \(size)  (see \(first.joined(separator: " › ")))\(tags)")
+            } else if let platform = node.image {
+                lines += branch(platform, prefix: prefix, last: isLast, tags: tags)
+            } else {
+                switch node.kind {
+                case .index: lines.append("\(head)index \(node.descriptor.digest.abbreviated)  \(size)  \(shortType(node.descriptor.mediaType))\(tags)")
+                case .absent: lines.append("\(head)\(node.descriptor.platform?.description ?? "manifest") \(node.descriptor.digest.abbreviated)  absent (sparse): left out\(tags)")
+                case .manifest, .other: lines.append("\(head)\(node.descriptor.digest.abbreviated)  \(node.descriptor.mediaType): left out\(tags)")
+                }
+            }
+            open.append(!isLast)
+        }
+        return lines
+    }
+
+    private func branch(_ platform: PlatformManifest, prefix: String, last: Bool, tags: String = "") -> [String] {
+        let head = prefix + (last ? "└─ " : "├─ ")
+        let indent = prefix + (last ? "   " : "│  ")
         let name = platform.platform?.description ?? "(no platform)"
-        var lines = ["\(head)\(name)  manifest \(platform.descriptor.digest.abbreviated)  \(formatBytes(UInt64(platform.descriptor.size)))  \(shortType(platform.descriptor.mediaType))\(platform.synthesized ? "  (synthesized from manifest.json)" : "")"]
+        var lines = ["\(head)\(name)  manifest \(platform.descriptor.digest.abbreviated)  \(formatBytes(UInt64(platform.descriptor.size)))  \(shortType(platform.descriptor.mediaType))\(platform.synthesized ? "  (synthesized from manifest.json)" : "")\(tags)"]
         let config = platform.manifest.config
         let layers = platform.manifest.layers
         lines.append("\(indent)\(layers.isEmpty ? "└─" : "├─") config    \(config.digest.abbreviated)  \(formatBytes(UInt64(config.size)))")

@@ -8,9 +8,10 @@ struct PackCommand: ParsableCommand {
         discussion: """
             What `docker manifest create` + `annotate` + `push` do, without a daemon or a
             registry. Each INPUT is an OCI layout directory, an oci-archive or a docker-save
-            tar; INPUT:TAG picks one of several tagged images. A multi-arch input contributes
-            all its platforms (with their attestations). Each entry's platform comes from its
-            image's config; manifests are copied byte for byte, never rewritten.
+            tar; INPUT:TAG or INPUT@sha256:… picks one of several images, and without one every
+            image the input holds contributes all its platforms (with their attestations).
+            Each entry's platform comes from its image's config; manifests are copied byte for
+            byte, never rewritten.
 
             Every blob is copied once, hashed while it is copied; if any is not what its
             descriptor says, nothing is written. The output goes to a temporary name beside
@@ -43,7 +44,7 @@ struct PackCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("The image to write: a directory, a tar (.tar), or - (a tar on stdout).", valueName: "OUT"))
     var output: String
 
-    @Argument(help: "Images to combine: PATH or PATH:TAG.")
+    @Argument(help: "Images to combine: PATH, PATH:TAG or PATH@DIGEST.")
     var inputs: [String]
 
     @Option(help: "The tag index.json gives the new index (with --flat: TAG-os-arch[-variant] per entry).")
@@ -120,7 +121,13 @@ struct PackCommand: ParsableCommand {
 
     /// The library options from the flags; every malformed flag is a usage error.
     func options() throws -> PackOptions {
-        let references = inputs.map { ImageReference(parsing: $0) }
+        let references = try inputs.map { input in
+            do {
+                return try ImageReference(parsing: input)
+            } catch let error as ManifoldError {
+                throw ValidationError(error.message)
+            }
+        }
         var options = PackOptions(inputs: references, output: output)
         options.format = format.flatMap(PackOptions.Format.init(rawValue:))
         options.tag = tag

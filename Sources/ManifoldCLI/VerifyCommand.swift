@@ -7,7 +7,9 @@ struct VerifyCommand: ParsableCommand {
         abstract: "Prove offline that an image is what its manifests claim: every platform, every byte.",
         discussion: """
             IMAGE is an OCI layout directory, an oci-archive tar, or a `docker save` tar (any
-            Docker version, including the containerd store); the kind is detected.
+            Docker version, including the containerd store); the kind is detected. Every image
+            it holds is verified; IMAGE:TAG or IMAGE@sha256:… verifies only the one named.
+            skopeo's oci:, oci-archive: and docker-archive: prefixes are accepted.
 
             Checked: every descriptor's size and digest; every index, manifest and config decoded
             strictly (ambiguous documents, case-variant keys, duplicate keys, invalid UTF-8 are
@@ -27,7 +29,7 @@ struct VerifyCommand: ParsableCommand {
               manifold verify --json image.tar > report.json
             """)
 
-    @Argument(help: "Images to verify.")
+    @Argument(help: "Images to verify: PATH, PATH:TAG, PATH@DIGEST.")
     var images: [String]
 
     @Option(name: .customLong("platform"), parsing: .singleValue,
@@ -78,7 +80,7 @@ struct VerifyCommand: ParsableCommand {
             let line: ProgressLine? = !json && Terminal.stderrIsTerminal ? ProgressLine(label: image) : nil
             var progress: (@Sendable (UInt64, UInt64) -> Void)?
             if let line { progress = { done, total in line.update(done, total) } }
-            let report = verifier.verify(image, progress: progress)
+            let report = verifier.verify(parsing: image, progress: progress)
             line?.clear()
             reports.append(report)
             if !json { Terminal.output(VerifyPrinter(report: report, quiet: quiet).text) }

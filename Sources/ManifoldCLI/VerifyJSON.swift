@@ -29,6 +29,7 @@ enum VerifyJSON {
             members.append(("error", .null))
         }
         members += [
+            ("images", .number("\(report.images)")),
             ("platforms", .array(report.platforms.map { .string($0.description) })),
             ("shallow", .bool(report.shallow)),
             ("summary", .object(JSONObject([
@@ -65,6 +66,8 @@ enum VerifyJSON {
                 ]))
             })),
             ("notes", .array(result.notes.map(JSONValue.string))),
+            ("tags", .array(result.tags.map(JSONValue.string))),
+            ("sameAs", result.sameAs.map { .string($0.joined(separator: " › ")) } ?? .null),
         ]))
     }
 }

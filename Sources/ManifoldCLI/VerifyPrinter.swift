@@ -33,7 +33,8 @@ struct VerifyPrinter {
     private var summary: String {
         let platforms = report.platforms.count
         let rate = Double(report.byteCount) / max(report.seconds, 0.000_001)
-        let counts = "\(platforms) platform\(platforms == 1 ? "" : "s"), \(report.blobCount) blobs, \(formatBytes(report.byteCount)) in \(formatDecimal(report.seconds, places: 2)) s (\(formatBytes(UInt64(rate)))/s)"
+        let images = report.images > 1 ? "\(report.images) images, " : ""
+        let counts = "\(images)\(platforms) platform\(platforms == 1 ? "" : "s"), \(report.blobCount) blobs, \(formatBytes(report.byteCount)) in \(formatDecimal(report.seconds, places: 2)) s (\(formatBytes(UInt64(rate)))/s)"
         let failed = report.failedResults.count
         let unverified = report.unverifiedResults.count
         let verdict: String
@@ -52,6 +53,7 @@ struct VerifyPrinter {
     /// Box-drawing tree from the results' paths (parents come before their children).
     private func tree() -> [String] {
         let results = report.results
+        let continues = laterSiblings(results)
         var lines: [String] = []
         for (index, result) in results.enumerated() {
             let depth = result.path.count - 1
@@ -61,25 +63,28 @@ struct VerifyPrinter {
             }
             var prefix = ""
             for level in 1..<depth {
-                prefix += hasLaterSibling(results, index, level: level) ? "│  " : "   "
+                prefix += continues[index][level] ? "│  " : "   "
             }
-            prefix += hasLaterSibling(results, index, level: depth) ? "├─ " : "└─ "
+            prefix += continues[index][depth] ? "├─ " : "└─ "
             lines.append(prefix + describe(result))
         }
         return lines
     }
 
-    /// Whether a later result shares this one's ancestors up to `level` and sits at that level.
-    private func hasLaterSibling(_ results: [DescriptorResult], _ index: Int, level: Int) -> Bool {
-        let ancestors = results[index].path.prefix(level)
-        for later in results[(index + 1)...] {
-            guard later.path.count > level, later.path.prefix(level) == ancestors else {
-                if later.path.count <= level || later.path.prefix(level) != ancestors { return false }
-                continue
-            }
-            if later.path.count == level + 1 { return true }
+    /// For each result and each level of its path, whether a later result sits at that level
+    /// under the same ancestors: one pass from the end (results are in document order,
+    /// parents first), so a wide image costs no more than its length.
+    private func laterSiblings(_ results: [DescriptorResult]) -> [[Bool]] {
+        var answers = [[Bool]](repeating: [], count: results.count)
+        var seen: [Bool] = []  // per level: a result at that level follows, before any shallower one
+        for index in results.indices.reversed() {
+            let depth = results[index].path.count - 1
+            while seen.count <= depth { seen.append(false) }
+            answers[index] = Array(seen[0...depth])
+            seen[depth] = true
+            for level in (depth + 1)..<seen.count { seen[level] = false }
         }
-        return false
+        return answers
     }
 
     private func describe(_ result: DescriptorResult) -> String {
@@ -95,6 +100,8 @@ struct VerifyPrinter {
         case .failed: parts.append("✗ " + result.problems.map(\.message).joined(separator: "; "))
         case .unverified: parts.append("? unverified (\(result.reason?.rawValue ?? "unknown"))")
         }
+        if !result.tags.isEmpty { parts.append("tags: " + result.tags.joined(separator: ", ")) }
+        if let first = result.sameAs { parts.append("(see \(first.joined(separator: " › ")))") }
         let notes = result.notes.isEmpty ? "" : " [" + result.notes.joined(separator: "; ") + "]"
         return parts.joined(separator: "  ") + notes
     }

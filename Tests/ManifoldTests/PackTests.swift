@@ -3,7 +3,7 @@ import Testing
 @testable import Manifold
 
 func pack(_ inputs: [String], to output: URL, _ configure: (inout PackOptions) -> Void = { _ in }) throws -> PackResult {
-    var options = PackOptions(inputs: inputs.map { ImageReference(parsing: $0) }, output: output.path)
+    var options = PackOptions(inputs: try inputs.map { try ImageReference(parsing: $0) }, output: output.path)
     configure(&options)
     return try Packer(options: options).pack()
 }
@@ -171,9 +171,13 @@ func indexOf(_ image: URL) throws -> ImageIndex {
         let both = try pack(inputs, to: directory.appendingPathComponent("both")) { $0.allowDuplicatePlatforms = true }
         #expect(both.entries.count == 3)
         // Between entries for one platform, the input given first is listed first, either way round.
-        #expect(both.entries.filter { $0.platform?.architecture == "amd64" }.map(\.origin) == [inputs[0], inputs[1]])
+        // (An origin names the input, and the tag it was taken under when the input holds several.)
+        func amd64Origins(_ result: PackResult) -> [Bool] {
+            result.entries.filter { $0.platform?.architecture == "amd64" }.map { $0.origin.hasPrefix(inputs[0]) }
+        }
+        #expect(amd64Origins(both) == [true, false])
         let reversed = try pack(inputs.reversed(), to: directory.appendingPathComponent("reversed")) { $0.allowDuplicatePlatforms = true }
-        #expect(reversed.entries.filter { $0.platform?.architecture == "amd64" }.map(\.origin) == [inputs[1], inputs[0]])
+        #expect(amd64Origins(reversed) == [false, true])
         #expect(try indexOf(directory.appendingPathComponent("reversed")).manifests.first?.digest == reversed.entries.first?.descriptor.digest)
         let arm = try pack(inputs, to: directory.appendingPathComponent("arm")) { $0.platforms = [try! Platform(parsing: "linux/aarch64")] }
         #expect(arm.entries.map { $0.platform?.description } == ["linux/arm64/v8"])
@@ -272,13 +276,13 @@ func indexOf(_ image: URL) throws -> ImageIndex {
     }
 
     @Test func tagsChooseAnImage() throws {
-        let arm = try ResolvedImage.open(ImageReference(parsing: fixture("oci-two-platforms") + ":arm64"))
+        let arm = try ResolvedImage.open(try ImageReference(parsing: fixture("oci-two-platforms") + ":arm64"))
         #expect(arm.manifests.map { $0.platform?.description } == ["linux/arm64/v8"])
         #expect(!arm.topIsIndex)
-        let all = try ResolvedImage.open(ImageReference(parsing: fixture("oci-two-platforms")))
+        let all = try ResolvedImage.open(try ImageReference(parsing: fixture("oci-two-platforms")))
         #expect(all.manifests.count == 2 && all.topIsIndex && all.topDescriptor == nil)
-        #expect(errorCode { _ = try ResolvedImage.open(ImageReference(parsing: fixture("oci-two-platforms") + ":nope")) } == .invalidArgument)
-        let docker = try ResolvedImage.open(ImageReference(parsing: fixture("docker-24.tar") + ":example/app:24"))
+        #expect(errorCode { _ = try ResolvedImage.open(try ImageReference(parsing: fixture("oci-two-platforms") + ":nope")) } == .invalidArgument)
+        let docker = try ResolvedImage.open(try ImageReference(parsing: fixture("docker-24.tar") + ":example/app:24"))
         #expect(docker.manifests.first?.synthesized == true)
     }
 

@@ -306,7 +306,7 @@ func failures(_ report: VerificationReport) -> [String] {
         #expect(foreign?["status"] as? String == "unverified")
         #expect(foreign?["kind"] as? String == "layer")
         #expect((foreign?["path"] as? String)?.hasSuffix("layers[0]") == true)
-        #expect(Set(results.first?.keys.map { $0 } ?? []) == ["path", "pathComponents", "kind", "mediaType", "digest", "size", "platform", "status", "reason", "problems", "notes"])
+        #expect(Set(results.first?.keys.map { $0 } ?? []) == ["path", "pathComponents", "kind", "mediaType", "digest", "size", "platform", "status", "reason", "problems", "notes", "tags", "sameAs"])
     }
 
     @Test func exitCodes() throws {

@@ -764,4 +764,143 @@ CASES += [
      [(V, ["{image}"], 0, ["layers is empty", "SHOULD have at least one layer"])]),
 ]
 
+# ---------------------------------------------------------------- issue 8, item 4: fan-out graphs
+# Indexes that list the same document many times: billions of paths from a few kB. Work and
+# memory must follow the distinct documents; a repeat is shown as a reference to its first
+# place; --max-descriptors (default 10,000) stops the rest.
+
+def _descriptor_text(media_type, data, platform=None):
+    entry = {"mediaType": media_type, "digest": sha(data), "size": len(data)}
+    if platform:
+        entry["platform"] = platform
+    return entry
+
+def _index(entries):
+    return json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json",
+                       "manifests": entries}, separators=(",", ":")).encode()
+
+def _manifest_entry(layout, entry):
+    data = layout.read(layout.manifest_digest(entry))
+    platform = json.loads(layout.index_json())["manifests"][entry]["platform"]
+    return _descriptor_text("application/vnd.oci.image.manifest.v1+json", data, platform)
+
+def _set_top(layout, data):
+    entry = _descriptor_text("application/vnd.oci.image.index.v1+json", data)
+    entry["annotations"] = {"org.opencontainers.image.ref.name": "latest"}
+    layout.write_index_json(json.dumps({"schemaVersion": 2, "manifests": [entry]}, separators=(",", ":")).encode())
+
+def fanout_chain(levels, fanout):
+    """index.json → L(levels) listing L(levels-1) `fanout` times … L1 listing the amd64
+    manifest `fanout` times: fanout**levels paths."""
+    def build(root):
+        layout = Layout(root)
+        entries = [_manifest_entry(layout, 0)] * fanout
+        for _ in range(levels):
+            data = _index(entries)
+            layout.add(data)
+            entries = [_descriptor_text("application/vnd.oci.image.index.v1+json", data)] * fanout
+        _set_top(layout, data)
+        return root
+    return build
+
+def fanout_wide(copies):
+    """index.json → one index listing the same manifest `copies` times."""
+    def build(root):
+        layout = Layout(root)
+        data = _index([_manifest_entry(layout, 0)] * copies)
+        layout.add(data)
+        _set_top(layout, data)
+        return root
+    return build
+
+def fanout_diamond(root):
+    """index.json → A listing B and C, both listing the same two manifests."""
+    layout = Layout(root)
+    leaves = _index([_manifest_entry(layout, 0), _manifest_entry(layout, 1)])
+    b = _index([_manifest_entry(layout, 0), _manifest_entry(layout, 1)] + [])
+    c = _index([_manifest_entry(layout, 1), _manifest_entry(layout, 0)])
+    for data in (leaves, b, c):
+        layout.add(data)
+    a = _index([_descriptor_text("application/vnd.oci.image.index.v1+json", b),
+                _descriptor_text("application/vnd.oci.image.index.v1+json", c)])
+    layout.add(a)
+    _set_top(layout, a)
+    return root
+
+def _docker_repeats(copies):
+    """A docker save whose manifest.json lists its one image `copies` times."""
+    def mutate(members, file):
+        for i, (info, data) in enumerate(members):
+            if info.name == "manifest.json":
+                members.pop(i)
+                entry = json.loads(data)[0]
+                file("manifest.json", json.dumps([dict(entry, RepoTags=[f"hostile/app:{n}"]) for n in range(copies)]).encode())
+                return
+    return lambda root: docker_save(root, mutate)
+
+def fanout_shared_config(count):
+    """index.json → an index of `count` distinct manifests sharing one 2 MiB config: the
+    config is read, hashed and decoded once, not once per manifest."""
+    def build(root):
+        layout = Layout(root)
+        config = json.loads(layout.read(layout.config_digest(0)))
+        config.setdefault("config", {})["Labels"] = {"padding": "x" * (2 << 20)}
+        config_data = json.dumps(config, separators=(",", ":")).encode()
+        layout.add(config_data)
+        manifest = layout.manifest(0)
+        manifest["config"]["digest"], manifest["config"]["size"] = sha(config_data), len(config_data)
+        platform = json.loads(layout.index_json())["manifests"][0]["platform"]
+        entries = []
+        for n in range(count):
+            manifest["annotations"] = {"n": str(n)}
+            data = json.dumps(manifest, separators=(",", ":")).encode()
+            layout.add(data)
+            entries.append(_descriptor_text("application/vnd.oci.image.manifest.v1+json", data, platform))
+        data = _index(entries)
+        layout.add(data)
+        _set_top(layout, data)
+        return root
+    return build
+
+FAN_TOP = "index.json › manifests[0]"
+CASES += [
+    ("fanout-chain-50x6", "fan-out", fanout_chain(6, 50),
+     [(V, ["{image}"], 0, ["verified", "(see " + FAN_TOP + " › manifests[0])"]),
+      (V, ["--json", "{image}"], 0, ['"sameAs": "' + FAN_TOP + ' › manifests[0]"']),
+      (V, ["--max-descriptors", "100", "{image}"], 1, ["more than 100 descriptors", "--max-descriptors"]),
+      (I, ["--tree", "{image}"], 0, ["(see " + FAN_TOP + " › manifests[0])", "1 platform,"]),
+      (I, ["--verbose", "{image}"], 0, ['"OCIManifest"']),
+      (I, ["--max-descriptors", "100", "--tree", "{image}"], 1, ["more than 100 descriptors", "--max-descriptors"]),
+      (P, ["{image}"], 0, ["packed", "1 platform,"])]),
+    ("fanout-wide-3000", "fan-out", fanout_wide(3000),
+     [(V, ["{image}"], 0, ["verified", "(see " + FAN_TOP + " › manifests[0] (linux/amd64))"]),
+      (I, ["--tree", "{image}"], 0, ["(see " + FAN_TOP + " › manifests[0] (linux/amd64))", "1 platform,"]),
+      (I, ["--verbose", "{image}"], 0, ['"OCIManifest"']),
+      (P, ["{image}"], 0, ["packed"])]),
+    ("fanout-wide-12000", "fan-out", fanout_wide(12000),
+     [(V, ["{image}"], 1, ["more than 10000 descriptors", "--max-descriptors", FAN_TOP + " › manifests[9996] (linux/amd64)"]),
+      (V, ["--json", "{image}"], 1, ['"kind": "limit"']),
+      (I, ["--tree", "{image}"], 1, ["more than 10000 descriptors", "--max-descriptors"]),
+      (I, ["--verbose", "{image}"], 1, ["--max-descriptors"]),
+      (P, ["{image}"], 1, ["more than 10000 descriptors", "--max-descriptors"])]),
+    ("fanout-docker-save-4000", "fan-out", _docker_repeats(4000),
+     [(V, ["{image}"], 0, ["verified", "(see manifest.json › [0] (hostile/app:0))", "tags: hostile/app:3999"]),
+      (V, ["--max-descriptors", "1000", "{image}"], 1, ["more than 1000 descriptors", "--max-descriptors"]),
+      (I, ["--tree", "{image}"], 0, ["(see manifest.json › [0] (hostile/app:0))", "1 platform,"]),
+      (I, ["--verbose", "{image}"], 0, ['"Synthesized"']),
+      (I, ["{image}:hostile/app:3999"], 0, ['"schemaVersion"']),
+      (P, ["{image}"], 0, ["packed"]),
+      (P, ["--max-descriptors", "1000", "{image}"], 1, ["--max-descriptors"])]),
+    ("fanout-shared-config-2000", "fan-out", fanout_shared_config(2000),
+     [(V, ["{image}"], 0, ["manifests[1999] (linux/amd64)  manifest", ": 1 platform, 2004 blobs,", "verified"]),
+      (I, ["--tree", "{image}"], 0, ["1 platform, 4000 layers, 2.1 MB of config and layers"]),
+      (I, ["--verbose", "{image}"], 0, ['"OCIManifest"']),
+      (P, ["{image}"], 2, ["two images for linux/amd64"])]),
+    ("fanout-diamond", "fan-out", fanout_diamond,
+     [(V, ["{image}"], 0, ["verified", "(see " + FAN_TOP + " › manifests[0] › manifests[1] (linux/arm64/v8))"]),
+      (I, ["--tree", "{image}"], 0, ["(see " + FAN_TOP + " › manifests[0] › manifests[0] (linux/amd64))", "2 platforms,"]),
+      (I, ["--verbose", "{image}"], 0, ['"OCIManifest"']),
+      (P, ["{image}"], 0, ["packed", "2 platforms"])]),
+]
+
 CASES = [(n, c, {"doc-ambiguous-index": _ambiguous_index, "doc-docker-schema-1": _schema1}.get(n, b), r) for n, c, b, r in CASES]

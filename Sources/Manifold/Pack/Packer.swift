@@ -249,7 +249,7 @@ public struct Packer: Sendable {
             if let first = seen[platform], first.image.descriptor.digest != entry.image.descriptor.digest {
                 throw ManifoldError(
                     .invalidArgument,
-                    "two images for \(platform): \(first.image.origin) and \(entry.image.origin); keep one with --platform, or give --allow-duplicate-platforms")
+                    "two images for \(platform): \(first.image.origin) and \(entry.image.origin); keep one with --platform, name one image with INPUT:TAG, or give --allow-duplicate-platforms")
             }
             seen[platform] = entry
         }

@@ -7,6 +7,16 @@ struct ImageResolver {
     private var manifests: [PlatformManifest] = []
     private var attestations: [PlatformManifest] = []
     private var notes: [String] = []
+    /// The graph below the top document, for `inspect --tree`.
+    private var nodes: [ImageGraphNode] = []
+    /// Indexes and manifests already walked, by digest, with where they first appeared.
+    private var walked: [Digest: (path: [String], isAttestation: Bool)] = [:]
+    private var visitedDescriptors = 0
+    private var configs: [Digest: Document<ImageConfig>] = [:]
+    /// Distinct images index.json (or manifest.json) lists, as chosen.
+    private var images = 1
+    /// The tags of the index.json entry chosen as the top document.
+    private var topTags: [String] = []
 
     init(source: any ImageSource, reference: ImageReference, limits: ImageLimits) {
         self.source = source
@@ -42,82 +52,136 @@ struct ImageResolver {
         } catch let error as ManifoldError {
             throw ManifoldError(.invalidLayout, "\(source.location): index.json: \(error.message)")
         }
-        let entries = index.manifests
-        let top: Descriptor?
-        if let tag = reference.tag {
-            let matches = entries.filter { Self.tags(of: $0).contains(tag) }
-            guard matches.count == 1, let match = matches.first else {
-                throw ManifoldError(
-                    .invalidArgument,
-                    matches.isEmpty
-                        ? "\(source.location) has no image tagged \(quoted(tag)); tags: \(tagList(entries))"
-                        : "\(source.location) has \(matches.count) images tagged \(quoted(tag))")
+        let entries = Array(index.manifests.enumerated())
+        let top: (offset: Int, element: Descriptor)
+        if reference.namesOne {
+            let matches = entries.filter { reference.selects($0.element) }
+            guard let match = matches.first else {
+                throw reference.namesNothing(in: source.location, tags: entries.flatMap { ImageReference.shownTags(of: $0.element) })
+            }
+            guard Set(matches.map(\.element.digest)).count == 1 else {
+                throw ManifoldError(.invalidArgument, "\(source.location) has \(matches.count) different images tagged \(quoted(reference.tag ?? ""))")
             }
             top = match
         } else if entries.count == 1 {
             top = entries[0]
-        } else if !entries.isEmpty, entries.allSatisfy({ MediaType.isManifest($0.mediaType) }) {
-            top = nil  // index.json itself lists the platforms
         } else {
-            throw ManifoldError(
-                .invalidArgument,
-                "\(source.location) holds \(entries.count) images; choose one with \(source.location):TAG (tags: \(tagList(entries)))")
-        }
-
-        guard let top else {
-            try collect(entries, depth: 1)
+            // Every image index.json lists: the same rule as for a docker save of several.
+            images = Set(index.manifests.map(\.digest)).count
+            try collect(index.manifests, path: ["index.json"], depth: 1, top: 1, root: true)
             return result(topDescriptor: nil, topBytes: indexBytes, topIsIndex: true)
         }
-        if MediaType.isIndex(top.mediaType) {
-            let bytes = try documents.require(top, what: "index")
-            let inner = try decode("index", top) { try ImageIndex(json: $0, declaredMediaType: top.mediaType) }(bytes)
-            try collect(inner.manifests, depth: 2)
-            return result(topDescriptor: top, topBytes: bytes, topIsIndex: true)
+
+        let topPath = ["index.json", label(top.element, top.offset)]
+        topTags = ImageReference.shownTags(of: top.element)
+        visitedDescriptors += 1
+        walked[top.element.digest] = (topPath, false)
+        if MediaType.isIndex(top.element.mediaType) {
+            let bytes = try documents.require(top.element, what: "index")
+            let inner = try decode("index", top.element) { try ImageIndex(json: $0, declaredMediaType: top.element.mediaType) }(bytes)
+            try collect(inner.manifests, path: topPath, depth: 2, top: 2)
+            return result(topDescriptor: top.element, topBytes: bytes, topIsIndex: true)
         }
-        guard MediaType.isManifest(top.mediaType) else {
-            throw ManifoldError(.unsupportedFormat, "\(source.location): the image is \(top.mediaType), not an index or a manifest")
+        guard MediaType.isManifest(top.element.mediaType) else {
+            throw ManifoldError(.unsupportedFormat, "\(source.location): the image is \(top.element.mediaType), not an index or a manifest")
         }
-        let manifest = try collectManifest(top)
-        return result(topDescriptor: top, topBytes: manifest.bytes, topIsIndex: false)
+        let manifest = try collectManifest(top.element, path: topPath)
+        var node = ImageGraphNode(path: topPath, depth: 0, descriptor: top.element, kind: .manifest)
+        node.tags = ImageReference.shownTags(of: top.element)
+        node.image = manifest
+        node.isAttestation = manifest.isAttestation
+        nodes.append(node)
+        return result(topDescriptor: top.element, topBytes: manifest.bytes, topIsIndex: false)
     }
 
-    private mutating func collect(_ entries: [Descriptor], depth: Int) throws {
-        for entry in entries {
+    /// Walks an index's entries; `depth` is the nesting of the index that lists them.
+    /// `top`: how many path components the top document's path has (the tree starts below it).
+    /// `origin`: how messages name the images found (default: the reference as given).
+    private mutating func collect(_ entries: [Descriptor], path: [String], depth: Int, top: Int, root: Bool = false,
+                                  origin: String? = nil) throws {
+        for (i, entry) in entries.enumerated() {
+            let entryPath = path + [label(entry, i)]
+            try admit(1, at: entryPath)
+            let treeDepth = entryPath.count - top - 1
+            let kind: ImageGraphNode.Kind = MediaType.isIndex(entry.mediaType) ? .index : MediaType.isManifest(entry.mediaType) ? .manifest : .other
+            var node = ImageGraphNode(path: entryPath, depth: treeDepth, descriptor: entry, kind: kind)
+            // With several images in the file, each is named by its tag in messages.
+            var origin = origin
+            if root {
+                node.tags = ImageReference.shownTags(of: entry)
+                origin = node.tags.first.map { "\(reference.path):\($0)" }
+            }
+            if kind != .other, let first = walked[entry.digest] {
+                node.sameAs = first.path
+                node.isAttestation = first.isAttestation
+                nodes.append(node)
+                continue
+            }
             if MediaType.isIndex(entry.mediaType) {
+                walked[entry.digest] = (entryPath, false)
                 guard depth < limits.indexDepth else {
                     throw ManifoldError(.invalidDocument, "indexes nested deeper than \(limits.indexDepth) levels (the limit)")
                 }
+                nodes.append(node)
                 let bytes = try documents.require(entry, what: "index")
                 let inner = try decode("index", entry) { try ImageIndex(json: $0, declaredMediaType: entry.mediaType) }(bytes)
-                try collect(inner.manifests, depth: depth + 1)
+                try collect(inner.manifests, path: entryPath, depth: depth + 1, top: top, origin: origin)
             } else if MediaType.isManifest(entry.mediaType) {
                 if case .absent = documents.read(entry) {
                     notes.append("\(entry.platform.map { "\($0)" } ?? "manifest") \(entry.digest.abbreviated)… is not in the archive (sparse): left out")
+                    nodes.append(ImageGraphNode(path: entryPath, depth: treeDepth, descriptor: entry, kind: .absent))
                     continue
                 }
-                try collectManifest(entry)
+                let image = try collectManifest(entry, path: entryPath, origin: origin)
+                walked[entry.digest] = (entryPath, image.isAttestation)
+                node.image = image
+                node.isAttestation = image.isAttestation
+                nodes.append(node)
             } else if MediaType.isSchema1(entry.mediaType) {
                 throw ManifoldError(.unsupportedFormat, "Docker schema 1 manifests are not supported (\(entry.mediaType))")
             } else {
                 notes.append("entry \(entry.digest.abbreviated)… of media type \(entry.mediaType) left out: not a manifest")
+                nodes.append(node)
             }
         }
     }
 
-    @discardableResult
-    private mutating func collectManifest(_ descriptor: Descriptor) throws -> PlatformManifest {
+    /// Counts descriptors against --max-descriptors: past it, the image is refused.
+    private mutating func admit(_ count: Int, at path: [String]) throws {
+        visitedDescriptors += count
+        guard visitedDescriptors <= limits.descriptors else {
+            throw ManifoldError(
+                .limitExceeded,
+                "\(source.location): \(path.joined(separator: " › ")): the image has more than \(limits.descriptors) descriptors (the --max-descriptors limit)")
+        }
+    }
+
+    /// An entry's name in a path, as verify names it: `manifests[1] (linux/arm64)`.
+    private func label(_ entry: Descriptor, _ position: Int) -> String {
+        "manifests[\(position)]" + (entry.platform.map { " (\($0))" } ?? "")
+    }
+
+    /// `origin`: how messages name the image (default: the reference as given).
+    private mutating func collectManifest(_ descriptor: Descriptor, path: [String], origin: String? = nil) throws -> PlatformManifest {
         let bytes = try documents.require(descriptor, what: "manifest")
         let manifest = try decode("manifest", descriptor) { try ImageManifest(json: $0, declaredMediaType: descriptor.mediaType) }(bytes)
+        try admit(1 + manifest.layers.count, at: path)
         var config: Document<ImageConfig>?
         if MediaType.isImageConfig(manifest.config.mediaType) {
             let read = try documents.require(manifest.config, what: "config")
-            config = Document(bytes: read, digest: manifest.config.digest,
-                              value: try decode("config", manifest.config) { try ImageConfig(json: $0) }(read))
+            // Many manifests may share a config: decoded once, its value shared.
+            if let known = configs[manifest.config.digest] {
+                config = known
+            } else {
+                config = Document(bytes: read, digest: manifest.config.digest,
+                                  value: try decode("config", manifest.config) { try ImageConfig(json: $0) }(read))
+                configs[manifest.config.digest] = config
+            }
         }
         let image = PlatformManifest(
             descriptor: descriptor, document: Document(bytes: bytes, digest: descriptor.digest, value: manifest), configDocument: config,
             platform: mergedPlatform(config: config?.value, entry: descriptor.platform), synthesized: false,
-            layerFiles: nil, configFile: nil, origin: reference.description, source: source)
+            layerFiles: nil, configFile: nil, origin: origin ?? reference.description, source: source)
         if let listed = descriptor.platform, let claimed = config?.value.platform, !listed.describes(config: claimed) {
             notes.append("platform mismatch: the index entry says \(listed.describedWithNormalization), config \(manifest.config.digest.abbreviated)… says \(claimed.describedWithNormalization) (verify and pack refuse it)")
         }
@@ -131,35 +195,48 @@ struct ImageResolver {
         guard let file = try source.file("manifest.json") else {
             throw ManifoldError(.invalidLayout, "\(source.location): no manifest.json")
         }
+        let bytes: [UInt8]
         let entries: [DockerArchiveManifest]
         do {
-            entries = try DockerArchiveManifest.decodeList(JSONParser.parse(file.readAll(limit: limits.dockerManifestSize)))
+            bytes = try file.readAll(limit: limits.dockerManifestSize)
+            entries = try DockerArchiveManifest.decodeList(JSONParser.parse(bytes))
         } catch let error as ManifoldError {
             throw ManifoldError(.invalidLayout, "\(source.location): manifest.json: \(error.message)")
         }
-        let chosen: DockerArchiveManifest
-        if let tag = reference.tag {
-            let matches = entries.filter { $0.repoTags.contains { Self.repoTag($0, matches: tag) } }
-            guard matches.count == 1, let match = matches.first else {
-                let tags = entries.flatMap(\.repoTags).joined(separator: ", ")
-                throw ManifoldError(.invalidArgument, "\(source.location) has \(matches.isEmpty ? "no" : "\(matches.count)") images tagged \(quoted(tag)); tags: \(tags)")
+        let chosen = entries.enumerated().filter { reference.selects($0.element) }
+        guard !chosen.isEmpty else { throw reference.namesNothing(in: source.location, tags: entries.flatMap(\.repoTags)) }
+        // Without a tag, every image it holds: the same rule as for an index.json of several.
+        var firsts: [[String]: (path: [String], descriptor: Descriptor)] = [:]
+        for (i, entry) in chosen {
+            let path = ["manifest.json", "[\(i)]" + (entry.repoTags.first.map { " (\($0))" } ?? "")]
+            try admit(1, at: path)
+            let key = [entry.config] + entry.layers
+            if let first = firsts[key] {
+                var node = ImageGraphNode(path: path, depth: 0, descriptor: first.descriptor, kind: .manifest)
+                node.tags = entry.repoTags
+                node.sameAs = first.path
+                nodes.append(node)
+                continue
             }
-            chosen = match
-        } else {
-            guard entries.count == 1 else {
-                let tags = entries.flatMap(\.repoTags).joined(separator: ", ")
-                throw ManifoldError(.invalidArgument, "\(source.location) holds \(entries.count) images; choose one with \(source.location):TAG (tags: \(tags))")
-            }
-            chosen = entries[0]
+            try admit(1 + entry.layers.count, at: path)  // its config and layers
+            let image = try synthesize(entry, origin: chosen.count > 1 ? entry.repoTags.first.map { "\(reference.path):\($0)" } : nil)
+            firsts[key] = (path, image.descriptor)
+            manifests.append(image)
+            var node = ImageGraphNode(path: path, depth: 0, descriptor: image.descriptor, kind: .manifest)
+            node.tags = entry.repoTags
+            node.image = image
+            nodes.append(node)
         }
-        let image = try synthesize(chosen)
-        manifests.append(image)
-        return result(topDescriptor: image.descriptor, topBytes: image.bytes, topIsIndex: false)
+        images = manifests.count
+        if manifests.count == 1, let image = manifests.first {
+            return result(topDescriptor: image.descriptor, topBytes: image.bytes, topIsIndex: false)
+        }
+        return result(topDescriptor: nil, topBytes: bytes, topIsIndex: true)
     }
 
     /// Builds the OCI manifest a `docker save` implies: the config as stored, each layer as
     /// stored (uncompressed tars, as Docker writes them), in deterministic JSON.
-    private func synthesize(_ entry: DockerArchiveManifest) throws -> PlatformManifest {
+    private func synthesize(_ entry: DockerArchiveManifest, origin: String? = nil) throws -> PlatformManifest {
         guard let configFile = try source.file(entry.config) else {
             throw ManifoldError(.absent, "config \(entry.config) is not in \(source.location)")
         }
@@ -213,14 +290,16 @@ struct ImageResolver {
             descriptor: descriptor, document: Document(bytes: bytes, digest: descriptor.digest, value: manifest),
             configDocument: Document(bytes: configBytes, digest: configDigest, value: config),
             platform: config.platform, synthesized: true, layerFiles: files, configFile: configFile,
-            origin: reference.description, source: source)
+            origin: origin ?? reference.description, source: source)
     }
 
     // MARK: helpers
 
     private func result(topDescriptor: Descriptor?, topBytes: [UInt8], topIsIndex: Bool) -> ResolvedImage {
-        ResolvedImage(reference: reference, source: source, topDescriptor: topDescriptor, topBytes: topBytes,
-                      topIsIndex: topIsIndex, manifests: manifests, attestations: attestations, notes: notes)
+        ResolvedImage(reference: reference, source: source, topDescriptor: topDescriptor,
+                      topTags: topTags, topBytes: topBytes,
+                      topIsIndex: topIsIndex, manifests: manifests, attestations: attestations, notes: notes,
+                      nodes: nodes, images: images)
     }
 
     /// Decoding with the document's name and digest in front of any error.
@@ -233,34 +312,5 @@ struct ImageResolver {
                 throw ManifoldError(error.code == .unsupportedFormat ? .unsupportedFormat : .invalidDocument, "\(what)\(name): \(error.message)")
             }
         }
-    }
-
-    /// The tags an index.json entry answers to: its ref.name, and the tag of its containerd
-    /// image name (`docker.io/library/app:1.0` → `1.0`).
-    static func tags(of entry: Descriptor) -> [String] {
-        var tags: [String] = []
-        if let name = entry.referenceName { tags.append(name) }
-        if let image = entry.annotations?["io.containerd.image.name"] {
-            tags.append(image)
-            if let colon = image.lastIndex(of: ":"), !image[colon...].contains("/") {
-                tags.append(String(image[image.index(after: colon)...]))
-            }
-        }
-        return tags
-    }
-
-    private func tagList(_ entries: [Descriptor]) -> String {
-        let names = entries.compactMap { Self.tags(of: $0).first }
-        return names.isEmpty ? "none" : names.joined(separator: ", ")
-    }
-
-    /// `docker.io/library/app:1.0` answers to itself, `app:1.0`, `library/app:1.0` and `1.0`.
-    static func repoTag(_ repoTag: String, matches wanted: String) -> Bool {
-        if repoTag == wanted { return true }
-        if let colon = repoTag.lastIndex(of: ":"), String(repoTag[repoTag.index(after: colon)...]) == wanted { return true }
-        for prefix in ["docker.io/library/", "docker.io/"] where repoTag.hasPrefix(prefix) {
-            if String(repoTag.dropFirst(prefix.count)) == wanted { return true }
-        }
-        return false
     }
 }

@@ -8,6 +8,8 @@ public struct ResolvedImage: Sendable {
     /// whose index.json lists the platforms directly).
     public let topDescriptor: Descriptor?
     public let topBytes: [UInt8]
+    /// The tags index.json gives the top document, when it lists it.
+    public let topTags: [String]
     /// True when the top is an index (or manifest list); false for a single manifest.
     public let topIsIndex: Bool
     /// The platform images, in the order their index lists them, attestations excluded.
@@ -16,24 +18,33 @@ public struct ResolvedImage: Sendable {
     public let attestations: [PlatformManifest]
     /// What was left out and why (manifests absent from a sparse archive).
     public let notes: [String]
+    /// The graph below the top document, each index and manifest once, repeats as references.
+    public let nodes: [ImageGraphNode]
+    /// How many images: 1, or the distinct images index.json (or a docker save's
+    /// manifest.json) lists when no tag or digest chose one.
+    public let images: Int
 
     /// Opens `reference`, choosing its tagged image, and reads every platform's manifest and
     /// config.
     public static func open(_ reference: ImageReference, limits: ImageLimits = ImageLimits()) throws -> ResolvedImage {
-        let source = try ImageSources.open(reference.path, limits: limits)
+        let source = try reference.open(limits: limits)
         var reader = ImageResolver(source: source, reference: reference, limits: limits)
         return try reader.resolve()
     }
 
-    init(reference: ImageReference, source: any ImageSource, topDescriptor: Descriptor?, topBytes: [UInt8],
-         topIsIndex: Bool, manifests: [PlatformManifest], attestations: [PlatformManifest], notes: [String]) {
+    init(reference: ImageReference, source: any ImageSource, topDescriptor: Descriptor?, topTags: [String], topBytes: [UInt8],
+         topIsIndex: Bool, manifests: [PlatformManifest], attestations: [PlatformManifest], notes: [String],
+         nodes: [ImageGraphNode], images: Int) {
         self.reference = reference
         self.source = source
         self.topDescriptor = topDescriptor
+        self.topTags = topTags
         self.topBytes = topBytes
         self.topIsIndex = topIsIndex
         self.manifests = manifests
         self.attestations = attestations
         self.notes = notes
+        self.nodes = nodes
+        self.images = images
     }
 }

@@ -9,6 +9,9 @@ public struct ImageLimits: Sendable, Hashable {
     public var indexDepth: Int = 8
     /// How many members a tar archive may have (default 100,000).
     public var tarEntries: Int = 100_000
+    /// How many descriptors one command may visit in an image, repeats included (default
+    /// 10,000): a graph whose indexes list each other many times stops here.
+    public var descriptors: Int = 10_000
     /// zstd window and decompressed-size bounds for layers.
     public var decompression = DecompressionLimits()
 

@@ -20,6 +20,12 @@ public struct DescriptorResult: Sendable {
     public var problems: [Problem] = []
     /// Facts worth showing that are not failures ("not descended: unknown media type").
     public var notes: [String] = []
+    /// For an index or manifest met again: the path where it first appeared, where its
+    /// children are reported (each document is walked once, however often it is listed).
+    public var sameAs: [String]?
+    /// The tags of an image named by index.json (`org.opencontainers.image.ref.name`) or by
+    /// a docker-save `manifest.json` entry (its RepoTags).
+    public var tags: [String] = []
 
     /// The path joined for people: `index.json › manifests[1] (linux/arm64) › layers[3]`.
     public var pathString: String { path.joined(separator: " › ") }

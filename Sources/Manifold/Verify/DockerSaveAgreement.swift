@@ -35,7 +35,7 @@ struct DockerSaveAgreement {
         for (i, entry) in index.manifests.enumerated() {
             guard let name = entry.annotations?["io.containerd.image.name"] else { continue }
             for (j, saved) in entries.enumerated() {
-                for tag in saved.repoTags where ImageResolver.repoTag(name, matches: tag) {
+                for tag in saved.repoTags where ImageReference.repoTag(name, matches: tag) {
                     guard let savedConfig = try configDigest(saved.config) else { continue }
                     let configs = configsOf[i] ?? reachableConfigs(from: entry, documents: &documents)
                     configsOf[i] = configs

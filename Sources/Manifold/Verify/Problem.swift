@@ -27,6 +27,8 @@ public struct Problem: Sendable, CustomStringConvertible {
         case unsupported
         /// The blob could not be read (an I/O error, a file shorter than the archive says).
         case unreadable
+        /// The image asks for more than a limit allows (more descriptors than --max-descriptors).
+        case limit
     }
 
     public let kind: Kind

@@ -18,6 +18,9 @@ public struct VerificationReport: Sendable {
     public var error: ManifoldError?
     /// Every descriptor visited, parents before children, in document order.
     public var results: [DescriptorResult]
+    /// How many images were verified: distinct index.json entries (or, in a docker save
+    /// without one, distinct `manifest.json` entries) walked.
+    public var images: Int
     /// The platforms verified, in the order met.
     public var platforms: [Platform]
     /// Observations that are not failures: unreferenced blobs, skipped platforms.
@@ -33,7 +36,7 @@ public struct VerificationReport: Sendable {
     public var unverifiedResults: [DescriptorResult] { results.filter { $0.status == .unverified } }
 
     static func unusable(_ image: String, kind: ImageSourceKind?, error: ManifoldError, seconds: Double) -> VerificationReport {
-        VerificationReport(image: image, kind: kind, status: .unusable, error: error, results: [], platforms: [],
+        VerificationReport(image: image, kind: kind, status: .unusable, error: error, results: [], images: 0, platforms: [],
                            notes: [], blobCount: 0, byteCount: 0, seconds: seconds, shallow: false)
     }
 }

@@ -13,8 +13,23 @@ extension VerificationWalk {
             throw ManifoldError(.invalidLayout, error.message.hasPrefix("manifest.json") ? error.message : "manifest.json: \(error.message)")
         }
         append(DescriptorResult(path: ["manifest.json"], kind: .index))
-        for (i, entry) in entries.enumerated() {
-            visitDockerEntry(entry, path: ["manifest.json", "[\(i)]" + (entry.repoTags.first.map { " (\($0))" } ?? "")])
+        noteTags(entries.flatMap(\.repoTags))
+        // An entry naming the same config and layers as an earlier one is that image again:
+        // reported as a reference to it, not read again.
+        var firstPaths: [[String]: [String]] = [:]
+        for (i, entry) in entries.enumerated() where reference.selects(entry) {
+            let path = ["manifest.json", "[\(i)]" + (entry.repoTags.first.map { " (\($0))" } ?? "")]
+            guard admit(path) else { return }
+            let start = results.count
+            if let first = firstPaths[[entry.config] + entry.layers] {
+                append(DescriptorResult(path: path, kind: .manifest))
+                setRepeat(of: first, tags: entry.repoTags, at: start)
+                continue
+            }
+            firstPaths[[entry.config] + entry.layers] = path
+            dockerImages += 1
+            visitDockerEntry(entry, path: path)
+            setTags(entry.repoTags, of: start)
         }
         // Docker 25+: classic `docker load` reads manifest.json, the containerd store
         // index.json; one tag must name one image in both.
@@ -34,7 +49,11 @@ extension VerificationWalk {
         var config: ImageConfig?
         noteReferenced(entry.config)
         do {
-            if let file = try source.file(entry.config) {
+            if let known = dockerConfigs[entry.config] {
+                // Several images sharing a config: read, hashed and decoded once.
+                (configResult.digest, config) = (known.digest, known.config)
+                for problem in known.problems { configResult.fail(problem) }
+            } else if let file = try source.file(entry.config) {
                 let bytes = try file.readAll(limit: options.limits.documentSize)
                 countDocument(bytes.count)
                 let algorithm = configResult.digest?.algorithm ?? .sha256
@@ -56,6 +75,7 @@ extension VerificationWalk {
         } catch {
             configResult.fail(layoutProblem(error))
         }
+        dockerConfigs[entry.config] = (configResult.digest, config, configResult.problems)
 
         let platform = config?.platform
         if let platform {
@@ -77,6 +97,7 @@ extension VerificationWalk {
 
         let diffIDs = config.flatMap { $0.diffIDs.count == entry.layers.count ? $0.diffIDs : nil }
         for (i, layerPath) in entry.layers.enumerated() {
+            guard admit(path + ["Layers[\(i)] \(layerPath)"]) else { return }
             let diffID = diffIDs?[i]
             var result = DescriptorResult(path: path + ["Layers[\(i)] \(layerPath)"], kind: .layer,
                                           digest: DockerArchiveManifest.digestNamed(by: layerPath), platform: platform)

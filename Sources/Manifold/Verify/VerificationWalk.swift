@@ -20,9 +20,26 @@ final class VerificationWalk {
     /// Every `blobs/…` path referenced, for the unreferenced-blob note.
     private(set) var referencedPaths: Set<String> = []
 
+    /// The image as the user named it: a tag or digest selects index.json entries.
+    var reference = ImageReference(path: "")
+    /// Distinct index.json entries, and distinct docker-save images, walked: the report's image
+    /// count. `availableTags` lists every tag, for the error when a tag names nothing.
+    private(set) var indexImages: Set<Digest> = []
+    var dockerImages = 0
+    private(set) var availableTags: [String] = []
+
     private var measurementIndex: [MeasurementKey: Int] = [:]
     private var documents: DocumentReader
     private var skippedPlatforms: [String] = []
+    /// Indexes and manifests already walked: one met again is reported as a reference to its
+    /// first place, never walked again, so work grows with distinct documents, not paths.
+    private var walked: [WalkedKey: WalkedDocument] = [:]
+    private var visitedDescriptors = 0
+    /// Configs decoded, by digest (OCI) and by docker-save path: many manifests may share one.
+    private var configs: [Digest: (config: ImageConfig?, problem: Problem?)] = [:]
+    var dockerConfigs: [String: (digest: Digest?, config: ImageConfig?, problems: [Problem])] = [:]
+    /// Set once --max-descriptors is reached: nothing more is visited.
+    private(set) var stopped = false
 
     init(source: any ImageSource, options: VerifyOptions) {
         self.source = source
@@ -48,36 +65,60 @@ final class VerificationWalk {
             notes.append("index.json declares mediaType \(own), not \(MediaType.ociIndex)")
         }
         results.append(DescriptorResult(path: ["index.json"], kind: .index, mediaType: index.mediaType))
-        visitEntries(of: index, path: ["index.json"], depth: 1)
+        availableTags += index.manifests.flatMap { ImageReference.shownTags(of: $0) }
+        visitEntries(of: index, path: ["index.json"], depth: 1, root: true)
     }
 
     func finish() {
         if !skippedPlatforms.isEmpty {
-            notes.append("skipped by --platform: \(skippedPlatforms.joined(separator: ", "))")
+            // Each platform once, however many entries (or repeats of one) it had.
+            var seen = Set<String>()
+            let names = skippedPlatforms.filter { seen.insert($0).inserted }
+            notes.append("skipped by --platform: \(names.joined(separator: ", "))")
         }
     }
 
     // MARK: descriptors
 
-    private func visitEntries(of index: ImageIndex, path: [String], depth: Int) {
+    /// `root`: the entries are index.json's, the images the user may name by tag or digest.
+    private func visitEntries(of index: ImageIndex, path: [String], depth: Int, root: Bool = false) {
         for (i, entry) in index.manifests.enumerated() {
+            if root {
+                guard reference.selects(entry) else { continue }
+                indexImages.insert(entry.digest)
+            }
             let label = "manifests[\(i)]" + (entry.platform.map { " (\($0))" } ?? "")
+            guard admit(path + [label]) else { return }
             if let platform = entry.platform, !options.platforms.isEmpty, MediaType.isManifest(entry.mediaType),
                !options.platforms.contains(where: { platform.isSelected(by: $0) })
             {
                 skippedPlatforms.append(platform.description)
                 continue
             }
+            let first = results.count
             visit(entry, path: path + [label], depth: depth, entryPlatform: entry.platform)
+            if root, first < results.count, results[first].path == path + [label] {
+                results[first].tags = ImageReference.shownTags(of: entry)
+            }
         }
     }
 
     private func visit(_ descriptor: Descriptor, path: [String], depth: Int, entryPlatform: Platform?) {
         let type = descriptor.mediaType
+        let key = WalkedKey(digest: descriptor.digest, mediaType: type)
+        if MediaType.isIndex(type) || MediaType.isManifest(type) {
+            if let first = walked[key] {
+                revisit(descriptor, path: path, first: first, entryPlatform: entryPlatform)
+                return
+            }
+            walked[key] = WalkedDocument(path: path, result: results.count)
+        }
         if MediaType.isIndex(type) {
             visitIndex(descriptor, path: path, depth: depth)
+            markDecoded(key)
         } else if MediaType.isManifest(type) {
             visitManifest(descriptor, path: path, entryPlatform: entryPlatform)
+            markDecoded(key)
         } else if MediaType.isSchema1(type) {
             var result = newResult(descriptor, path: path, kind: .manifest, platform: entryPlatform)
             result.fail(Problem(.unsupported, message: "Docker schema 1 manifests are not supported (\(type))"))
@@ -88,6 +129,58 @@ final class VerificationWalk {
             result.notes.append("media type \(type) is not an index or manifest: checked by digest and size only")
             planBlob(descriptor, result: result, decompression: .skip, diffID: nil)
         }
+    }
+
+    /// The problem when an index entry lists an image whose config claims another platform
+    /// (``Platform/describes(config:)``), or nil.
+    static func platformProblem(entry: Platform?, config: Platform?) -> Problem? {
+        guard let entry, let config, !entry.describes(config: config) else { return nil }
+        return Problem(
+            .platform, expected: entry.description, actual: config.description,
+            message: "platform mismatch: the index entry says \(entry.describedWithNormalization), the config says \(config.describedWithNormalization)")
+    }
+
+    /// An index or manifest met again. Its own descriptor is checked against the bytes read the
+    /// first time (from the cache) and its entry's platform against the config; its children
+    /// are reported once, at `first.path`.
+    private func revisit(_ descriptor: Descriptor, path: [String], first: WalkedDocument, entryPlatform: Platform?) {
+        if first.skipped { return }  // its config's platform is not one asked for
+        let kind: DescriptorResult.Kind = MediaType.isIndex(descriptor.mediaType) ? .index : .manifest
+        var result = newResult(descriptor, path: path, kind: kind, platform: entryPlatform ?? first.configPlatform)
+        result.sameAs = first.path
+        if first.decoded {
+            _ = readDocument(descriptor, into: &result)
+            if let problem = Self.platformProblem(entry: entryPlatform, config: first.configPlatform) { result.fail(problem) }
+        } else if results.indices.contains(first.result) {
+            // It failed (or was not verifiable) where it first appeared: the same verdict, not read again.
+            let earlier = results[first.result]
+            result.status = earlier.status
+            result.reason = earlier.reason
+            if earlier.status == .failed {
+                result.problems = [Problem(.document, message: "the same document failed at \(first.path.joined(separator: " › "))")]
+            }
+        }
+        results.append(result)
+    }
+
+    private func markDecoded(_ key: WalkedKey) {
+        guard let first = walked[key], results.indices.contains(first.result), results[first.result].path == first.path else { return }
+        walked[key]?.decoded = results[first.result].status == .verified
+    }
+
+    /// Counts one more descriptor against the --max-descriptors limit. The first one past it
+    /// fails where it is and stops the walk, so no graph can make the work outgrow the limit.
+    func admit(_ path: [String]) -> Bool {
+        guard !stopped else { return false }
+        visitedDescriptors += 1
+        guard visitedDescriptors > options.limits.descriptors else { return true }
+        stopped = true
+        var result = DescriptorResult(path: path, kind: .blob)
+        result.fail(Problem(
+            .limit, expected: "≤ \(options.limits.descriptors)",
+            message: "the image has more than \(options.limits.descriptors) descriptors (the --max-descriptors limit); the rest is not walked"))
+        results.append(result)
+        return false
     }
 
     private func visitIndex(_ descriptor: Descriptor, path: [String], depth: Int) {
@@ -126,15 +219,20 @@ final class VerificationWalk {
         results.append(result)
 
         // The config: read now, since the layers' diff_ids are in it.
+        guard admit(path + ["config"]) else { return }
         var configResult = newResult(manifest.config, path: path + ["config"], kind: .config, platform: entryPlatform)
         var config: ImageConfig?
         if MediaType.isImageConfig(manifest.config.mediaType) {
             if let bytes = readDocument(manifest.config, into: &configResult) {
-                do {
-                    config = try ImageConfig(json: try JSONParser.parse(bytes))
-                } catch {
-                    configResult.fail(documentProblem(error))
+                if configs[manifest.config.digest] == nil {
+                    do {
+                        configs[manifest.config.digest] = (try ImageConfig(json: try JSONParser.parse(bytes)), nil)
+                    } catch {
+                        configs[manifest.config.digest] = (nil, documentProblem(error))
+                    }
                 }
+                config = configs[manifest.config.digest]?.config
+                if let problem = configs[manifest.config.digest]?.problem { configResult.fail(problem) }
             }
         } else {
             configResult.notes.append("config media type \(manifest.config.mediaType) is not an image config: checked by digest and size only")
@@ -142,11 +240,14 @@ final class VerificationWalk {
 
         // The platform filter, for manifests whose index entry named no platform.
         let platform = entryPlatform ?? config?.platform
+        let key = WalkedKey(digest: descriptor.digest, mediaType: descriptor.mediaType)
+        walked[key]?.configPlatform = config?.platform
         if entryPlatform == nil, let platform, !options.platforms.isEmpty,
            !options.platforms.contains(where: { platform.isSelected(by: $0) })
         {
             results.removeLast(results.count - manifestIndex)
             skippedPlatforms.append(platform.description)
+            walked[key]?.skipped = true
             return
         }
         if let platform, !platforms.contains(platform) { platforms.append(platform) }
@@ -154,11 +255,7 @@ final class VerificationWalk {
         configResult.platform = platform
 
         if let config {
-            if let entryPlatform, let configPlatform = config.platform, !entryPlatform.describes(config: configPlatform) {
-                configResult.fail(Problem(
-                    .platform, expected: entryPlatform.description, actual: configPlatform.description,
-                    message: "platform mismatch: the index entry says \(entryPlatform.describedWithNormalization), the config says \(configPlatform.describedWithNormalization)"))
-            }
+            if let problem = Self.platformProblem(entry: entryPlatform, config: config.platform) { configResult.fail(problem) }
             if config.diffIDs.count != manifest.layers.count {
                 configResult.fail(Problem(
                     .diffIDCount, expected: "\(manifest.layers.count)", actual: "\(config.diffIDs.count)",
@@ -173,6 +270,7 @@ final class VerificationWalk {
 
         let diffIDs = config.flatMap { $0.diffIDs.count == manifest.layers.count ? $0.diffIDs : nil }
         for (i, layer) in manifest.layers.enumerated() {
+            guard admit(path + ["layers[\(i)]"]) else { return }
             visitLayer(layer, path: path + ["layers[\(i)]"], platform: platform, diffID: diffIDs?[i])
         }
     }
@@ -307,6 +405,9 @@ final class VerificationWalk {
     func append(_ result: DescriptorResult) { results.append(result) }
     func dropResults(from index: Int) { results.removeLast(results.count - index) }
     func setPlatform(_ platform: Platform, of index: Int) { results[index].platform = platform }
+    func setRepeat(of path: [String], tags: [String], at index: Int) { results[index].sameAs = path; results[index].tags = tags }
+    func noteTags(_ tags: [String]) { availableTags += tags }
+    func setTags(_ tags: [String], of index: Int) { if results.indices.contains(index) { results[index].tags = tags } }
     func addPlatform(_ platform: Platform) { if !platforms.contains(platform) { platforms.append(platform) } }
     func skipPlatform(_ platform: Platform) { skippedPlatforms.append(platform.description) }
     func countDocument(_ bytes: Int) { extraDocumentBytes += UInt64(bytes); extraDocumentCount += 1 }
@@ -344,6 +445,25 @@ struct MeasurementKey: Hashable {
     let decompresses: Bool
     let digestAlgorithm: DigestAlgorithm
     let uncompressedAlgorithm: DigestAlgorithm
+}
+
+/// An index or manifest, by what it is read as.
+struct WalkedKey: Hashable {
+    let digest: Digest
+    let mediaType: String
+}
+
+/// Where a document was first walked, and what later listings of it need to know.
+struct WalkedDocument {
+    let path: [String]
+    /// Its result's position in the results.
+    let result: Int
+    /// Read and decoded without a problem: later listings are checked against its bytes.
+    var decoded = false
+    /// For a manifest, the platform its config claims.
+    var configPlatform: Platform?
+    /// Left out by --platform (its config's platform): so are later listings.
+    var skipped = false
 }
 
 /// One blob to stream once.

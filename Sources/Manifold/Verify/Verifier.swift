@@ -14,17 +14,36 @@ public struct Verifier: Sendable {
     }
 
     /// Verifies the image at `path` (an OCI layout directory, an oci-archive or a docker-save
-    /// tar). Never throws: an image that cannot be used is a report with status `unusable`.
+    /// tar), every image it holds. Never throws: an image that cannot be used is a report with
+    /// status `unusable`.
     public func verify(_ path: String, progress: (@Sendable (_ done: UInt64, _ total: UInt64) -> Void)? = nil) -> VerificationReport {
+        verify(ImageReference(path: path), progress: progress)
+    }
+
+    /// Verifies the images `text` names, as a user wrote it (`PATH:TAG`, `oci-archive:FILE@sha256:…`);
+    /// a reference that cannot be parsed is an `unusable` report.
+    public func verify(parsing text: String, progress: (@Sendable (_ done: UInt64, _ total: UInt64) -> Void)? = nil) -> VerificationReport {
+        do {
+            return verify(try ImageReference(parsing: text), progress: progress)
+        } catch {
+            return .unusable(text, kind: nil, error: asManifoldError(error), seconds: 0)
+        }
+    }
+
+    /// Verifies the images `reference` names: every image of its file, or only the one its
+    /// tag or digest selects (a tag or digest naming nothing makes the report `unusable`).
+    public func verify(_ reference: ImageReference, progress: (@Sendable (_ done: UInt64, _ total: UInt64) -> Void)? = nil) -> VerificationReport {
         let start = monotonicSeconds()
+        let path = reference.description
         let source: any ImageSource
         do {
-            source = try ImageSources.open(path, limits: options.limits)
+            source = try reference.open(limits: options.limits)
         } catch {
             return .unusable(path, kind: nil, error: asManifoldError(error), seconds: monotonicSeconds() - start)
         }
 
         let walk = VerificationWalk(source: source, options: options)
+        walk.reference = reference
         do {
             switch source.kind {
             case .ociLayout, .ociArchive:
@@ -34,6 +53,11 @@ public struct Verifier: Sendable {
                 // both are walked, and blobs they share are read once.
                 if try source.file("index.json") != nil { try walk.walkIndexJSON() }
                 try walk.walkDockerManifest()
+            }
+            if reference.namesOne, walk.indexImages.isEmpty, walk.dockerImages == 0 {
+                var tags: [String] = []
+                for tag in walk.availableTags where !tags.contains(tag) { tags.append(tag) }
+                throw reference.namesNothing(in: reference.path, tags: tags)
             }
         } catch {
             return .unusable(path, kind: source.kind, error: asManifoldError(error), seconds: monotonicSeconds() - start)
@@ -62,7 +86,8 @@ public struct Verifier: Sendable {
         }
 
         var notes = walk.notes
-        if options.platforms.isEmpty, let unreferenced = unreferencedBlobs(source, referenced: walk.referencedPaths), !unreferenced.isEmpty {
+        // Past --max-descriptors, blobs not reached are not "unreferenced": no note then.
+        if options.platforms.isEmpty, !walk.stopped, let unreferenced = unreferencedBlobs(source, referenced: walk.referencedPaths), !unreferenced.isEmpty {
             let names = unreferenced.prefix(3).map { String($0.split(separator: "/").last?.prefix(12) ?? "") + "…" }
             notes.append("\(unreferenced.count) unreferenced blob\(unreferenced.count == 1 ? "" : "s") in blobs/ (\(names.joined(separator: ", "))\(unreferenced.count > 3 ? ", …" : ""))")
         }
@@ -70,6 +95,7 @@ public struct Verifier: Sendable {
         let bytes = walk.measurements.reduce(walk.documentBytes) { $0 + $1.file.size }
         return VerificationReport(
             image: path, kind: source.kind, status: failed ? .failed : .verified, error: nil, results: results,
+            images: walk.indexImages.isEmpty ? walk.dockerImages : walk.indexImages.count,
             platforms: walk.platforms, notes: notes, blobCount: walk.measurements.count + walk.documentCount,
             byteCount: bytes, seconds: monotonicSeconds() - start, shallow: options.shallow)
     }
