@@ -5,7 +5,8 @@ struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
         abstract: "Show an image's index or manifest, like `docker manifest inspect`, offline.",
-        discussion: """
+        usage: "manifold inspect [<options>] <image>",
+        discussion: HelpText.reflow("""
             IMAGE is an OCI layout directory, an oci-archive or a docker-save tar; IMAGE:TAG picks
             one tagged image. Every document shown has been checked against its digest.
 
@@ -19,14 +20,14 @@ struct InspectCommand: ParsableCommand {
             normalization: aarch64 = arm64, bare arm = arm/v7; an arm/v7 client also runs
             arm/v6 and v5), and prints its descriptor and manifest (with --raw, the manifest's
             bytes). --compatible also lets arm64 clients fall back to arm and amd64 to 386.
-            No match exits 1 and lists the platforms there are.
+            No match exits 2 and lists the platforms there are.
 
             Examples:
               manifold inspect multi.tar
               manifold inspect --tree multi.tar
               manifold inspect --platform linux/arm/v7 multi.tar
               manifold inspect --raw ./layout:latest | sha256sum
-            """)
+            """))
 
     @Argument(help: "The image: PATH or PATH:TAG.")
     var image: String
@@ -72,9 +73,10 @@ struct InspectCommand: ParsableCommand {
             let client = try parsePlatform(platform)
             let candidates = resolved.manifests.map(\.platform)
             guard let index = PlatformSelection.select(candidates, for: client, compatible: compatible) else {
+                // A filter that names nothing is a usage error (exit 2), as in verify and pack.
                 let available = resolved.manifests.compactMap { $0.platform?.description }
-                Terminal.error("no image for \(client) in \(image); platforms: \(available.isEmpty ? "none" : available.joined(separator: ", "))")
-                throw ExitCode(ExitStatus.failed)
+                Terminal.error("no platform in \(image) matches \(client); platforms: \(platformList(available))")
+                throw ExitCode(ExitStatus.unusable)
             }
             let selected = resolved.manifests[index]
             if raw {

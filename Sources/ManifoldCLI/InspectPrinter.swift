@@ -62,7 +62,7 @@ struct InspectPrinter {
         if let top = image.topDescriptor {
             lines.append("\(image.reference) (\(kind))  \(image.topIsIndex ? "index" : "manifest") \(top.digest)  \(formatBytes(UInt64(top.size)))  \(shortType(top.mediaType))")
         } else {
-            lines.append("\(image.reference) (\(kind))  index.json  \(image.manifests.count) platforms")
+            lines.append("\(image.reference) (\(kind))  index.json  \(counted(image.manifests.count, "platform"))")
         }
         let platforms = selected.map { [$0] } ?? image.manifests
         for (i, platform) in platforms.enumerated() {
@@ -84,7 +84,7 @@ struct InspectPrinter {
         let bytes = all.reduce(Int64(0)) { total, platform in
             total + platform.manifest.config.size + platform.manifest.layers.reduce(Int64(0)) { $0 + $1.size }
         }
-        lines.append("\(all.count) platform\(all.count == 1 ? "" : "s"), \(layers) layers, \(formatBytes(UInt64(max(bytes, 0)))) of config and layers")
+        lines.append("\(counted(all.count, "platform")), \(counted(layers, "layer")), \(formatBytes(UInt64(max(bytes, 0)))) of config and layers")
         return lines.joined(separator: "\n")
     }
 

@@ -5,7 +5,8 @@ struct PackCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pack",
         abstract: "Combine single- and multi-arch images into one multi-arch image, offline and reproducibly.",
-        discussion: """
+        usage: "manifold pack [<options>] -o <out> <input> ...",
+        discussion: HelpText.reflow("""
             What `docker manifest create` + `annotate` + `push` do, without a daemon or a
             registry. Each INPUT is an OCI layout directory, an oci-archive or a docker-save
             tar; INPUT:TAG picks one of several tagged images. A multi-arch input contributes
@@ -25,16 +26,17 @@ struct PackCommand: ParsableCommand {
             An override that contradicts the config is refused unless --force-platform.
 
             Annotations, as `docker buildx imagetools create` takes them:
-              --annotation org.opencontainers.image.source=https://example.com/app   (the index)
-              --annotation 'manifest-descriptor:com.example.team=infra'           (every entry)
+              --annotation org.opencontainers.image.source=https://x.example  (the index)
+              --annotation 'manifest-descriptor:com.example.team=infra'  (every entry)
               --annotation 'manifest-descriptor[linux/arm64]:com.example.tier=edge'
               --annotation 'manifest-descriptor[arm.tar]:com.example.built=pi4'
 
             Examples:
               manifold pack -o app.tar app-amd64.tar app-arm64.tar
-              manifold pack -o app/ --format dir --tag 1.2 amd64/ arm64/ armv7.tar --variant armv7.tar=v7
+              manifold pack -o app/ --tag 1.2 amd64/ arm64/ armv7.tar \\
+                --variant armv7.tar=v7
               manifold pack -o subset.tar --platform linux/arm64 multi.tar
-            """)
+            """))
 
     @Option(name: .shortAndLong, help: ArgumentHelp("The image to write: a directory, or a tar (.tar).", valueName: "OUT"))
     var output: String
@@ -102,7 +104,8 @@ struct PackCommand: ParsableCommand {
         do {
             result = try Packer(options: try options()).pack()
         } catch let error as ManifoldError {
-            Terminal.error(error.message)
+            // Several inputs' errors come as one, a line each (ManifoldError.worstOf).
+            for line in error.message.split(separator: "\n") { Terminal.error(String(line)) }
             throw ExitCode(error.code.isContentFailure ? ExitStatus.failed : ExitStatus.unusable)
         }
         for note in result.notes { Terminal.error("note: \(note)") }
@@ -214,7 +217,7 @@ struct PackPrinter {
                 column == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[column] - cell.count)
             }.joined(separator: "  "))
         }
-        var tail = "\(result.entries.filter { !$0.isAttestation }.count) platforms, \(result.blobCount) blobs, \(formatBytes(result.byteCount)) in \(formatDecimal(result.seconds, places: 2)) s"
+        var tail = "\(counted(result.entries.filter { !$0.isAttestation }.count, "platform")), \(counted(result.blobCount, "blob")), \(formatBytes(result.byteCount)) in \(formatDecimal(result.seconds, places: 2)) s"
         if !result.linked.isEmpty {
             tail += "; linked instead of copied: " + result.linked.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.value) by \($0.key.rawValue)" }.joined(separator: ", ")
         }

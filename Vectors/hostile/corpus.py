@@ -434,7 +434,7 @@ CASES = [
     ("doc-diff-ids-above", "documents", layout_case(config_text(lambda d: re.sub(rb'("diff_ids":\[)', rb'\1"sha256:' + b"0" * 64 + b'",', d))),
      [(V, ["{image}"], 1, ["3 diff_ids for 2 layers"])]),
     ("doc-diff-ids-below", "documents", layout_case(config_text(lambda d: re.sub(rb',"sha256:[0-9a-f]{64}"\]', b"]", d))),
-     [(V, ["{image}"], 1, ["1 diff_ids for 2 layers"]), (P, PACK_IN, 1, ["1 diff_ids for 2 layers"])]),
+     [(V, ["{image}"], 1, ["1 diff_id for 2 layers"]), (P, PACK_IN, 1, ["1 diff_id for 2 layers"])]),
     ("doc-bad-base64-data", "documents", layout_case(embedded_data(lambda l, c: "not base64!")), [(V, ["{image}"], 1, ["not valid base64", ARM])]),
     ("doc-data-disagrees", "documents", layout_case(embedded_data(lambda l, c: "aGVsbG8=")), [(V, ["{image}"], 1, ["embedded data does not match", ARM])]),
 

@@ -22,7 +22,7 @@ final class VerificationWalk {
 
     private var measurementIndex: [MeasurementKey: Int] = [:]
     private var documents: DocumentReader
-    private var skippedPlatforms: [String] = []
+    private(set) var skippedPlatforms: [String] = []
 
     init(source: any ImageSource, options: VerifyOptions) {
         self.source = source
@@ -161,7 +161,7 @@ final class VerificationWalk {
             if config.diffIDs.count != manifest.layers.count {
                 configResult.fail(Problem(
                     .diffIDCount, expected: "\(manifest.layers.count)", actual: "\(config.diffIDs.count)",
-                    message: "config lists \(config.diffIDs.count) diff_ids for \(manifest.layers.count) layers"))
+                    message: "config lists \(counted(config.diffIDs.count, "diff_id")) for \(counted(manifest.layers.count, "layer"))"))
             }
         }
         if MediaType.isImageConfig(manifest.config.mediaType) {
