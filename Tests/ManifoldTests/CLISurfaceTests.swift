@@ -255,3 +255,39 @@ func dropLast(_ text: String, _ path: [String]) throws -> String {
     let data = try JSONSerialization.data(withJSONObject: edit(value, path[...]), options: [.sortedKeys, .withoutEscapingSlashes])
     return String(decoding: data, as: UTF8.self)
 }
+
+/// Item 16: `make install` puts the binary, the man page and the completions where each is
+/// looked for, under DESTDIR and PREFIX; `make uninstall` removes exactly those.
+@Suite struct InstallTests {
+    static let repository = vectorsDirectory.deletingLastPathComponent()
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/make")))
+    func makeInstallAndUninstall() throws {
+        let stage = try ImageFixtures.temporaryDirectory()
+        // The binary the tests run stands in for the release build, and the man page is made
+        // in debug: the install rules are what is tested, not a second, long build.
+        let common = ["DESTDIR=\(stage.path)", "PREFIX=/usr", "INSTALL_BIN=\(manifoldBinary)", "MANUAL_CONFIGURATION=debug"]
+        let install = try run("/usr/bin/make", ["--no-print-directory", "-C", Self.repository.path, "install"] + common)
+        #expect(install.status == 0, "\(install.stdout)\(install.stderr)")
+        let files = ["bin/manifold", "share/man/man1/manifold.1", "share/bash-completion/completions/manifold",
+                     "share/zsh/site-functions/_manifold", "share/fish/vendor_completions.d/manifold.fish"]
+        for file in files {
+            #expect(FileManager.default.fileExists(atPath: stage.path + "/usr/" + file), "\(file)")
+        }
+        let version = try run(stage.path + "/usr/bin/manifold", ["--version"])
+        #expect(version.status == 0 && version.stdout == ManifoldVersion.current + "\n")
+        let manual = try String(contentsOfFile: stage.path + "/usr/share/man/man1/manifold.1", encoding: .utf8)
+        #expect(manual.contains(".Dt MANIFOLD 1") && manual.contains("verify"))
+        for file in files.dropFirst(2) {
+            let script = try String(contentsOfFile: stage.path + "/usr/" + file, encoding: .utf8)
+            #expect(script.contains("verify") && script.contains("max-layer-size"), "\(file)")
+        }
+
+        let keep = stage.appendingPathComponent("usr/bin/other-tool")
+        try Data("keep".utf8).write(to: keep)
+        let uninstall = try run("/usr/bin/make", ["--no-print-directory", "-C", Self.repository.path, "uninstall"] + common)
+        #expect(uninstall.status == 0, "\(uninstall.stderr)")
+        for file in files { #expect(!FileManager.default.fileExists(atPath: stage.path + "/usr/" + file), "\(file)") }
+        #expect(FileManager.default.fileExists(atPath: keep.path))
+    }
+}
