@@ -20,6 +20,8 @@ INSTALL_BIN  ?= $(RELEASE_BIN)
 # The man page comes from argument-parser's generate-manual plugin, built in this
 # configuration (the tests use debug: a release build is long on a shared machine).
 MANUAL_CONFIGURATION ?= release
+# The test passes --ignore-lock: it runs inside `swift test`, which holds .build's lock.
+SWIFT_PACKAGE_FLAGS ?=
 MANUAL       := .build/plugins/GenerateManual/outputs/ManifoldCLI/manifold.1
 INSTALLED    := $(DESTDIR)$(PREFIX)/bin/manifold \
                 $(DESTDIR)$(PREFIX)/share/man/man1/manifold.1 \
@@ -55,7 +57,7 @@ $(RELEASE_BIN): Package.swift $(shell find Sources -type f)
 
 # The binary, its man page and its bash, zsh and fish completions, where each shell looks.
 install: $(INSTALL_BIN)
-	$(SWIFT) package plugin generate-manual --configuration $(MANUAL_CONFIGURATION)
+	$(SWIFT) package $(SWIFT_PACKAGE_FLAGS) plugin generate-manual --configuration $(MANUAL_CONFIGURATION)
 	install -d "$(DESTDIR)$(PREFIX)/bin" "$(DESTDIR)$(PREFIX)/share/man/man1" \
 	  "$(DESTDIR)$(PREFIX)/share/bash-completion/completions" "$(DESTDIR)$(PREFIX)/share/zsh/site-functions" \
 	  "$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d"

@@ -529,4 +529,31 @@ def _schema1(root):
                                                         b'"application/vnd.docker.distribution.manifest.v1+prettyjws","digest":"' + digest.encode()))
     return root
 
+# ---------------------------------------------------------------- issue 8, items 9 and 13 (CLI rules)
+# A --platform naming nothing is exit 2 with the platforms listed, in every command; size flags
+# take units, and a limit given with one is applied; a content failure in one input is not
+# hidden behind another input's usage error.
+def _flip_manifest(layout):
+    path = layout.blob(layout.manifest_digest(0))
+    with open(path, "r+b") as f:
+        f.seek(3)
+        byte = f.read(1)
+        f.seek(3)
+        f.write(bytes([byte[0] ^ 1]))
+
+_PLATFORMS = "linux/s390x; platforms: linux/amd64, linux/arm64/v8"
+CASES += [
+    ("cli-platform-names-nothing", "cli", layout_case(lambda layout: None),
+     [(V, ["--platform", "linux/s390x", "{image}"], 2, [_PLATFORMS]), (I, ["--platform", "linux/s390x", "{image}"], 2, [_PLATFORMS]),
+      (P, ["--platform", "linux/s390x", "{image}"], 2, [_PLATFORMS])]),
+    ("cli-size-units", "cli", layout_case(lambda layout: None),
+     [(V, ["--max-layer-size", "1KiB", "{image}"], 1, ["1024"]), (V, ["--max-layer-size", "1GiB", "{image}"], 0, ["verified"]),
+      (V, ["--max-layer-size", "1.5GiB", "{image}"], 2, ["fractions are not supported"]),
+      (I, ["--max-document-size", "12XB", "{image}"], 2, ["unknown unit"]),
+      (P, ["--max-zstd-window", "99999999TiB", "{image}"], 2, ["too large"])]),
+    ("cli-failure-beside-unusable", "cli", layout_case(_flip_manifest),
+     [(V, ["/nonexistent", "{image}"], 1, ["digest mismatch", "/nonexistent: UNUSABLE"]),
+      (P, ["/nonexistent", "{image}"], 1, ["digest mismatch", "/nonexistent"])]),
+]
+
 CASES = [(n, c, {"doc-ambiguous-index": _ambiguous_index, "doc-docker-schema-1": _schema1}.get(n, b), r) for n, c, b, r in CASES]
