@@ -62,7 +62,9 @@ install: $(INSTALL_BIN)
 	  "$(DESTDIR)$(PREFIX)/share/bash-completion/completions" "$(DESTDIR)$(PREFIX)/share/zsh/site-functions" \
 	  "$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d"
 	install -m 755 "$(INSTALL_BIN)" "$(DESTDIR)$(PREFIX)/bin/manifold"
-	install -m 644 "$(MANUAL)" "$(DESTDIR)$(PREFIX)/share/man/man1/manifold.1"
+	# Blank lines between a discussion's paragraphs are not mdoc (man warns): make them .Pp.
+	sed -e 's/^$$/.Pp/' "$(MANUAL)" > "$(DESTDIR)$(PREFIX)/share/man/man1/manifold.1"
+	chmod 644 "$(DESTDIR)$(PREFIX)/share/man/man1/manifold.1"
 	"$(INSTALL_BIN)" --generate-completion-script bash > "$(DESTDIR)$(PREFIX)/share/bash-completion/completions/manifold"
 	"$(INSTALL_BIN)" --generate-completion-script zsh > "$(DESTDIR)$(PREFIX)/share/zsh/site-functions/_manifold"
 	"$(INSTALL_BIN)" --generate-completion-script fish > "$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/manifold.fish"

@@ -15,6 +15,7 @@ struct ManifoldCommand: ParsableCommand {
         discussion: """
             Exit codes: 0 all good; 1 content is not what it claims (corrupt, mismatched);
             2 the input could not be used (usage, unreadable path, unsupported format).
+            With several inputs, 1 wins over 2: a failure is never hidden by another's error.
             """,
         version: ManifoldVersion.current,
         subcommands: [VerifyCommand.self, InspectCommand.self, PackCommand.self, DigestCommand.self])

@@ -280,6 +280,7 @@ func dropLast(_ text: String, _ path: [String]) throws -> String {
         #expect(version.status == 0 && version.stdout == ManifoldVersion.current + "\n")
         let manual = try String(contentsOfFile: stage.path + "/usr/share/man/man1/manifold.1", encoding: .utf8)
         #expect(manual.contains(".Dt MANIFOLD 1") && manual.contains("verify"))
+        #expect(!manual.contains("\n\n"), "blank lines are not mdoc")
         for file in files.dropFirst(2) {
             let script = try String(contentsOfFile: stage.path + "/usr/" + file, encoding: .utf8)
             #expect(script.contains("verify") && script.contains("max-layer-size"), "\(file)")
