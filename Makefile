@@ -13,7 +13,23 @@ TEST_PACKAGES  := coreutils gzip pigz zstd python3 tar skopeo umoci buildah oci-
 BENCH_PACKAGES := hyperfine isal openssl time gcc
 PACKAGES       := $(BUILD_PACKAGES) $(TEST_PACKAGES) $(BENCH_PACKAGES)
 
-.PHONY: all deps build test check corpus fuzz demo bench bench-digest bench-verify bench-pack bench-bombs vectors clean
+# make install: where, and what. DESTDIR stages the tree (packaging); PREFIX is where it runs.
+PREFIX       ?= /usr/local
+DESTDIR      ?=
+INSTALL_BIN  ?= $(RELEASE_BIN)
+# The man page comes from argument-parser's generate-manual plugin, built in this
+# configuration (the tests use debug: a release build is long on a shared machine).
+MANUAL_CONFIGURATION ?= release
+# The test passes --ignore-lock: it runs inside `swift test`, which holds .build's lock.
+SWIFT_PACKAGE_FLAGS ?=
+MANUAL       := .build/plugins/GenerateManual/outputs/ManifoldCLI/manifold.1
+INSTALLED    := $(DESTDIR)$(PREFIX)/bin/manifold \
+                $(DESTDIR)$(PREFIX)/share/man/man1/manifold.1 \
+                $(DESTDIR)$(PREFIX)/share/bash-completion/completions/manifold \
+                $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_manifold \
+                $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/manifold.fish
+
+.PHONY: all deps build test check corpus fuzz demo bench bench-digest bench-verify bench-pack bench-bombs vectors clean install uninstall
 
 all: build
 
@@ -38,6 +54,24 @@ build:
 
 $(RELEASE_BIN): Package.swift $(shell find Sources -type f)
 	$(SWIFT) build -c release
+
+# The binary, its man page and its bash, zsh and fish completions, where each shell looks.
+install: $(INSTALL_BIN)
+	$(SWIFT) package $(SWIFT_PACKAGE_FLAGS) plugin generate-manual --configuration $(MANUAL_CONFIGURATION)
+	install -d "$(DESTDIR)$(PREFIX)/bin" "$(DESTDIR)$(PREFIX)/share/man/man1" \
+	  "$(DESTDIR)$(PREFIX)/share/bash-completion/completions" "$(DESTDIR)$(PREFIX)/share/zsh/site-functions" \
+	  "$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d"
+	install -m 755 "$(INSTALL_BIN)" "$(DESTDIR)$(PREFIX)/bin/manifold"
+	# Blank lines between a discussion's paragraphs are not mdoc (man warns): make them .Pp.
+	sed -e 's/^$$/.Pp/' "$(MANUAL)" > "$(DESTDIR)$(PREFIX)/share/man/man1/manifold.1"
+	chmod 644 "$(DESTDIR)$(PREFIX)/share/man/man1/manifold.1"
+	"$(INSTALL_BIN)" --generate-completion-script bash > "$(DESTDIR)$(PREFIX)/share/bash-completion/completions/manifold"
+	"$(INSTALL_BIN)" --generate-completion-script zsh > "$(DESTDIR)$(PREFIX)/share/zsh/site-functions/_manifold"
+	"$(INSTALL_BIN)" --generate-completion-script fish > "$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/manifold.fish"
+
+# Removes exactly what install wrote, and nothing else.
+uninstall:
+	rm -f $(foreach file,$(INSTALLED),"$(file)")
 
 # The unit, vector, end-to-end and interop tests; the hostile corpus; then `check`.
 test: deps

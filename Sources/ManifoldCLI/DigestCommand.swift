@@ -5,20 +5,21 @@ struct DigestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "digest",
         abstract: "Print the digest of files, or of their decompressed content (a layer's diff_id).",
-        discussion: """
+        usage: "manifold digest [<options>] <file> ...",
+        discussion: HelpText.reflow("""
             Prints "ALGORITHM:HEX  FILE" per file, in argument order; "-" reads standard input.
             With --uncompressed, gzip and zstd input (detected by magic bytes) is decompressed
             and the digest of the content is printed: for a layer blob, its diff_id. Plain input
             is its own content; its digest is printed and a note says so.
 
             Exit 0 when every file was digested, 1 when a compressed input is corrupt,
-            2 when an input cannot be read.
+            2 when an input cannot be read; 1 wins over 2 when files differ.
 
             Examples:
               manifold digest layer.tar.gz
               manifold digest --uncompressed layer.tar.gz      # the diff_id
               docker save img | manifold digest -
-            """)
+            """))
 
     enum Algorithm: String, ExpressibleByArgument, CaseIterable {
         case sha256, sha512
@@ -34,20 +35,24 @@ struct DigestCommand: ParsableCommand {
     @Flag(help: "Digest the decompressed content of gzip and zstd input (the diff_id).")
     var uncompressed = false
 
+    // Optional so that help shows the rule, not this machine's count, as the default.
     @Option(help: "How many files to digest at once (default: the number of cores).")
-    var jobs: Int = activeCores()
+    var jobs: Int?
 
-    @Option(name: .customLong("max-zstd-window"), help: ArgumentHelp("Largest zstd window an input may ask for, in bytes.", valueName: "bytes"))
-    var zstdWindow: Int = DecompressionLimits.defaultZstdWindowLimit
+    @Option(name: .customLong("max-zstd-window"), help: ArgumentHelp(
+        "Largest zstd window an input may ask for (default: \(ByteCount(UInt64(DecompressionLimits.defaultZstdWindowLimit)))).", valueName: "size"),
+        transform: byteCountFlag)
+    var zstdWindow = ByteCount(UInt64(DecompressionLimits.defaultZstdWindowLimit))
 
-    @Option(name: .customLong("max-layer-size"), help: ArgumentHelp("Most bytes an input may decompress to (default: no limit).", valueName: "bytes"))
-    var layerSize: UInt64?
+    @Option(name: .customLong("max-layer-size"), help: ArgumentHelp("Most an input may decompress to (default: no limit).", valueName: "size"),
+            transform: byteCountFlag)
+    var layerSize: ByteCount?
 
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("give at least one FILE (- for standard input)") }
-        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
         guard files.filter({ $0 == "-" }).count <= 1 else { throw ValidationError("standard input (-) can be read only once") }
-        guard zstdWindow >= 1024 else { throw ValidationError("--max-zstd-window must be at least 1024") }
+        guard zstdWindow.bytes >= 1024 else { throw ValidationError("--max-zstd-window must be at least 1024") }
     }
 
     func run() throws {
@@ -55,18 +60,18 @@ struct DigestCommand: ParsableCommand {
             digestAlgorithm: uncompressed ? nil : algorithm.value,
             decompression: uncompressed ? .sniff : .skip,
             uncompressedAlgorithm: algorithm.value,
-            limits: DecompressionLimits(zstdWindowLimit: zstdWindow, outputLimit: layerSize))
+            limits: DecompressionLimits(zstdWindowLimit: zstdWindow.int, outputLimit: layerSize?.bytes))
         let inputs = files.map { $0 == "-" ? BlobInput.standardInput : BlobInput.file($0) }
-        let status = Locked(ExitStatus.ok)
+        let statuses = Locked([Int32]())
         let uncompressed = self.uncompressed
-        check.measure(inputs, jobs: jobs) { index, result in
+        check.measure(inputs, jobs: jobs ?? activeCores()) { index, result in
             let file = inputs[index].name
             let outcome = Self.describe(result, file: file, uncompressed: uncompressed)
             if let line = outcome.line { Terminal.output(line) }
             if let note = outcome.note { Terminal.error(note) }
-            status.withLock { $0 = max($0, outcome.status) }
+            statuses.withLock { $0.append(outcome.status) }
         }
-        let final = status.withLock { $0 }
+        let final = ExitStatus.combined(statuses.withLock { $0 })
         if final != ExitStatus.ok { throw ExitCode(final) }
     }
 

@@ -5,7 +5,8 @@ struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
         abstract: "Show an image's index or manifest, like `docker manifest inspect`, offline.",
-        discussion: """
+        usage: "manifold inspect [<options>] <image>",
+        discussion: HelpText.reflow("""
             IMAGE is an OCI layout directory, an oci-archive or a docker-save tar; IMAGE:TAG or
             IMAGE@sha256:… picks one image (skopeo's oci:, oci-archive: and docker-archive:
             prefixes are accepted). Every document shown has been checked against its digest.
@@ -20,14 +21,20 @@ struct InspectCommand: ParsableCommand {
             normalization: aarch64 = arm64, bare arm = arm/v7; an arm/v7 client also runs
             arm/v6 and v5), and prints its descriptor and manifest (with --raw, the manifest's
             bytes). --compatible also lets arm64 clients fall back to arm and amd64 to 386.
-            No match exits 1 and lists the platforms there are.
+            No match exits 2 and lists the platforms there are. With --verbose or --config, only
+            the selected platform is shown, in the same form as without --platform.
+
+            --config shows each platform's config the way `skopeo inspect --config` and `crane
+            config` give it: created, author, os/arch, user, working dir, entrypoint, cmd, env,
+            exposed ports, volumes, labels, stop signal; --json prints them with stable keys.
 
             Examples:
               manifold inspect multi.tar
               manifold inspect --tree multi.tar
               manifold inspect --platform linux/arm/v7 multi.tar
+              manifold inspect --config --json multi.tar
               manifold inspect --raw ./layout:latest | sha256sum
-            """)
+            """))
 
     @Argument(help: "The image: PATH, PATH:TAG or PATH@DIGEST.")
     var image: String
@@ -41,6 +48,12 @@ struct InspectCommand: ParsableCommand {
     @Flag(help: "Draw the image as a tree for a person to read.")
     var tree = false
 
+    @Flag(help: "Show each platform's config: created, author, env, entrypoint, cmd, ports, labels.")
+    var config = false
+
+    @Flag(help: "With --config: print it as JSON (keys in docs/inspect-config-json.md).")
+    var json = false
+
     @Option(help: ArgumentHelp("Select the image a client on this platform would run.", valueName: "os/arch[/variant]"))
     var platform: String?
 
@@ -51,9 +64,10 @@ struct InspectCommand: ParsableCommand {
 
     func validate() throws {
         if let platform { _ = try parsePlatform(platform) }
-        guard [raw, verbose, tree].filter({ $0 }).count <= 1 else {
-            throw ValidationError("--raw, --verbose and --tree are alternatives; give one")
+        guard [raw, verbose, tree, config].filter({ $0 }).count <= 1 else {
+            throw ValidationError("--raw, --verbose, --tree and --config are alternatives; give one")
         }
+        if json && !config { throw ValidationError("--json goes with --config (the other views are JSON already, or for people)") }
         if compatible && platform == nil { throw ValidationError("--compatible goes with --platform") }
     }
 
@@ -70,20 +84,30 @@ struct InspectCommand: ParsableCommand {
         }
         for note in resolved.notes { Terminal.error("note: \(note)") }
         let printer = InspectPrinter(image: resolved)
+        // A Docker ≤ 24 save stores no manifest: say that the one shown is manifold's (the
+        // tree and --verbose say it in their own output).
+        if !tree && !verbose && !config && resolved.manifests.contains(where: \.synthesized) {
+            Terminal.error("note: \(image) stores no manifest (docker save of Docker ≤ 24); the manifest shown was synthesized by manifold from manifest.json")
+        }
 
         if let platform {
             let client = try parsePlatform(platform)
             let candidates = resolved.manifests.map(\.platform)
             guard let index = PlatformSelection.select(candidates, for: client, compatible: compatible) else {
+                // A filter that names nothing is a usage error (exit 2), as in verify and pack.
                 let available = resolved.manifests.compactMap { $0.platform?.description }
-                Terminal.error("no image for \(client) in \(image); platforms: \(available.isEmpty ? "none" : available.joined(separator: ", "))")
-                throw ExitCode(ExitStatus.failed)
+                Terminal.error("no platform in \(image) matches \(client); platforms: \(platformList(available))")
+                throw ExitCode(ExitStatus.unusable)
             }
             let selected = resolved.manifests[index]
             if raw {
                 Terminal.outputRaw(selected.bytes)
             } else if tree {
                 Terminal.output(printer.tree(only: selected))
+            } else if verbose {
+                Terminal.output(printer.verbose(only: selected))
+            } else if config {
+                Terminal.output(json ? printer.configJSON([selected]) : printer.configText([selected]))
             } else {
                 Terminal.output(printer.selection(selected))
             }
@@ -95,6 +119,8 @@ struct InspectCommand: ParsableCommand {
             Terminal.output(printer.verbose())
         } else if tree {
             Terminal.output(printer.tree(only: nil))
+        } else if config {
+            Terminal.output(json ? printer.configJSON(resolved.manifests) : printer.configText(resolved.manifests))
         } else {
             Terminal.output(printer.pretty(resolved.topBytes))
         }

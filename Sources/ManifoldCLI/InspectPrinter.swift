@@ -13,9 +13,10 @@ struct InspectPrinter {
         return Self.writer.string(value)
     }
 
-    /// `--verbose`: per platform, like `docker manifest inspect -v`.
-    func verbose() -> String {
-        let entries = (image.manifests + image.attestations).map { platform -> JSONValue in
+    /// `--verbose`: per platform, like `docker manifest inspect -v`; with `--platform`, the
+    /// selected one alone, in the same array of the same objects.
+    func verbose(only selected: PlatformManifest? = nil) -> String {
+        let entries = (selected.map { [$0] } ?? image.manifests + image.attestations).map { platform -> JSONValue in
             var members: [(key: String, value: JSONValue)] = [
                 ("Ref", .string(image.reference.description)),
                 ("Descriptor", descriptor(platform).json),
@@ -42,6 +43,75 @@ struct InspectPrinter {
         return Self.writer.string(.array(entries))
     }
 
+    /// `--config --json`: per platform, its config's fields under stable keys
+    /// (docs/inspect-config-json.md); absent strings are null, absent lists empty.
+    func configJSON(_ platforms: [PlatformManifest]) -> String {
+        let entries = platforms.map { platform -> JSONValue in
+            let config = platform.config
+            let execution = config?.execution
+            func string(_ text: String?) -> JSONValue { text.map(JSONValue.string) ?? .null }
+            func strings(_ list: [String]?) -> JSONValue { list.map { .array($0.map(JSONValue.string)) } ?? .null }
+            return .object(JSONObject([
+                ("platform", string(platform.platform?.description)),
+                ("os", string(config?.os)),
+                ("architecture", string(config?.architecture)),
+                ("variant", string(config?.variant)),
+                ("manifest", .string(platform.descriptor.digest.description)),
+                ("config", .string(platform.manifest.config.digest.description)),
+                ("synthesized", .bool(platform.synthesized)),
+                ("created", string(config?.created)),
+                ("author", string(config?.author)),
+                ("user", string(execution?.user)),
+                ("workingDir", string(execution?.workingDir)),
+                ("entrypoint", strings(execution?.entrypoint)),
+                ("cmd", strings(execution?.cmd)),
+                ("env", strings(execution?.env ?? [])),
+                ("exposedPorts", strings(execution?.exposedPorts ?? [])),
+                ("volumes", strings(execution?.volumes ?? [])),
+                ("labels", .object(JSONObject((execution?.labels ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, JSONValue.string($0.value)) }))),
+                ("stopSignal", string(execution?.stopSignal)),
+            ]))
+        }
+        return JSONWriter(indent: "  ", sortKeys: false).string(.array(entries))
+    }
+
+    /// `--config`: per platform, its config's fields for a person, as `skopeo inspect
+    /// --config` and `crane config` show them; commands as JSON arrays, so spaces are kept.
+    func configText(_ platforms: [PlatformManifest]) -> String {
+        let compact = JSONWriter(sortKeys: false)
+        var blocks: [String] = []
+        for platform in platforms {
+            var lines = ["\(platform.platform?.description ?? "(no platform)")  manifest \(platform.descriptor.digest.abbreviated)  config \(platform.manifest.config.digest.abbreviated)"
+                         + (platform.synthesized ? "  (manifest synthesized from manifest.json)" : "")]
+            guard let config = platform.config else {
+                blocks.append((lines + ["  (the config is not an image config)"]).joined(separator: "\n"))
+                continue
+            }
+            let execution = config.execution
+            func add(_ name: String, _ values: [String]) {
+                let label = "  " + name + ":" + String(repeating: " ", count: max(1, 14 - name.count))
+                guard let first = values.first else { return lines.append(label + "-") }
+                lines.append(label + first)
+                for value in values.dropFirst() { lines.append(String(repeating: " ", count: label.count) + value) }
+            }
+            func command(_ list: [String]?) -> [String] { list.map { [compact.string(.array($0.map(JSONValue.string)))] } ?? [] }
+            add("created", config.created.map { [$0] } ?? [])
+            add("author", config.author.map { [$0] } ?? [])
+            add("platform", [[config.os, config.architecture, config.variant].compactMap { $0 }.joined(separator: "/")].filter { !$0.isEmpty })
+            add("user", execution?.user.map { [$0] } ?? [])
+            add("working dir", execution?.workingDir.map { [$0] } ?? [])
+            add("entrypoint", command(execution?.entrypoint))
+            add("cmd", command(execution?.cmd))
+            add("env", execution?.env ?? [])
+            add("exposed ports", execution?.exposedPorts ?? [])
+            add("volumes", execution?.volumes ?? [])
+            add("labels", (execution?.labels ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })
+            add("stop signal", execution?.stopSignal.map { [$0] } ?? [])
+            blocks.append(lines.joined(separator: "\n"))
+        }
+        return blocks.joined(separator: "\n\n")
+    }
+
     /// `--platform`: the selected entry's descriptor and manifest.
     func selection(_ platform: PlatformManifest) -> String {
         let manifest = (try? JSONParser.parse(platform.bytes)) ?? .null
@@ -63,7 +133,7 @@ struct InspectPrinter {
             let tags = image.topIsIndex && !image.topTags.isEmpty ? "  tags: " + image.topTags.joined(separator: ", ") : ""
             lines.append("\(image.reference) (\(kind))  \(image.topIsIndex ? "index" : "manifest") \(top.digest)  \(formatBytes(UInt64(top.size)))  \(shortType(top.mediaType))\(tags)")
         } else {
-            lines.append("\(image.reference) (\(kind))  \(image.nodes.first?.path.first ?? "index.json")  \(image.manifests.count) platforms")
+            lines.append("\(image.reference) (\(kind))  \(image.nodes.first?.path.first ?? "index.json")  \(counted(image.manifests.count, "platform"))")
         }
         let platforms = selected.map { [$0] } ?? image.manifests
         if let selected {
@@ -90,8 +160,8 @@ struct InspectPrinter {
             for blob in [platform.manifest.config] + platform.manifest.layers { blobs[blob.digest] = max(blob.size, 0) }
         }
         let bytes = blobs.values.reduce(Int64(0), +)
-        let images = selected == nil && image.images > 1 ? "\(image.images) images, " : ""
-        lines.append("\(images)\(distinctPlatforms) platform\(distinctPlatforms == 1 ? "" : "s"), \(layers) layers, \(formatBytes(UInt64(bytes))) of config and layers")
+        let images = selected == nil && image.images > 1 ? "\(counted(image.images, "image")), " : ""
+        lines.append("\(images)\(counted(distinctPlatforms, "platform")), \(counted(layers, "layer")), \(formatBytes(UInt64(bytes))) of config and layers")
         return lines.joined(separator: "\n")
     }
 

@@ -5,7 +5,8 @@ struct PackCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pack",
         abstract: "Combine single- and multi-arch images into one multi-arch image, offline and reproducibly.",
-        discussion: """
+        usage: "manifold pack [<options>] -o <out> <input> ...",
+        discussion: HelpText.reflow("""
             What `docker manifest create` + `annotate` + `push` do, without a daemon or a
             registry. Each INPUT is an OCI layout directory, an oci-archive or a docker-save
             tar; INPUT:TAG or INPUT@sha256:… picks one of several images, and without one every
@@ -26,20 +27,21 @@ struct PackCommand: ParsableCommand {
             An override that contradicts the config is refused unless --force-platform.
 
             Annotations, as `docker buildx imagetools create` takes them:
-              --annotation org.opencontainers.image.source=https://example.com/app   (the index)
-              --annotation 'index:KEY=VALUE'                 (the index, said explicitly)
-              --annotation 'index-descriptor:KEY=VALUE'      (the index's entry in index.json)
-              --annotation 'manifest-descriptor:com.example.team=infra'           (every entry)
+              --annotation org.opencontainers.image.source=https://x.example  (the index)
+              --annotation 'index:KEY=VALUE'              (the index, said explicitly)
+              --annotation 'index-descriptor:KEY=VALUE'   (its entry in index.json)
+              --annotation 'manifest-descriptor:com.example.team=infra'  (every entry)
               --annotation 'manifest-descriptor[linux/arm64]:com.example.tier=edge'
               --annotation 'manifest-descriptor[arm.tar]:com.example.built=pi4'
             `manifest:` annotations are refused: they would rewrite the manifests.
 
             Examples:
               manifold pack -o app.tar app-amd64.tar app-arm64.tar
-              manifold pack -o app/ --format dir --tag 1.2 amd64/ arm64/ armv7.tar --variant armv7.tar=v7
+              manifold pack -o app/ --tag 1.2 amd64/ arm64/ armv7.tar \\
+                --variant armv7.tar=v7
               manifold pack -o subset.tar --platform linux/arm64 multi.tar
               manifold pack -o - app-amd64.tar app-arm64.tar | gzip > app.tar.gz
-            """)
+            """))
 
     @Option(name: .shortAndLong, help: ArgumentHelp("The image to write: a directory, a tar (.tar), or - (a tar on stdout).", valueName: "OUT"))
     var output: String
@@ -110,7 +112,8 @@ struct PackCommand: ParsableCommand {
         do {
             result = try Packer(options: try options()).pack()
         } catch let error as ManifoldError {
-            Terminal.error(error.message)
+            // Several inputs' errors come as one, a line each (ManifoldError.worstOf).
+            for line in error.message.split(separator: "\n") { Terminal.error(String(line)) }
             throw ExitCode(error.code.isContentFailure ? ExitStatus.failed : ExitStatus.unusable)
         }
         for note in result.notes { Terminal.error("note: \(note)") }
@@ -241,8 +244,7 @@ struct PackPrinter {
                 column == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[column] - cell.count)
             }.joined(separator: "  "))
         }
-        let platforms = result.entries.filter { !$0.isAttestation }.count
-        var tail = "\(platforms) platform\(platforms == 1 ? "" : "s"), \(result.blobCount) blob\(result.blobCount == 1 ? "" : "s"), \(formatBytes(result.byteCount)) in \(formatDecimal(result.seconds, places: 2)) s"
+        var tail = "\(counted(result.entries.filter { !$0.isAttestation }.count, "platform")), \(counted(result.blobCount, "blob")), \(formatBytes(result.byteCount)) in \(formatDecimal(result.seconds, places: 2)) s"
         if !result.linked.isEmpty {
             tail += "; linked instead of copied: " + result.linked.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.value) by \($0.key.rawValue)" }.joined(separator: ", ")
         }

@@ -5,7 +5,8 @@ struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Prove offline that an image is what its manifests claim: every platform, every byte.",
-        discussion: """
+        usage: "manifold verify [<options>] <image> ...",
+        discussion: HelpText.reflow("""
             IMAGE is an OCI layout directory, an oci-archive tar, or a `docker save` tar (any
             Docker version, including the containerd store); the kind is detected. Every image
             it holds is verified; IMAGE:TAG or IMAGE@sha256:… verifies only the one named.
@@ -21,13 +22,15 @@ struct VerifyCommand: ParsableCommand {
             absent from a sparse archive fail the image unless --allow-sparse.
 
             Exit 0 when everything verified, 1 when any check failed (or a digest algorithm cannot
-            be computed), 2 when an input cannot be used.
+            be computed), 2 when an input cannot be used (a blob that cannot be read included).
+            With several images, 1 wins over 2: a failure is never hidden by another image's
+            usage error.
 
             Examples:
               manifold verify image.tar
               manifold verify --platform linux/arm64 ./oci-layout
               manifold verify --json image.tar > report.json
-            """)
+            """))
 
     @Argument(help: "Images to verify: PATH, PATH:TAG, PATH@DIGEST.")
     var images: [String]
@@ -41,8 +44,9 @@ struct VerifyCommand: ParsableCommand {
 
     // One blob's pipeline keeps about 1.5 cores busy (inflate is the slow stage), so one
     // more blob than cores fills the machine, most of all in the tail of a run.
+    // Optional so that help shows the rule, not this machine's count, as the default.
     @Option(help: "Blobs to check at once (default: the number of cores + 1).")
-    var jobs: Int = activeCores() + 1
+    var jobs: Int?
 
     @Flag(help: "Print a JSON report (documented in docs/verify-json.md) instead of the tree.")
     var json = false
@@ -60,7 +64,7 @@ struct VerifyCommand: ParsableCommand {
 
     func validate() throws {
         guard !images.isEmpty else { throw ValidationError("give at least one IMAGE") }
-        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
         for filter in platformFilters { _ = try parsePlatform(filter) }
         guard GzipBackend(rawValue: gzipBackend) != nil else { throw ValidationError("--gzip-backend is isal or zlib") }
     }
@@ -69,7 +73,7 @@ struct VerifyCommand: ParsableCommand {
         var options = VerifyOptions()
         options.platforms = try platformFilters.map(parsePlatform)
         options.shallow = shallow
-        options.jobs = jobs
+        options.jobs = jobs ?? activeCores() + 1
         options.allowSparse = allowSparse
         options.limits = limits.limits
         options.gzipBackend = GzipBackend(rawValue: gzipBackend) ?? .isal
@@ -86,13 +90,13 @@ struct VerifyCommand: ParsableCommand {
             if !json { Terminal.output(VerifyPrinter(report: report, quiet: quiet).text) }
         }
         if json { Terminal.output(VerifyJSON.document(reports)) }
-        let status = reports.map { report -> Int32 in
+        let status = ExitStatus.combined(reports.map { report -> Int32 in
             switch report.status {
             case .verified: ExitStatus.ok
             case .failed: ExitStatus.failed
             case .unusable: ExitStatus.unusable
             }
-        }.max() ?? ExitStatus.ok
+        })
         if status != ExitStatus.ok { throw ExitCode(status) }
     }
 }

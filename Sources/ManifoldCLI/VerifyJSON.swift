@@ -5,9 +5,10 @@ enum VerifyJSON {
     static let version = 1
 
     static func document(_ reports: [VerificationReport]) -> String {
+        // The same rule as the exit code (ExitStatus.combined): failed wins over unusable.
         let worst: String
-        if reports.contains(where: { $0.status == .unusable }) { worst = "unusable" }
-        else if reports.contains(where: { $0.status == .failed }) { worst = "failed" }
+        if reports.contains(where: { $0.status == .failed }) { worst = "failed" }
+        else if reports.contains(where: { $0.status == .unusable }) { worst = "unusable" }
         else { worst = "verified" }
         let root: JSONValue = .object(JSONObject([
             ("version", .number("\(version)")),

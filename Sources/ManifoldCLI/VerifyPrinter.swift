@@ -8,7 +8,7 @@ struct VerifyPrinter {
 
     var text: String {
         var lines: [String] = []
-        if report.status == .unusable {
+        if report.status == .unusable && report.results.isEmpty {
             let message = report.error?.message ?? "cannot be used"
             let line = message.hasPrefix(report.image) ? message : "\(report.image): \(message)"
             return "✗ \(line)\n\(report.image): UNUSABLE"
@@ -33,8 +33,8 @@ struct VerifyPrinter {
     private var summary: String {
         let platforms = report.platforms.count
         let rate = Double(report.byteCount) / max(report.seconds, 0.000_001)
-        let images = report.images > 1 ? "\(report.images) images, " : ""
-        let counts = "\(images)\(platforms) platform\(platforms == 1 ? "" : "s"), \(report.blobCount) blobs, \(formatBytes(report.byteCount)) in \(formatDecimal(report.seconds, places: 2)) s (\(formatBytes(UInt64(rate)))/s)"
+        let images = report.images > 1 ? "\(counted(report.images, "image")), " : ""
+        let counts = "\(images)\(counted(platforms, "platform")), \(counted(report.blobCount, "blob")), \(formatBytes(report.byteCount)) in \(formatDecimal(report.seconds, places: 2)) s (\(formatBytes(UInt64(rate)))/s)"
         let failed = report.failedResults.count
         let unverified = report.unverifiedResults.count
         let verdict: String
@@ -45,7 +45,8 @@ struct VerifyPrinter {
         case .failed:
             verdict = "FAILED: \(failed) failed, \(unverified) unverified"
         case .unusable:
-            verdict = "UNUSABLE"
+            let unreadable = report.results.filter { $0.problems.contains { $0.kind == .unreadable } }.count
+            verdict = "UNUSABLE" + (unreadable > 0 ? ": \(unreadable) could not be read" : "")
         }
         return "\(report.image): \(counts): \(verdict)"
     }

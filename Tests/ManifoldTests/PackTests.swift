@@ -309,7 +309,7 @@ func indexOf(_ image: URL) throws -> ImageIndex {
             #expect(text == expected)
             #expect((object?["manifest"] as? [String: Any])?["layers"] != nil)
         } else {
-            #expect(result.status == 1)
+            #expect(result.status == 2)
             #expect(result.stderr.contains("platforms: "), "\(result.stderr)")
         }
     }

@@ -443,7 +443,7 @@ CASES = [
     ("doc-diff-ids-above", "documents", layout_case(config_text(lambda d: re.sub(rb'("diff_ids":\[)', rb'\1"sha256:' + b"0" * 64 + b'",', d))),
      [(V, ["{image}"], 1, ["3 diff_ids for 2 layers"])]),
     ("doc-diff-ids-below", "documents", layout_case(config_text(lambda d: re.sub(rb',"sha256:[0-9a-f]{64}"\]', b"]", d))),
-     [(V, ["{image}"], 1, ["1 diff_ids for 2 layers"]), (P, PACK_IN, 1, ["1 diff_ids for 2 layers"])]),
+     [(V, ["{image}"], 1, ["1 diff_id for 2 layers"]), (P, PACK_IN, 1, ["1 diff_id for 2 layers"])]),
     ("doc-bad-base64-data", "documents", layout_case(embedded_data(lambda l, c: "not base64!")), [(V, ["{image}"], 1, ["not valid base64", ARM])]),
     ("doc-data-disagrees", "documents", layout_case(embedded_data(lambda l, c: "aGVsbG8=")), [(V, ["{image}"], 1, ["embedded data does not match", ARM])]),
 
@@ -901,6 +901,33 @@ CASES += [
       (I, ["--tree", "{image}"], 0, ["(see " + FAN_TOP + " › manifests[0] › manifests[0] (linux/amd64))", "2 platforms,"]),
       (I, ["--verbose", "{image}"], 0, ['"OCIManifest"']),
       (P, ["{image}"], 0, ["packed", "2 platforms"])]),
+]
+
+# ---------------------------------------------------------------- issue 8, items 9 and 13 (CLI rules)
+# A --platform naming nothing is exit 2 with the platforms listed, in every command; size flags
+# take units, and a limit given with one is applied; a content failure in one input is not
+# hidden behind another input's usage error.
+def _flip_manifest(layout):
+    path = layout.blob(layout.manifest_digest(0))
+    with open(path, "r+b") as f:
+        f.seek(3)
+        byte = f.read(1)
+        f.seek(3)
+        f.write(bytes([byte[0] ^ 1]))
+
+_PLATFORMS = "linux/s390x; platforms: linux/amd64, linux/arm64/v8"
+CASES += [
+    ("cli-platform-names-nothing", "cli", layout_case(lambda layout: None),
+     [(V, ["--platform", "linux/s390x", "{image}"], 2, [_PLATFORMS]), (I, ["--platform", "linux/s390x", "{image}"], 2, [_PLATFORMS]),
+      (P, ["--platform", "linux/s390x", "{image}"], 2, [_PLATFORMS])]),
+    ("cli-size-units", "cli", layout_case(lambda layout: None),
+     [(V, ["--max-layer-size", "1KiB", "{image}"], 1, ["1024"]), (V, ["--max-layer-size", "1GiB", "{image}"], 0, ["verified"]),
+      (V, ["--max-layer-size", "1.5GiB", "{image}"], 2, ["fractions are not supported"]),
+      (I, ["--max-document-size", "12XB", "{image}"], 2, ["unknown unit"]),
+      (P, ["--max-zstd-window", "99999999TiB", "{image}"], 2, ["too large"])]),
+    ("cli-failure-beside-unusable", "cli", layout_case(_flip_manifest),
+     [(V, ["/nonexistent", "{image}"], 1, ["digest mismatch", "/nonexistent: UNUSABLE"]),
+      (P, ["/nonexistent", "{image}"], 1, ["digest mismatch", "/nonexistent"])]),
 ]
 
 CASES = [(n, c, {"doc-ambiguous-index": _ambiguous_index, "doc-docker-schema-1": _schema1}.get(n, b), r) for n, c, b, r in CASES]

@@ -12,8 +12,13 @@ public struct ImageConfig: Sendable, Hashable {
     public var rootfsType: String
     /// `rootfs.diff_ids`: the digest of each layer's uncompressed tar, in layer order.
     public var diffIDs: [Digest]
+    /// When and by whom the image was made, as the config says (RFC 3339 text, not checked).
+    public var created: String?
+    public var author: String?
+    /// The execution parameters (`config`), when the config has them.
+    public var execution: ExecutionConfig?
 
-    static let knownKeys = ["architecture", "os", "variant", "os.version", "os.features", "rootfs"]
+    static let knownKeys = ["architecture", "os", "variant", "os.version", "os.features", "rootfs", "created", "author", "config"]
 
     public init(json: JSONValue) throws {
         let fields = try JSONFields(json, context: "config", known: Self.knownKeys)
@@ -23,6 +28,9 @@ public struct ImageConfig: Sendable, Hashable {
         variant = try fields.string("variant")
         osVersion = try fields.string("os.version")
         osFeatures = try fields.stringArray("os.features")
+        created = try fields.string("created")
+        author = try fields.string("author")
+        execution = try fields.value("config").map(ExecutionConfig.init(json:))
         guard let rootfsJSON = fields.value("rootfs") else {
             throw ManifoldError(.invalidDocument, "config.rootfs is missing")
         }

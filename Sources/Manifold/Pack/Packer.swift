@@ -20,26 +20,33 @@ public struct Packer: Sendable {
         var notes: [String] = []
         var entries: [PackEntry] = []
         var matched = Set<EntrySelector>()
+        var available: [String] = []
+        var unusable: [ManifoldError] = []
         for (position, reference) in options.inputs.enumerated() {
             let image: ResolvedImage
             do {
                 image = try ResolvedImage.open(reference, limits: options.limits)
             } catch let error as ManifoldError {
-                throw error.message.hasPrefix(reference.path) ? error : error.prefixed(reference.description)
+                // The other inputs are still opened: a content failure in one of them must not
+                // hide behind this input's error (see `worstOf`).
+                unusable.append(error.message.hasPrefix(reference.path) ? error : error.prefixed(reference.description))
+                continue
             }
             notes += image.notes.map { "\(reference): \($0)" }
+            let platforms = image.manifests.compactMap { $0.platform?.description }
+            available += platforms.filter { !available.contains($0) }
             entries += try self.entries(of: image, input: position, first: entries.count, matched: &matched)
         }
+        if let error = ManifoldError.worstOf(unusable) { throw error }
         // A selector that names nothing is a mistake in the command, not a no-op.
         let selectors = options.overrides.map(\.selector) + options.annotations.map(\.selector)
         if let unmatched = selectors.first(where: { !matched.contains($0) }) {
-            let platforms = Set(entries.filter { !$0.image.isAttestation }.compactMap { $0.image.platform?.description }).sorted()
-            throw ManifoldError(.invalidArgument, "\(unmatched) selects no image; the inputs hold \(platforms.joined(separator: ", "))")
+            throw ManifoldError(.invalidArgument, "\(unmatched) selects no image; the inputs hold \(platformList(available))")
         }
         guard entries.contains(where: { !$0.image.isAttestation }) else {
             throw ManifoldError(.invalidArgument, options.platforms.isEmpty
                 ? "the inputs hold no platform image"
-                : "no input has a platform matching \(options.platforms.map(\.description).joined(separator: ", "))")
+                : "no input has a platform matching \(options.platforms.map(\.description).joined(separator: ", ")); platforms: \(platformList(available))")
         }
         return try write(entries, to: output, notes: notes, start: start)
     }
@@ -55,7 +62,7 @@ public struct Packer: Sendable {
             if let config = manifest.config, config.diffIDs.count != manifest.manifest.layers.count {
                 throw ManifoldError(
                     .invalidDocument,
-                    "\(manifest.origin): config \(manifest.manifest.config.digest.abbreviated)… lists \(config.diffIDs.count) diff_ids for \(manifest.manifest.layers.count) layers")
+                    "\(manifest.origin): config \(manifest.manifest.config.digest.abbreviated)… lists \(counted(config.diffIDs.count, "diff_id")) for \(counted(manifest.manifest.layers.count, "layer"))")
             }
             if let listed = manifest.descriptor.platform, let claimed = manifest.config?.platform, !listed.describes(config: claimed) {
                 throw ManifoldError(

@@ -247,7 +247,7 @@ struct ImageResolver {
         }
         let config = try decode("config", nil) { try ImageConfig(json: $0) }(configBytes)
         guard config.diffIDs.count == entry.layers.count else {
-            throw ManifoldError(.invalidDocument, "config \(entry.config) lists \(config.diffIDs.count) diff_ids for \(entry.layers.count) layers")
+            throw ManifoldError(.invalidDocument, "config \(entry.config) lists \(counted(config.diffIDs.count, "diff_id")) for \(counted(entry.layers.count, "layer"))")
         }
         var layers: [Descriptor] = []
         var files: [StoredFile] = []

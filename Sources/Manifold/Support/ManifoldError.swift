@@ -96,6 +96,17 @@ public struct ManifoldError: Error, Sendable, CustomStringConvertible {
         return "\(message): \(cause)"
     }
 
+    /// One error for several inputs' errors: the first content failure if there is one, so
+    /// that "content is not what it claims" is never hidden behind another input's "could not
+    /// be used", else the first error; its message lists every error, one per line.
+    public static func worstOf(_ errors: [ManifoldError]) -> ManifoldError? {
+        guard let worst = errors.first(where: { $0.code.isContentFailure }) ?? errors.first else { return nil }
+        guard errors.count > 1 else { return worst }
+        let others = errors.filter { $0.message != worst.message }.map(\.message)
+        return ManifoldError(worst.code, ([worst.message] + others).joined(separator: "\n"), cause: worst.cause,
+                             file: worst.file, line: worst.line)
+    }
+
     /// The same error with `context` put in front of its message ("gzip member 2: …").
     public func prefixed(_ context: String) -> ManifoldError {
         ManifoldError(code, "\(context): \(message)", cause: cause, file: file, line: line)

@@ -91,7 +91,7 @@ extension VerificationWalk {
         if let config, config.diffIDs.count != entry.layers.count {
             configResult.fail(Problem(
                 .diffIDCount, expected: "\(entry.layers.count)", actual: "\(config.diffIDs.count)",
-                message: "config lists \(config.diffIDs.count) diff_ids for \(entry.layers.count) layers"))
+                message: "config lists \(counted(config.diffIDs.count, "diff_id")) for \(counted(entry.layers.count, "layer"))"))
         }
         append(configResult)
 

@@ -30,7 +30,7 @@ final class VerificationWalk {
 
     private var measurementIndex: [MeasurementKey: Int] = [:]
     private var documents: DocumentReader
-    private var skippedPlatforms: [String] = []
+    private(set) var skippedPlatforms: [String] = []
     /// Indexes and manifests already walked: one met again is reported as a reference to its
     /// first place, never walked again, so work grows with distinct documents, not paths.
     private var walked: [WalkedKey: WalkedDocument] = [:]
@@ -259,7 +259,7 @@ final class VerificationWalk {
             if config.diffIDs.count != manifest.layers.count {
                 configResult.fail(Problem(
                     .diffIDCount, expected: "\(manifest.layers.count)", actual: "\(config.diffIDs.count)",
-                    message: "config lists \(config.diffIDs.count) diff_ids for \(manifest.layers.count) layers"))
+                    message: "config lists \(counted(config.diffIDs.count, "diff_id")) for \(counted(manifest.layers.count, "layer"))"))
             }
         }
         if MediaType.isImageConfig(manifest.config.mediaType) {

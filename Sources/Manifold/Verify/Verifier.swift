@@ -66,7 +66,7 @@ public struct Verifier: Sendable {
         if !options.platforms.isEmpty && walk.platforms.isEmpty {
             let wanted = options.platforms.map(\.description).joined(separator: ", ")
             return .unusable(path, kind: source.kind, error: ManifoldError(
-                .invalidArgument, "no platform in \(path) matches \(wanted); \(walk.notes.joined(separator: "; "))"),
+                .invalidArgument, "no platform in \(path) matches \(wanted); platforms: \(platformList(walk.skippedPlatforms))"),
                 seconds: monotonicSeconds() - start)
         }
 
@@ -91,10 +91,18 @@ public struct Verifier: Sendable {
             let names = unreferenced.prefix(3).map { String($0.split(separator: "/").last?.prefix(12) ?? "") + "…" }
             notes.append("\(unreferenced.count) unreferenced blob\(unreferenced.count == 1 ? "" : "s") in blobs/ (\(names.joined(separator: ", "))\(unreferenced.count > 3 ? ", …" : ""))")
         }
-        let failed = results.contains { $0.status == .failed || $0.reason == .unsupportedAlgorithm }
+        let failed = results.contains { result in
+            (result.status == .failed && result.problems.contains { $0.kind != .unreadable }) || result.reason == .unsupportedAlgorithm
+        }
+        // A blob that is there but cannot be read (permission denied, EIO) says nothing about
+        // the content: the image could not be used (exit 2), as inspect, pack and digest say,
+        // unless a check failed too, which must not hide behind it.
+        let unreadable = results.lazy.flatMap(\.problems).first { $0.kind == .unreadable }
+        let status: VerificationReport.Status = failed ? .failed : unreadable == nil ? .verified : .unusable
+        let error = status == .unusable ? unreadable.map { ManifoldError(.unreadable, $0.message) } : nil
         let bytes = walk.measurements.reduce(walk.documentBytes) { $0 + $1.file.size }
         return VerificationReport(
-            image: path, kind: source.kind, status: failed ? .failed : .verified, error: nil, results: results,
+            image: path, kind: source.kind, status: status, error: error, results: results,
             images: walk.indexImages.isEmpty ? walk.dockerImages : walk.indexImages.count,
             platforms: walk.platforms, notes: notes, blobCount: walk.measurements.count + walk.documentCount,
             byteCount: bytes, seconds: monotonicSeconds() - start, shallow: options.shallow)
@@ -104,6 +112,12 @@ public struct Verifier: Sendable {
         guard let all = try? source.blobPaths() else { return nil }
         return all.filter { !referenced.contains($0) }.sorted()
     }
+}
+
+/// The platforms an image has, for the error a `--platform` matching none of them gets (the
+/// same words in verify, inspect and pack).
+package func platformList(_ platforms: [String]) -> String {
+    platforms.isEmpty ? "none" : platforms.joined(separator: ", ")
 }
 
 func asManifoldError(_ error: any Error) -> ManifoldError {
