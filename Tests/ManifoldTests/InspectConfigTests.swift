@@ -7,21 +7,22 @@ import Testing
 @Suite struct InspectConfigTests {
     @Test func executionConfigDecodesStrictlyAndToleratesTheRest() throws {
         let json = try JSONParser.parse(Array("""
-            {"User":"1000:1000","Env":["A=1","B=2"],"Entrypoint":"/bin/app","Cmd":["--serve","x y"],
+            {"User":"1000:1000","Env":["A=1","B=2"],"Entrypoint":["/bin/app"],"Cmd":["--serve","x y"],
              "WorkingDir":"/srv","ExposedPorts":{"443/tcp":{},"80/tcp":{}},"Volumes":{"/data":{}},
              "Labels":{"b":"2","a":"1"},"StopSignal":"SIGTERM","Hostname":"","OnBuild":null,"Future":{"x":1}}
             """.utf8))
         let execution = try ExecutionConfig(json: json)
         #expect(execution.user == "1000:1000")
         #expect(execution.env == ["A=1", "B=2"])
-        #expect(execution.entrypoint == ["/bin/app"])       // one string, as Docker accepts it
+        #expect(execution.entrypoint == ["/bin/app"])
         #expect(execution.cmd == ["--serve", "x y"])
         #expect(execution.exposedPorts == ["443/tcp", "80/tcp"])
         #expect(execution.volumes == ["/data"])
         #expect(execution.labels == ["a": "1", "b": "2"])
         #expect(execution.stopSignal == "SIGTERM")
         for bad in [#"{"Env":"A=1"}"#, #"{"Env":[1]}"#, #"{"User":5}"#, #"{"Labels":{"a":1}}"#, #"{"ExposedPorts":["80/tcp"]}"#,
-                    #"{"Cmd":[true]}"#, #"{"Env":[],"env":[]}"#] {
+                    #"{"Cmd":[true]}"#, #"{"Env":[],"env":[]}"#,
+                    #"{"Entrypoint":"/bin/sh"}"#, #"{"Env":["=x"]}"#, #"{"Volumes":{"/v":1}}"#, #"{"ArgsEscaped":"yes"}"#] {
             #expect(errorCode { _ = try ExecutionConfig(json: try JSONParser.parse(Array(bad.utf8))) } == .invalidDocument, "\(bad)")
         }
         let config = try ImageConfig(json: try JSONParser.parse(Array("""
