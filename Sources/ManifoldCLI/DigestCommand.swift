@@ -39,20 +39,12 @@ struct DigestCommand: ParsableCommand {
     @Option(help: "How many files to digest at once (default: the number of cores).")
     var jobs: Int?
 
-    @Option(name: .customLong("max-zstd-window"), help: ArgumentHelp(
-        "Largest zstd window an input may ask for (default: \(ByteCount(UInt64(DecompressionLimits.defaultZstdWindowLimit)))).", valueName: "size"),
-        transform: byteCountFlag)
-    var zstdWindow = ByteCount(UInt64(DecompressionLimits.defaultZstdWindowLimit))
-
-    @Option(name: .customLong("max-layer-size"), help: ArgumentHelp("Most an input may decompress to (default: no limit).", valueName: "size"),
-            transform: byteCountFlag)
-    var layerSize: ByteCount?
+    @OptionGroup var decompression: DecompressionLimitOptions
 
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("give at least one FILE (- for standard input)") }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
         guard files.filter({ $0 == "-" }).count <= 1 else { throw ValidationError("standard input (-) can be read only once") }
-        guard zstdWindow.bytes >= 1024 else { throw ValidationError("--max-zstd-window must be at least 1024") }
     }
 
     func run() throws {
@@ -60,7 +52,7 @@ struct DigestCommand: ParsableCommand {
             digestAlgorithm: uncompressed ? nil : algorithm.value,
             decompression: uncompressed ? .sniff : .skip,
             uncompressedAlgorithm: algorithm.value,
-            limits: DecompressionLimits(zstdWindowLimit: zstdWindow.int, outputLimit: layerSize?.bytes))
+            limits: decompression.limits)
         let inputs = files.map { $0 == "-" ? BlobInput.standardInput : BlobInput.file($0) }
         let statuses = Locked([Int32]())
         let uncompressed = self.uncompressed

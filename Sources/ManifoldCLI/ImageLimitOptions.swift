@@ -17,20 +17,12 @@ struct ImageLimitOptions: ParsableArguments {
     @Option(name: .customLong("max-descriptors"), help: ArgumentHelp("Most descriptors an image may have, repeats included.", valueName: "n"))
     var descriptors: Int = ImageLimits().descriptors
 
-    @Option(name: .customLong("max-zstd-window"), help: ArgumentHelp(
-        "Largest zstd window a layer may ask for (default: \(ByteCount(UInt64(DecompressionLimits.defaultZstdWindowLimit)))).", valueName: "size"),
-        transform: byteCountFlag)
-    var zstdWindow = ByteCount(UInt64(DecompressionLimits.defaultZstdWindowLimit))
-
-    @Option(name: .customLong("max-layer-size"), help: ArgumentHelp("Most one layer may decompress to (default: no limit).", valueName: "size"),
-            transform: byteCountFlag)
-    var layerSize: ByteCount?
+    @OptionGroup var decompression: DecompressionLimitOptions
 
     func validate() throws {
         guard documentSize.bytes > 0, indexDepth > 0, tarEntries > 0, descriptors > 0 else {
             throw ValidationError("limits must be positive")
         }
-        guard zstdWindow.bytes >= 1024 else { throw ValidationError("--max-zstd-window must be at least 1024") }
     }
 
     var limits: ImageLimits {
@@ -39,7 +31,7 @@ struct ImageLimitOptions: ParsableArguments {
         limits.indexDepth = indexDepth
         limits.tarEntries = tarEntries
         limits.descriptors = descriptors
-        limits.decompression = DecompressionLimits(zstdWindowLimit: zstdWindow.int, outputLimit: layerSize?.bytes)
+        limits.decompression = decompression.limits
         return limits
     }
 }

@@ -187,9 +187,12 @@ def docker_save(root, mutate):
     manifest = [{"Config": config_name, "RepoTags": ["hostile/app:1"], "Layers": ["aaaa/layer.tar", "bbbb/layer.tar"]}]
     file("manifest.json", json.dumps(manifest).encode())
     mutate(members, file)
-    os.makedirs(root, exist_ok=True)
-    path = os.path.join(root, "save.tar")
-    with tarfile.open(path, "w", format=tarfile.USTAR_FORMAT) as tar:
+    return write_tar(os.path.join(root, "save.tar"), members)
+
+def write_tar(path, members, format=tarfile.USTAR_FORMAT):
+    """Writes (TarInfo, bytes) members, in their order, as the tar at `path`."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with tarfile.open(path, "w", format=format) as tar:
         for info, data in members:
             tar.addfile(info, io.BytesIO(data) if info.isfile() else None)
     return path
@@ -572,11 +575,7 @@ def oci_archive(mutate, base=BASE):
         with open(os.path.join(layout.root, "oci-layout"), "rb") as f:
             file("oci-layout", f.read())
         mutate(members, file)
-        path = os.path.join(root, "image.tar")
-        with tarfile.open(path, "w", format=tarfile.PAX_FORMAT) as tar:
-            for info, data in members:
-                tar.addfile(info, io.BytesIO(data) if info.isfile() else None)
-        return path
+        return write_tar(os.path.join(root, "image.tar"), members, tarfile.PAX_FORMAT)
     return build
 
 def rename_members(old_prefix, new_prefix):
@@ -604,11 +603,7 @@ def docker25_save(mutate):
             info.size, info.mtime = len(data), 0
             members.append((info, data))
         mutate(members, file)
-        path = os.path.join(root, "save.tar")
-        with tarfile.open(path, "w", format=tarfile.USTAR_FORMAT) as tar:
-            for info, data in members:
-                tar.addfile(info, io.BytesIO(data) if info.isfile() else None)
-        return path
+        return write_tar(os.path.join(root, "save.tar"), members)
     return build
 
 def _member(members, name):
