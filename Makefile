@@ -99,7 +99,8 @@ check:
 	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
 	ASAN_OPTIONS=exitcode=199 LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan.supp \
 	  MANIFOLD_BIN=$(CURDIR)/.build-asan/debug/manifold $(SWIFT) test --sanitize=address --scratch-path .build-asan
-	python3 Vectors/hostile/run.py --binary .build-asan/debug/manifold --no-memory-bound
+	LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan.supp \
+	  python3 Vectors/hostile/run.py --binary .build-asan/debug/manifold --no-memory-bound
 	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
 	TSAN_OPTIONS=exitcode=199 MANIFOLD_BIN=$(CURDIR)/.build-tsan/debug/manifold \
 	  $(SWIFT) test --sanitize=thread --scratch-path .build-tsan

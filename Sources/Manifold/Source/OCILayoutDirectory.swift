@@ -53,19 +53,8 @@ struct OCILayoutDirectory: ImageSource {
 private func listDirectory(in directory: Int32, _ path: String) throws -> [String] {
     let fd = openat(directory, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_DIRECTORY)
     guard fd >= 0 else { return [] }
-    guard let stream = fdopendir(fd) else {
-        close(fd)
-        return []
-    }
-    defer { closedir(stream) }
-    var names: [String] = []
-    while let entry = readdir(stream) {
-        let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-            String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-        }
-        if name != "." && name != ".." { names.append(name) }
-    }
-    return names
+    defer { close(fd) }
+    return directoryNames(fd)
 }
 
 /// Splits a path inside an image into components, refusing absolute paths and `..`.

@@ -190,7 +190,7 @@ final class OutputPath {
         guard fstatat(root, "oci-layout", &info, AT_SYMLINK_NOFOLLOW) == 0, info.st_mode & S_IFMT == S_IFREG else {
             return "it is not an OCI layout (no oci-layout file)"
         }
-        for entry in TemporaryOutputs.entries(of: root) where entry != "oci-layout" {
+        for entry in directoryNames(root) where entry != "oci-layout" {
             guard entry == "index.json" || entry == "blobs" else {
                 return "it holds \(quoted(entry)), which is not part of an OCI layout"
             }
@@ -200,11 +200,11 @@ final class OutputPath {
             return errno == ENOENT ? nil : "its blobs is not a directory"
         }
         defer { close(blobs) }
-        for algorithm in TemporaryOutputs.entries(of: blobs) {
+        for algorithm in directoryNames(blobs) {
             let fd = openat(blobs, algorithm, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
             guard fd >= 0 else { return "it holds blobs/\(algorithm), which is not a directory of blobs" }
             defer { close(fd) }
-            for blob in TemporaryOutputs.entries(of: fd) {
+            for blob in directoryNames(fd) {
                 guard fstatat(fd, blob, &info, AT_SYMLINK_NOFOLLOW) == 0, info.st_mode & S_IFMT != S_IFDIR else {
                     return "it holds the directory blobs/\(algorithm)/\(blob), which is not a blob"
                 }

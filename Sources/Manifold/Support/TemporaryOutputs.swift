@@ -98,7 +98,7 @@ public enum TemporaryOutputs {
     static func sweep(in parent: Int32, output: String) -> [String] {
         let prefix = ".\(output).manifold-"
         var removed: [String] = []
-        for name in entries(of: parent) where name.hasPrefix(prefix) && (name.hasSuffix(".tmp") || name.hasSuffix(".tmp.old")) {
+        for name in directoryNames(parent) where name.hasPrefix(prefix) && (name.hasSuffix(".tmp") || name.hasSuffix(".tmp.old")) {
             let fields = name.dropFirst(prefix.count).split(separator: "-", maxSplits: 1)
             guard fields.count == 2, let pid = pid_t(fields[0]), pid > 0, pid != getpid() else { continue }
             // The PID is alive (or not ours to signal): its writer may be at work.
@@ -115,22 +115,6 @@ public enum TemporaryOutputs {
         return removed
     }
 
-    /// The names in a directory, without `.` and `..`.
-    static func entries(of directory: Int32) -> [String] {
-        let fd = openat(directory, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard fd >= 0, let stream = fdopendir(fd) else {
-            if fd >= 0 { close(fd) }
-            return []
-        }
-        defer { closedir(stream) }
-        var names: [String] = []
-        while let item = readdir(stream) {
-            let name = withUnsafeBytes(of: item.pointee.d_name) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names
-    }
-
     /// Removes an entry of `directory` and, for a directory, everything below it, never
     /// following a symlink. Tries again when the directory is not empty yet (a writer on
     /// another thread may still be adding to it while an interrupt removes it).
@@ -139,7 +123,7 @@ public enum TemporaryOutputs {
             if unlinkat(directory, entry, 0) == 0 { return }
             let fd = openat(directory, entry, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
             guard fd >= 0 else { return }
-            for name in entries(of: fd) { removeTree(name, in: fd) }
+            for name in directoryNames(fd) { removeTree(name, in: fd) }
             close(fd)
             if unlinkat(directory, entry, AT_REMOVEDIR) == 0 || errno == ENOENT { return }
         }
