@@ -23,7 +23,7 @@ final class DirectorySink: ImageSink {
     func directory(_ path: String) throws {
         guard mkdirat(root, path, 0o755) == 0 || errno == EEXIST else {
             let code = errno
-            throw ManifoldError(.unreadable, "\(output.path)/\(path): cannot create: \(String(cString: strerror(code)))")
+            throw ManifoldError(.unwritable, path: "\(output.path)/\(path)", syscall: "mkdirat", errno: code, action: "create")
         }
     }
 
