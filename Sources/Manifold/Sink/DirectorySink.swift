@@ -8,7 +8,7 @@ internal import CSystem
 /// Writes an OCI layout directory under a temporary name, renamed into place on commit.
 /// Files are created with `O_EXCL | O_NOFOLLOW` below the temporary directory's descriptor,
 /// so nothing is ever written through a symlink.
-final class DirectorySink: ImageSink {
+final class DirectorySink: LayoutFileSink {
     private let output: OutputPath
     private let root: Int32
     private var finished = false
