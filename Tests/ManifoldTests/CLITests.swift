@@ -69,16 +69,6 @@ func shell(_ command: String) throws -> String {
     return result.stdout
 }
 
-/// Whether a peer tool is installed. In CI (CI=true) a missing peer fails the test instead of
-/// skipping it.
-func peerAvailable(_ tool: String) -> Bool {
-    let found = (try? run("/bin/sh", ["-c", "command -v \(tool)"]).status) == 0
-    if !found && ProcessInfo.processInfo.environment["CI"] == "true" {
-        Issue.record("\(tool) is not installed; CI needs every peer (make deps)")
-    }
-    return found
-}
-
 @Suite struct DigestCommandTests {
     let directory: URL = {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("manifold-cli-\(UUID().uuidString)")
@@ -92,8 +82,7 @@ func peerAvailable(_ tool: String) -> Bool {
         return url.path
     }
 
-    @Test func equalsCoreutilsOnEveryFile() throws {
-        guard peerAvailable("sha256sum"), peerAvailable("sha512sum") else { return }
+    @Test(.requires(.sha256sum, .sha512sum)) func equalsCoreutilsOnEveryFile() throws {
         let content = layerLikeBytes(count: 2 << 20 + 17)
         var files = [try write("empty", []), try write("abc", Array("abc".utf8)), try write("layer.tar", content),
                      try write("layer.tar.gz", gzipCompress(content)), try write("layer.tar.zst", zstdCompress(content))]
@@ -108,8 +97,7 @@ func peerAvailable(_ tool: String) -> Bool {
         }
     }
 
-    @Test func uncompressedEqualsGzipAndZstdPipelines() throws {
-        guard peerAvailable("gzip"), peerAvailable("zstd"), peerAvailable("pigz") else { return }
+    @Test(.requires(.gzip, .zstd, .pigz)) func uncompressedEqualsGzipAndZstdPipelines() throws {
         let content = layerLikeBytes(count: 3 << 20 + 5)
         let plain = try write("content.tar", content)
         _ = try shell("gzip -n -c '\(plain)' > '\(plain).gz' && zstd -q -c '\(plain)' > '\(plain).zst'")

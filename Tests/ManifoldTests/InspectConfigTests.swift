@@ -34,8 +34,7 @@ import Testing
     }
 
     /// What umoci wrote, `skopeo inspect --config` reads back, and manifold shows the same.
-    @Test func configAgreesWithSkopeo() throws {
-        guard peerAvailable("umoci"), peerAvailable("skopeo") else { return }
+    @Test(.requires(.umoci, .skopeo)) func configAgreesWithSkopeo() throws {
         let directory = try ImageFixtures.temporaryDirectory()
         let layout = directory.appendingPathComponent("layout").path
         _ = try shell("""

@@ -27,8 +27,7 @@ import Testing
         return layout
     }
 
-    @Test func packsWhatUmociSkopeoAndBuildahMake() throws {
-        guard peerAvailable("umoci"), peerAvailable("skopeo"), peerAvailable("buildah") else { return }
+    @Test(.requires(.umoci, .skopeo, .buildah)) func packsWhatUmociSkopeoAndBuildahMake() throws {
         let amd = try umociImage("amd", architecture: "amd64")
         let arm = try umociImage("arm", architecture: "arm64")
         let armv7 = try umociImage("armv7", architecture: "arm")
@@ -64,8 +63,7 @@ import Testing
         #expect(platforms == ["linux/amd64", "linux/arm", "linux/arm64"])
     }
 
-    @Test func outputIsAcceptedByOciImageToolSkopeoAndARegistry() throws {
-        guard peerAvailable("umoci"), peerAvailable("skopeo"), peerAvailable("oci-image-tool"), peerAvailable("docker-registry") else { return }
+    @Test(.requires(.umoci, .skopeo, .ociImageTool, .dockerRegistry)) func outputIsAcceptedByOciImageToolSkopeoAndARegistry() throws {
         let amd = try umociImage("amd", architecture: "amd64")
         let arm = try umociImage("arm", architecture: "arm64")
         let archive = directory.appendingPathComponent("multi.tar").path
@@ -124,8 +122,7 @@ import Testing
 
     /// What the README tells users to do, by default, with Docker v2s2 children: pack, then
     /// `skopeo copy --all oci-archive:OUT:T docker://…`, and back; every digest kept.
-    @Test func dockerChildrenGoThroughSkopeoToARegistryAndBack() throws {
-        guard peerAvailable("umoci"), peerAvailable("skopeo"), peerAvailable("docker-registry") else { return }
+    @Test(.requires(.umoci, .skopeo, .dockerRegistry)) func dockerChildrenGoThroughSkopeoToARegistryAndBack() throws {
         let amd = try dockerV2S2Layout("amd", architecture: "amd64")
         let arm = try dockerV2S2Layout("arm", architecture: "arm64")
         let archive = directory.appendingPathComponent("multi.tar").path

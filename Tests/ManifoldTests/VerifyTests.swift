@@ -217,8 +217,7 @@ func failures(_ report: VerificationReport) -> [String] {
 
 /// The same image, and the same damage, in the three containers: the same verdicts.
 @Suite struct ContainerAgreementTests {
-    @Test func sameImageSameVerdictInEveryContainer() throws {
-        guard peerAvailable("skopeo") else { return }
+    @Test(.requires(.skopeo)) func sameImageSameVerdictInEveryContainer() throws {
         let layout = try ImageFixtures.copy("oci-two-platforms")
         let archive = try ImageFixtures.ociArchive(of: layout)
         let docker = try ImageFixtures.dockerArchive(of: layout, tag: "amd64")
@@ -258,8 +257,7 @@ func failures(_ report: VerificationReport) -> [String] {
 
 /// Images made by the real tools verify; and the CLI's output and exit codes.
 @Suite struct VerifyCommandTests {
-    @Test func imagesMadeByUmociAndSkopeoVerify() throws {
-        guard peerAvailable("umoci"), peerAvailable("skopeo") else { return }
+    @Test(.requires(.umoci, .skopeo)) func imagesMadeByUmociAndSkopeoVerify() throws {
         let directory = try ImageFixtures.temporaryDirectory()
         let layout = directory.appendingPathComponent("layout").path
         let content = directory.appendingPathComponent("content")

@@ -20,7 +20,7 @@ final class OutputFile {
         let fd = openat(directory, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
         guard fd >= 0 else {
             let code = errno
-            throw ManifoldError(.unreadable, "\(display): cannot create: \(String(cString: strerror(code)))", cause: SystemError("openat", errno: code))
+            throw ManifoldError(.unwritable, path: display, syscall: "openat", errno: code, action: "create")
         }
         descriptor = fd
         path = display
@@ -65,7 +65,7 @@ final class OutputFile {
             if written < 0 {
                 let code = errno
                 if code == EINTR { continue }
-                throw ManifoldError(.unreadable, "\(path): write failed: \(String(cString: strerror(code)))", cause: SystemError("write", errno: code))
+                throw ManifoldError(.unwritable, path: path, syscall: "write", errno: code)
             }
             offset += written
         }

@@ -40,7 +40,8 @@ final class OpenFile: @unchecked Sendable {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             let code = errno
-            throw ManifoldError(.unreadable, "cannot open: \(String(cString: strerror(code)))", cause: SystemError("open", errno: code))
+            // No path in front: callers name the input their own way (BlobCheck, ImageSources).
+            throw ManifoldError(.unreadable, path: nil, syscall: "open", errno: code)
         }
         // On failure the designated init closes `fd` itself (it owns it from the start).
         try self.init(descriptor: fd, path: path, owned: true, allowDirectory: allowingDirectory)
@@ -76,7 +77,7 @@ final class OpenFile: @unchecked Sendable {
                     }
                     throw ManifoldError(.invalidLayout, "\(shown) is not a directory")
                 default:
-                    throw ManifoldError(.unreadable, "\(shown): cannot open: \(String(cString: strerror(code)))", cause: SystemError("openat", errno: code))
+                    throw ManifoldError(.unreadable, path: shown, syscall: "openat", errno: code)
                 }
             }
             if isLast {
@@ -107,7 +108,7 @@ final class OpenFile: @unchecked Sendable {
         guard fstat(descriptor, &info) == 0 else {
             let code = errno
             if owned { close(descriptor) }
-            throw ManifoldError(.unreadable, "cannot stat: \(String(cString: strerror(code)))", cause: SystemError("fstat", errno: code))
+            throw ManifoldError(.unreadable, path: nil, syscall: "fstat", errno: code)
         }
         let type = info.st_mode & S_IFMT
         guard type != S_IFDIR || allowDirectory else {
@@ -144,7 +145,7 @@ final class OpenFile: @unchecked Sendable {
             if count >= 0 { return count }
             let code = errno
             if code == EINTR { continue }
-            throw ManifoldError(.unreadable, "read failed: \(String(cString: strerror(code)))", cause: SystemError("read", errno: code))
+            throw ManifoldError(.unreadable, path: nil, syscall: offset == nil ? "read" : "pread", errno: code)
         }
     }
 }

@@ -11,10 +11,27 @@ public struct Packer: Sendable {
         self.options = options
     }
 
+    /// Packs into `options.output`: a layout directory, an oci-archive, or standard output.
     public func pack() throws -> PackResult {
+        try pack(into: nil)
+    }
+
+    /// Packs into `sink` (a registry destination, for example) instead of `options.output`,
+    /// which then only names the output in the result; `link` does not apply. The sink is
+    /// committed on success and aborted on failure.
+    public func pack(into sink: any ContentSink) throws -> PackResult {
+        do {
+            return try pack(into: Optional(sink))
+        } catch {
+            sink.abort()
+            throw error
+        }
+    }
+
+    private func pack(into given: (any ContentSink)?) throws -> PackResult {
         let start = monotonicSeconds()
         try options.validate()
-        let output = options.isStandardOutput ? nil
+        let output = given != nil || options.isStandardOutput ? nil
             : try OutputPath(options.output, kind: options.resolvedFormat == .tar ? .file : .layout, force: options.force)
 
         var notes: [String] = []
@@ -48,7 +65,7 @@ public struct Packer: Sendable {
                 ? "the inputs hold no platform image"
                 : "no input has a platform matching \(options.platforms.map(\.description).joined(separator: ", ")); platforms: \(platformList(available))")
         }
-        return try write(entries, to: output, notes: notes, start: start)
+        return try write(entries, to: output, sink: given, notes: notes, start: start)
     }
 
     // MARK: choosing entries
@@ -136,7 +153,7 @@ public struct Packer: Sendable {
 
     // MARK: writing
 
-    private func write(_ chosen: [PackEntry], to output: OutputPath?, notes: [String], start: Double) throws -> PackResult {
+    private func write(_ chosen: [PackEntry], to output: OutputPath?, sink given: (any ContentSink)?, notes: [String], start: Double) throws -> PackResult {
         var notes = notes
         // The same manifest given twice (the same image packed from two inputs) is listed once.
         var listed = Set<Descriptor>()
@@ -154,24 +171,25 @@ public struct Packer: Sendable {
             if blobs[path] == nil { blobs[path] = PlannedBlob(descriptor: descriptor, content: content, what: what) }
         }
         var index: Descriptor?
-        var indexJSONEntries: [Descriptor]
+        // What index.json lists, and the name of each.
+        var roots: [(tag: String?, descriptor: Descriptor)]
         if options.flat {
-            indexJSONEntries = entries.map(\.descriptor)
+            roots = entries.map { (tag: $0.annotations[OCILayoutSink.refName], descriptor: $0.descriptor) }
         } else {
             let (descriptor, bytes) = try indexDocument(entries)
             if options.indexType == .docker {
                 notes.append("index.json lists a Docker manifest list, on which skopeo (1.9) and umoci find no tag; the default --index-type oci is what they read")
             }
-            try add(descriptor, .memory(bytes), what: "index")
+            try add(descriptor, .document(bytes), what: "index")
             var top = descriptor
-            top.annotations = options.indexDescriptorAnnotations.merging(["org.opencontainers.image.ref.name": options.tag]) { _, tag in tag }
+            top.annotations = options.indexDescriptorAnnotations
             index = descriptor
-            indexJSONEntries = [top]
+            roots = [(tag: options.tag, descriptor: top)]
         }
         for entry in entries {
             let image = entry.image
             let origin = image.origin
-            try add(image.descriptor, .memory(image.bytes), what: "\(origin): manifest")
+            try add(image.descriptor, .document(image.bytes), what: "\(origin): manifest")
             let config = image.manifest.config
             if let bytes = image.configBytes {
                 try add(config, .memory(bytes), what: "\(origin): config")
@@ -192,46 +210,41 @@ public struct Packer: Sendable {
                 }
             }
         }
-        let indexJSON = JSONWriter().bytes(ImageIndex(mediaType: MediaType.ociIndex, manifests: indexJSONEntries).json)
-        let layout = JSONWriter().bytes(.object(JSONObject([("imageLayoutVersion", .string("1.0.0"))])))
-
         let format = options.resolvedFormat
-        let sink: any ImageSink
-        if let output {
-            sink = format == .tar ? try TarSink(output) : try DirectorySink(output)
+        let sink: any ContentSink
+        if let given {
+            sink = given
+        } else if let output {
+            sink = OCILayoutSink(format == .tar ? try TarSink(output) : try DirectorySink(output))
         } else {
-            sink = TarSink(stream: OutputFile(standardOutput: "standard output"))
+            sink = OCILayoutSink(TarSink(stream: OutputFile(standardOutput: "standard output")))
         }
         var linked: [LinkMethod: Int] = [:]
         do {
-            // Sorted paths: "blobs/…" < "index.json" < "oci-layout", directories first.
-            var madeDirectories: Set<String> = []
+            // In path order, so an oci-archive's members are sorted ("blobs/…" first, then
+            // index.json and oci-layout at commit), whatever order the inputs came in.
             for path in blobs.keys.sorted() {
-                let parts = path.split(separator: "/")
-                for depth in 1..<parts.count {
-                    let directory = parts[..<depth].joined(separator: "/")
-                    if madeDirectories.insert(directory).inserted { try sink.directory(directory) }
-                }
                 guard let blob = blobs[path] else { continue }
                 switch blob.content {
+                case .document(let bytes):
+                    try sink.putDocument(blob.descriptor, bytes: bytes)
                 case .memory(let bytes):
-                    try sink.file(path, bytes: bytes)
+                    try sink.putBlob(blob.descriptor, bytes: bytes)
                 case .file(let file):
-                    if options.link, format == .dir, file.wholeFile != nil {
+                    if options.link, format == .dir, file.wholeFile != nil, let layout = sink as? OCILayoutSink {
                         // Verify first (a read, no write), then link the verified inode.
                         try BlobCopier.copy(file, expecting: blob.descriptor, what: blob.what) { _ in }
-                        if let method = try sink.link(path, to: file) {
+                        if let method = try layout.link(blob.descriptor, to: file) {
                             linked[method, default: 0] += 1
                             continue
                         }
                     }
-                    try sink.file(path, size: UInt64(blob.descriptor.size)) { emit in
+                    try sink.putBlob(blob.descriptor) { emit in
                         try BlobCopier.copy(file, expecting: blob.descriptor, what: blob.what, into: emit)
                     }
                 }
             }
-            try sink.file("index.json", bytes: indexJSON)
-            try sink.file("oci-layout", bytes: layout)
+            for root in roots { try sink.setTag(root.tag, for: root.descriptor) }
             try sink.commit()
         } catch {
             sink.abort()
@@ -294,6 +307,9 @@ public struct Packer: Sendable {
 /// A blob the pack writes, and where its bytes come from.
 struct PlannedBlob {
     enum Content {
+        /// A manifest or an index.
+        case document([UInt8])
+        /// A config read whole.
         case memory([UInt8])
         case file(StoredFile)
     }

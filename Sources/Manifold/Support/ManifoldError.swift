@@ -8,7 +8,7 @@ public struct ManifoldError: Error, Sendable, CustomStringConvertible {
     /// without breaking clients that switch over them with a `default`.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Value: Hashable, Sendable {
-            case invalidDigest, unsupportedAlgorithm, unreadable, invalidArgument
+            case invalidDigest, unsupportedAlgorithm, unreadable, unwritable, invalidArgument
             case truncated, checksumMismatch, lengthMismatch, trailingData, corruptData
             case limitExceeded, sizeMismatch, digestMismatch, internalFailure
             case invalidDocument, invalidLayout, unsupportedFormat, ambiguousArchive, absent
@@ -23,6 +23,9 @@ public struct ManifoldError: Error, Sendable, CustomStringConvertible {
         public static let unsupportedAlgorithm = Code(.unsupportedAlgorithm)
         /// A file could not be opened or read.
         public static let unreadable = Code(.unreadable)
+        /// An output could not be created, written or renamed into place (a full disk, a
+        /// directory without write permission, a closed pipe).
+        public static let unwritable = Code(.unwritable)
         /// A caller passed a value the API cannot use (a bad limit, for example).
         public static let invalidArgument = Code(.invalidArgument)
         /// A compressed stream ended before its end: in a header, in the data or in a trailer.
@@ -64,7 +67,7 @@ public struct ManifoldError: Error, Sendable, CustomStringConvertible {
             case .truncated, .checksumMismatch, .lengthMismatch, .trailingData, .corruptData,
                  .limitExceeded, .sizeMismatch, .digestMismatch, .invalidDocument, .absent:
                 return true
-            case .invalidDigest, .unsupportedAlgorithm, .unreadable, .invalidArgument,
+            case .invalidDigest, .unsupportedAlgorithm, .unreadable, .unwritable, .invalidArgument,
                  .internalFailure, .invalidLayout, .unsupportedFormat, .ambiguousArchive, .outputExists:
                 return false
             }

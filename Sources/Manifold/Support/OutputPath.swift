@@ -41,7 +41,7 @@ final class OutputPath {
         let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else {
             let code = errno
-            throw ManifoldError(.unreadable, "\(directory): cannot open the output's directory: \(String(cString: strerror(code)))")
+            throw ManifoldError(.unwritable, path: directory, syscall: "open", errno: code, action: "open the output's directory")
         }
         parent = fd
         self.path = path
@@ -72,13 +72,13 @@ final class OutputPath {
         let (fd, token) = try TemporaryOutputs.create(in: parent, name: temporaryName) {
             guard mkdirat(parent, temporaryName, 0o755) == 0 else {
                 let code = errno
-                throw ManifoldError(.unreadable, "\(path): cannot create a temporary directory: \(String(cString: strerror(code)))", cause: SystemError("mkdirat", errno: code))
+                throw ManifoldError(.unwritable, path: path, syscall: "mkdirat", errno: code, action: "create a temporary directory")
             }
             let fd = openat(parent, temporaryName, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
             guard fd >= 0 else {
                 let code = errno
                 TemporaryOutputs.removeTree(temporaryName, in: parent)
-                throw ManifoldError(.unreadable, "\(path): cannot open its temporary directory: \(String(cString: strerror(code)))", cause: SystemError("openat", errno: code))
+                throw ManifoldError(.unwritable, path: path, syscall: "openat", errno: code, action: "open its temporary directory")
             }
             return fd
         }
@@ -128,7 +128,7 @@ final class OutputPath {
                 return nil
             }
             guard code == EEXIST || noRenameat2 else {
-                throw ManifoldError(.unreadable, "\(path): cannot rename into place: \(String(cString: strerror(code)))", cause: SystemError("renameat2", errno: code))
+                throw ManifoldError(.unwritable, path: path, syscall: "renameat2", errno: code, action: "rename into place")
             }
             guard force else {
                 throw ManifoldError(.outputExists, "\(path) appeared while writing; give --force to replace it")
@@ -216,7 +216,7 @@ final class OutputPath {
     private func rename(_ from: String, _ to: String) throws {
         guard renameat(parent, from, parent, to) == 0 else {
             let code = errno
-            throw ManifoldError(.unreadable, "\(path): rename failed: \(String(cString: strerror(code)))", cause: SystemError("renameat", errno: code))
+            throw ManifoldError(.unwritable, path: path, syscall: "renameat", errno: code)
         }
     }
 }

@@ -8,7 +8,7 @@ internal import CSystem
 /// Writes an OCI layout directory under a temporary name, renamed into place on commit.
 /// Files are created with `O_EXCL | O_NOFOLLOW` below the temporary directory's descriptor,
 /// so nothing is ever written through a symlink.
-final class DirectorySink: ImageSink {
+final class DirectorySink: LayoutFileSink {
     private let output: OutputPath
     private let root: Int32
     private var finished = false
@@ -23,7 +23,7 @@ final class DirectorySink: ImageSink {
     func directory(_ path: String) throws {
         guard mkdirat(root, path, 0o755) == 0 || errno == EEXIST else {
             let code = errno
-            throw ManifoldError(.unreadable, "\(output.path)/\(path): cannot create: \(String(cString: strerror(code)))")
+            throw ManifoldError(.unwritable, path: "\(output.path)/\(path)", syscall: "mkdirat", errno: code, action: "create")
         }
     }
 

@@ -1,6 +1,6 @@
 /// Writes an oci-archive: the layout as one deterministic tar, to a temporary file renamed
 /// into place on commit, or straight to a stream (standard output) that cannot be taken back.
-final class TarSink: ImageSink {
+final class TarSink: LayoutFileSink {
     private let output: OutputPath?
     private let writer: TarWriter
     private var finished = false
@@ -21,8 +21,6 @@ final class TarSink: ImageSink {
     func file(_ path: String, size: UInt64, body: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
         try writer.regularFile(path, size: size, body: body)
     }
-
-    func link(_ path: String, to source: StoredFile) throws -> LinkMethod? { nil }
 
     func commit() throws {
         try writer.finish()

@@ -1,0 +1,71 @@
+// https://github.com/opencontainers/image-spec/blob/main/image-layout.md
+
+/// An OCI image layout as a ``ContentSink``: every blob and document at
+/// `blobs/<algorithm>/<encoded>`, the roots in `index.json`, and `oci-layout`, written through
+/// a ``LayoutFileSink`` (a directory, or an oci-archive tar).
+///
+/// Directories are written before the first file in them; `index.json` and `oci-layout` last,
+/// at ``commit()``. So content put in digest order gives a tar sorted by path.
+final class OCILayoutSink: ContentSink {
+    private let files: any LayoutFileSink
+    private var directories: Set<String> = []
+    private var stored: Set<Digest> = []
+    private var roots: [Descriptor] = []
+
+    init(_ files: any LayoutFileSink) {
+        self.files = files
+    }
+
+    func putBlob(_ descriptor: Descriptor, from body: (_ emit: (UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
+        guard !stored.contains(descriptor.digest) else { return }
+        let path = try blobPath(descriptor)
+        try files.file(path, size: UInt64(max(descriptor.size, 0)), body: body)
+        stored.insert(descriptor.digest)
+    }
+
+    /// In a layout a document is a blob like any other.
+    func putDocument(_ descriptor: Descriptor, bytes: [UInt8]) throws {
+        try putBlob(descriptor, bytes: bytes)
+    }
+
+    func setTag(_ tag: String?, for descriptor: Descriptor) throws {
+        var root = descriptor
+        if let tag {
+            root.annotations = (root.annotations ?? [:]).merging([Self.refName: tag]) { _, tag in tag }
+        }
+        roots.append(root)
+    }
+
+    func commit() throws {
+        try files.file("index.json", bytes: JSONWriter().bytes(ImageIndex(mediaType: MediaType.ociIndex, manifests: roots).json))
+        try files.file("oci-layout", bytes: JSONWriter().bytes(.object(JSONObject([("imageLayoutVersion", .string("1.0.0"))]))))
+        try files.commit()
+    }
+
+    func abort() {
+        files.abort()
+    }
+
+    /// Places `source` as the blob `descriptor` names by reflink or hard link instead of a
+    /// copy: only into a directory, and only when the filesystem allows it. Returns how, or
+    /// nil when it cannot (the caller then puts the blob). The caller has verified `source`.
+    func link(_ descriptor: Descriptor, to source: StoredFile) throws -> LinkMethod? {
+        guard let directory = files as? DirectorySink, !stored.contains(descriptor.digest) else { return nil }
+        guard let method = try directory.link(try blobPath(descriptor), to: source) else { return nil }
+        stored.insert(descriptor.digest)
+        return method
+    }
+
+    static let refName = "org.opencontainers.image.ref.name"
+
+    /// `blobs/<algorithm>/<encoded>`, its directories written first.
+    private func blobPath(_ descriptor: Descriptor) throws -> String {
+        let path = descriptor.digest.layoutPath
+        let parts = path.split(separator: "/")
+        for depth in 1..<parts.count {
+            let directory = parts[..<depth].joined(separator: "/")
+            if directories.insert(directory).inserted { try files.directory(directory) }
+        }
+        return path
+    }
+}
