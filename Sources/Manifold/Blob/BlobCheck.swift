@@ -4,7 +4,9 @@
 /// Reads are whole chunks (``chunkSize``, a multiple of 64 bytes) into a fixed set of
 /// buffers, so memory does not grow with the blob. For compressed content, reading and
 /// hashing the stored bytes, decompressing, and hashing the decompressed bytes run as a
-/// pipeline on three threads, so one large layer keeps two cores busy.
+/// pipeline on three threads, so one large layer keeps two cores busy. The pipeline is a
+/// ``BlobMeasurer`` that the file's reads feed; bytes from elsewhere (a socket) feed one
+/// directly, with the same result.
 public struct BlobCheck: Sendable {
     /// Whether and how to decompress.
     public enum Decompression: Sendable, Hashable {
@@ -46,14 +48,11 @@ public struct BlobCheck: Sendable {
     /// algorithm cannot be computed, with a message that begins with the input's name;
     /// corrupt compressed content is reported in ``BlobMeasurement/decompressionError``.
     public func measure(_ input: BlobInput) throws -> BlobMeasurement {
-        for algorithm in [digestAlgorithm, uncompressedAlgorithm].compactMap({ $0 }) where !algorithm.isVerifiable {
-            throw ManifoldError(.unsupportedAlgorithm, "digest algorithm \(algorithm) is not supported (only sha256 and sha512)")
-        }
-        guard chunkSize > 0 else {
-            throw ManifoldError(.invalidArgument, "chunk size must be positive, got \(chunkSize)")
-        }
+        // First, and unprefixed: a bad algorithm or chunk size is no fault of the input.
+        let measurer = try BlobMeasurer(self)
         do {
-            return try BlobPipeline(check: self, chunkSize: (chunkSize + 63) / 64 * 64).run(BlobReader(input))
+            try measurer.feed(BlobReader(input))
+            return try measurer.finish()
         } catch let error as ManifoldError {
             throw error.prefixed(input.name)
         }

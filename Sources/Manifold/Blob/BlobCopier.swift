@@ -17,7 +17,7 @@ enum BlobCopier {
         let stop = Flag()
         let reader = ReadStage(file: file, hasher: try Hasher(descriptor.digest.algorithm), ring: ring)
         let group = DispatchGroup()
-        // Its own serial queue, as in BlobPipeline: a thread of its own, never starved.
+        // Its own serial queue, as in InflatePipeline: a thread of its own, never starved.
         DispatchQueue(label: "manifold.copy.read").async(group: group) {
             reader.run(free: free, full: full, stop: stop)
         }
