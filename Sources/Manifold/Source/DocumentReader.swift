@@ -17,6 +17,8 @@ struct DocumentReader {
     let source: any ContentProvider
     let limits: ImageLimits
     private var cache: [Digest: [UInt8]] = [:]
+    /// Configs decoded, by digest: many manifests may share one, decoded once for all.
+    private var configs: [Digest: Result<ImageConfig, ManifoldError>] = [:]
     /// Bytes and count of distinct documents read from the image.
     private(set) var bytesRead: UInt64 = 0
     private(set) var documentsRead = 0
@@ -69,6 +71,15 @@ struct DocumentReader {
         }
         cache[descriptor.digest] = bytes
         return .read(bytes)
+    }
+
+    /// The config `descriptor` names, decoded from `bytes` (what ``read(_:)`` returned for
+    /// it) once per digest, however many manifests share it; or why it cannot be decoded.
+    mutating func decodeConfig(_ descriptor: Descriptor, bytes: [UInt8]) -> Result<ImageConfig, ManifoldError> {
+        if let known = configs[descriptor.digest] { return known }
+        let decoded = Result { try ImageConfig(json: JSONParser.parse(bytes)) }.mapError(asManifoldError)
+        configs[descriptor.digest] = decoded
+        return decoded
     }
 
     /// The document's bytes, or an error naming `what` (for pack and inspect, which stop at

@@ -12,7 +12,6 @@ struct ImageResolver {
     /// Indexes and manifests already walked, by digest, with where they first appeared.
     private var walked: [Digest: (path: [String], isAttestation: Bool)] = [:]
     private var budget: DescriptorBudget
-    private var configs: [Digest: Document<ImageConfig>] = [:]
     /// Distinct images index.json (or manifest.json) lists, as chosen.
     private var images = 1
     /// The tags of the index.json entry chosen as the top document.
@@ -167,13 +166,9 @@ struct ImageResolver {
         if MediaType.isImageConfig(manifest.config.mediaType) {
             let read = try documents.require(manifest.config, what: "config")
             // Many manifests may share a config: decoded once, its value shared.
-            if let known = configs[manifest.config.digest] {
-                config = known
-            } else {
-                config = Document(bytes: read, digest: manifest.config.digest,
-                                  value: try decode("config", manifest.config) { try ImageConfig(json: $0) }(read))
-                configs[manifest.config.digest] = config
-            }
+            let value = try documents.decodeConfig(manifest.config, bytes: read)
+                .mapError { decodingError($0, "config", manifest.config) }.get()
+            config = Document(bytes: read, digest: manifest.config.digest, value: value)
         }
         let image = PlatformManifest(
             descriptor: descriptor, document: Document(bytes: bytes, digest: descriptor.digest, value: manifest), configDocument: config,
@@ -306,9 +301,14 @@ struct ImageResolver {
             do {
                 return try body(try JSONParser.parse(bytes))
             } catch let error as ManifoldError {
-                let name = descriptor.map { " \($0.digest.abbreviated)…" } ?? ""
-                throw ManifoldError(error.code == .unsupportedFormat ? .unsupportedFormat : .invalidDocument, "\(what)\(name): \(error.message)")
+                throw decodingError(error, what, descriptor)
             }
         }
+    }
+
+    /// A decoding error with the document's name and digest in front.
+    private func decodingError(_ error: ManifoldError, _ what: String, _ descriptor: Descriptor?) -> ManifoldError {
+        let name = descriptor.map { " \($0.digest.abbreviated)…" } ?? ""
+        return ManifoldError(error.code == .unsupportedFormat ? .unsupportedFormat : .invalidDocument, "\(what)\(name): \(error.message)")
     }
 }

@@ -35,8 +35,7 @@ final class VerificationWalk {
     /// first place, never walked again, so work grows with distinct documents, not paths.
     private var walked: [WalkedKey: WalkedDocument] = [:]
     private var budget: DescriptorBudget
-    /// Configs decoded, by digest (OCI) and by docker-save path: many manifests may share one.
-    private var configs: [Digest: (config: ImageConfig?, problem: Problem?)] = [:]
+    /// docker-save configs decoded, by path: many images may share one.
     var dockerConfigs: [String: (digest: Digest?, config: ImageConfig?, problems: [Problem])] = [:]
     /// Set once --max-descriptors is reached: nothing more is visited.
     private(set) var stopped = false
@@ -219,15 +218,10 @@ final class VerificationWalk {
         var config: ImageConfig?
         if MediaType.isImageConfig(manifest.config.mediaType) {
             if let bytes = readDocument(manifest.config, into: &configResult) {
-                if configs[manifest.config.digest] == nil {
-                    do {
-                        configs[manifest.config.digest] = (try ImageConfig(json: try JSONParser.parse(bytes)), nil)
-                    } catch {
-                        configs[manifest.config.digest] = (nil, documentProblem(error))
-                    }
+                switch documents.decodeConfig(manifest.config, bytes: bytes) {
+                case .success(let decoded): config = decoded
+                case .failure(let error): configResult.fail(documentProblem(error))
                 }
-                config = configs[manifest.config.digest]?.config
-                if let problem = configs[manifest.config.digest]?.problem { configResult.fail(problem) }
             }
         } else {
             configResult.notes.append("config media type \(manifest.config.mediaType) is not an image config: checked by digest and size only")
