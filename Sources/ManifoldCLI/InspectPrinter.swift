@@ -128,7 +128,7 @@ struct InspectPrinter {
     /// `--tree`: index › platforms › config and layers, then attestations apart.
     func tree(only selected: PlatformManifest?) -> String {
         var lines: [String] = []
-        let kind = image.source.kind.rawValue
+        let kind = image.source.kind?.rawValue ?? "image"
         if let top = image.topDescriptor {
             let tags = image.topIsIndex && !image.topTags.isEmpty ? "  tags: " + image.topTags.joined(separator: ", ") : ""
             lines.append("\(image.reference) (\(kind))  \(image.topIsIndex ? "index" : "manifest") \(top.digest)  \(formatBytes(UInt64(top.size)))  \(shortType(top.mediaType))\(tags)")

@@ -86,7 +86,7 @@ func writeTar(_ url: URL, _ members: [(String, String)]) throws {
         let (layout, archive) = try archiveWithLinked(directory)
         let source = try ImageSources.open(archive.path)
         let digest = try Digest(parsing: "sha256:" + String(repeating: "a", count: 64))
-        let error = #expect(throws: ManifoldError.self) { try source.blob(digest) }
+        let error = #expect(throws: ManifoldError.self) { try source.blob(Descriptor(mediaType: MediaType.ociLayer, digest: digest, size: 0)) }
         #expect(error?.code == .invalidLayout)
         #expect(error?.message == "\(directory) is a symbolic link; image layouts must hold real files and directories")
         // The archive and the layout directory get the same verdict, in the same words.

@@ -5,6 +5,8 @@ public struct BlobInput: Sendable, CustomStringConvertible {
         case path(String)
         case region(OpenFile, offset: UInt64, length: UInt64)
         case standardInput
+        /// Chunks a content provider supplies; opened when read.
+        case chunks(@Sendable () throws -> any BlobChunkIterator)
     }
 
     let kind: Kind
@@ -25,6 +27,12 @@ public struct BlobInput: Sendable, CustomStringConvertible {
     /// `length` bytes of an open file from `offset`: a blob stored inside an archive.
     static func region(of file: OpenFile, offset: UInt64, length: UInt64, name: String) -> BlobInput {
         BlobInput(kind: .region(file, offset: offset, length: length), name: name)
+    }
+
+    /// Bytes a content provider supplies as chunks (a registry's response body, memory).
+    /// `open` is called once per read of the blob and must start at its first byte.
+    public static func chunks(name: String, open: @escaping @Sendable () throws -> any BlobChunkIterator) -> BlobInput {
+        BlobInput(kind: .chunks(open), name: name)
     }
 
     public var description: String { name }

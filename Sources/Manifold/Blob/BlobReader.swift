@@ -8,7 +8,9 @@ final class BlobReader {
     static let defaultChunkSize = 1 << 20
 
     let name: String
-    private let file: OpenFile
+    private let file: OpenFile?
+    /// For chunks a content provider supplies, instead of a file.
+    private let feed: ChunkFeed?
     /// Next offset for pread, or nil for a stream.
     private var offset: UInt64?
     /// Bytes left in a region, or nil to read to end of file.
@@ -20,14 +22,22 @@ final class BlobReader {
         name = input.name
         switch input.kind {
         case .path(let path):
-            file = try OpenFile(path: path)
-            offset = file.isRegular ? 0 : nil
+            let opened = try OpenFile(path: path)
+            file = opened
+            feed = nil
+            offset = opened.isRegular ? 0 : nil
         case .region(let open, let start, let length):
             file = open
+            feed = nil
             offset = start
             remaining = length
         case .standardInput:
             file = try OpenFile.borrowing(0, name: "-")
+            feed = nil
+            offset = nil
+        case .chunks(let open):
+            file = nil
+            feed = ChunkFeed(try open())
             offset = nil
         }
     }
@@ -35,11 +45,17 @@ final class BlobReader {
     /// The size when it is known before reading (regular files and regions).
     var expectedSize: UInt64? {
         if let remaining { return remaining + bytesRead }
-        return file.isRegular ? file.size : nil
+        guard let file, file.isRegular else { return nil }
+        return file.size
     }
 
     /// Fills `buffer` unless the input ends first; returns the byte count (0 at the end).
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        guard let file else {
+            let count = try feed?.read(into: buffer) ?? 0
+            bytesRead += UInt64(count)
+            return count
+        }
         var filled = 0
         while filled < buffer.count {
             var want = buffer.count - filled

@@ -76,15 +76,12 @@ public struct Packer: Sendable {
         for manifest in image.manifests {
             // An image whose config does not match its layers would fail every verifier
             // downstream; refuse it here rather than publish it.
-            if let config = manifest.config, config.diffIDs.count != manifest.manifest.layers.count {
-                throw ManifoldError(
-                    .invalidDocument,
-                    "\(manifest.origin): config \(manifest.manifest.config.digest.abbreviated)… lists \(counted(config.diffIDs.count, "diff_id")) for \(counted(manifest.manifest.layers.count, "layer"))")
+            if let config = manifest.config, let mismatch = ImageGraphRules.diffIDCountMismatch(config, layers: manifest.manifest.layers.count) {
+                throw ManifoldError(.invalidDocument, "\(manifest.origin): \(manifest.manifest.config.digest.abbreviated)…: \(mismatch)")
             }
-            if let listed = manifest.descriptor.platform, let claimed = manifest.config?.platform, !listed.describes(config: claimed) {
-                throw ManifoldError(
-                    .invalidDocument,
-                    "\(manifest.origin): platform mismatch: the index entry says \(listed.describedWithNormalization), config \(manifest.manifest.config.digest.abbreviated)… says \(claimed.describedWithNormalization)")
+            if let mismatch = ImageGraphRules.platformMismatch(entry: manifest.descriptor.platform, config: manifest.config?.platform,
+                                                               naming: "\(manifest.manifest.config.digest.abbreviated)…") {
+                throw ManifoldError(.invalidDocument, "\(manifest.origin): \(mismatch)")
             }
             var entry = PackEntry(image: manifest, input: input, order: order, platform: manifest.platform,
                                   annotations: manifest.descriptor.annotations?.filter { !Self.layoutOnly($0.key) } ?? [:])
@@ -95,7 +92,7 @@ public struct Packer: Sendable {
                 entry.annotations[annotation.key] = annotation.value
             }
             if !options.platforms.isEmpty {
-                guard let platform = entry.platform, options.platforms.contains(where: { platform.isSelected(by: $0) }) else { continue }
+                guard let platform = entry.platform, ImageGraphRules.keeps(platform, wanted: options.platforms) else { continue }
             }
             kept.append(entry)
         }

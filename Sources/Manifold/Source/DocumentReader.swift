@@ -1,7 +1,8 @@
-/// Reads index, manifest and config blobs for every command, with one set of rules: the
-/// declared size is within the document limit, the bytes have exactly the declared size
-/// and digest (a descriptor's embedded `data` stands in for an absent blob when it matches),
-/// and only then are the bytes handed out, to be decoded. Documents are cached by digest.
+/// Reads index, manifest and config blobs for every command through a ``ContentProvider``,
+/// with one set of rules: the declared size is within the document limit, the bytes have
+/// exactly the declared size and digest (a descriptor's embedded `data` stands in for an
+/// absent blob when it matches), and only then are the bytes handed out, to be decoded.
+/// Documents are cached by digest. Providers need check none of this.
 struct DocumentReader {
     enum Outcome {
         case read([UInt8])
@@ -13,14 +14,16 @@ struct DocumentReader {
         case failed([Problem])
     }
 
-    let source: any ImageSource
+    let source: any ContentProvider
     let limits: ImageLimits
     private var cache: [Digest: [UInt8]] = [:]
+    /// Configs decoded, by digest: many manifests may share one, decoded once for all.
+    private var configs: [Digest: Result<ImageConfig, ManifoldError>] = [:]
     /// Bytes and count of distinct documents read from the image.
     private(set) var bytesRead: UInt64 = 0
     private(set) var documentsRead = 0
 
-    init(source: any ImageSource, limits: ImageLimits) {
+    init(source: any ContentProvider, limits: ImageLimits) {
         self.source = source
         self.limits = limits
     }
@@ -40,18 +43,18 @@ struct DocumentReader {
         guard problems.isEmpty else { return .failed(problems) }
         let bytes: [UInt8]
         do {
-            guard let file = try source.blob(descriptor.digest) else {
+            // Capped at the document limit, so no provider can make a document cost more.
+            guard let read = try source.document(descriptor, limit: limits.documentSize) else {
                 if let embedded {
                     cache[descriptor.digest] = embedded
                     return .read(embedded)
                 }
                 return .absent
             }
-            // A blob longer than declared is refused without reading past the declaration.
-            guard file.size == UInt64(descriptor.size) else {
-                return .failed([sizeProblem(descriptor, Int(clamping: file.size))])
+            guard read.count == Int(descriptor.size) else {
+                return .failed([sizeProblem(descriptor, read.count)])
             }
-            bytes = try file.readAll(limit: limits.documentSize)
+            bytes = read
         } catch {
             return .failed([layoutProblem(error)])
         }
@@ -68,6 +71,15 @@ struct DocumentReader {
         }
         cache[descriptor.digest] = bytes
         return .read(bytes)
+    }
+
+    /// The config `descriptor` names, decoded from `bytes` (what ``read(_:)`` returned for
+    /// it) once per digest, however many manifests share it; or why it cannot be decoded.
+    mutating func decodeConfig(_ descriptor: Descriptor, bytes: [UInt8]) -> Result<ImageConfig, ManifoldError> {
+        if let known = configs[descriptor.digest] { return known }
+        let decoded = Result { try ImageConfig(json: JSONParser.parse(bytes)) }.mapError(asManifoldError)
+        configs[descriptor.digest] = decoded
+        return decoded
     }
 
     /// The document's bytes, or an error naming `what` (for pack and inspect, which stop at

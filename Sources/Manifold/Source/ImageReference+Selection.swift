@@ -1,12 +1,12 @@
 /// Which images of a file a reference names: one rule for verify, inspect and pack.
 extension ImageReference {
     /// Opens the file and checks that a transport prefix, when given, says what it is.
-    func open(limits: ImageLimits) throws -> any ImageSource {
+    func open(limits: ImageLimits) throws -> any ContentProvider {
         let source = try ImageSources.open(path, limits: limits)
-        if let transport, transport.kind != source.kind {
+        if let transport, let kind = source.kind, transport.kind != kind {
             throw ManifoldError(
                 .invalidArgument,
-                "\(transport.rawValue): names \(Self.article(transport.kind)), but \(path) is \(Self.article(source.kind)) (write \(Self.prefix(for: source.kind))\(path))")
+                "\(transport.rawValue): names \(Self.article(transport.kind)), but \(path) is \(Self.article(kind)) (write \(Self.prefix(for: kind))\(path))")
         }
         return source
     }

@@ -1,6 +1,6 @@
 /// Finds an image's top document and platform manifests; see ``ResolvedImage``.
 struct ImageResolver {
-    let source: any ImageSource
+    let source: any ContentProvider
     let reference: ImageReference
     let limits: ImageLimits
     private var documents: DocumentReader
@@ -11,26 +11,27 @@ struct ImageResolver {
     private var nodes: [ImageGraphNode] = []
     /// Indexes and manifests already walked, by digest, with where they first appeared.
     private var walked: [Digest: (path: [String], isAttestation: Bool)] = [:]
-    private var visitedDescriptors = 0
-    private var configs: [Digest: Document<ImageConfig>] = [:]
+    private var budget: DescriptorBudget
     /// Distinct images index.json (or manifest.json) lists, as chosen.
     private var images = 1
     /// The tags of the index.json entry chosen as the top document.
     private var topTags: [String] = []
 
-    init(source: any ImageSource, reference: ImageReference, limits: ImageLimits) {
+    init(source: any ContentProvider, reference: ImageReference, limits: ImageLimits) {
         self.source = source
         self.reference = reference
         self.limits = limits
         documents = DocumentReader(source: source, limits: limits)
+        budget = DescriptorBudget(limit: limits.descriptors)
     }
 
     mutating func resolve() throws -> ResolvedImage {
-        if source.kind == .dockerArchive, try source.file("index.json") == nil {
+        let roots = try source.roots()
+        if roots.contains(.dockerManifest), !roots.contains(.index) {
             return try resolveDockerSave()
         }
         // The image read from index.json must be the one `docker load` reads from manifest.json.
-        if source.kind == .dockerArchive, let disagreement = try DockerSaveAgreement(source: source, limits: limits).disagreements().first {
+        if roots.contains(.dockerManifest), let disagreement = try DockerSaveAgreement(source: source, limits: limits).disagreements().first {
             throw ManifoldError(.invalidDocument, "\(source.location): \(disagreement.message)")
         }
         return try resolveLayout()
@@ -39,18 +40,18 @@ struct ImageResolver {
     // MARK: OCI layouts (and docker saves that carry one)
 
     private mutating func resolveLayout() throws -> ResolvedImage {
-        guard let file = try source.file("index.json") else {
-            throw ManifoldError(.invalidLayout, "\(source.location): no index.json")
-        }
-        let indexBytes: [UInt8]
-        let index: ImageIndex
+        let read: [UInt8]?
+        let decoded: ImageIndex?
         do {
             // The root is the container's, not content named by a digest: any problem with
             // it makes the image unusable.
-            indexBytes = try file.readAll(limit: limits.documentSize)
-            index = try ImageIndex(json: JSONParser.parse(indexBytes), declaredMediaType: nil)
+            read = try source.root(.index, limit: limits.documentSize)
+            decoded = try read.map { try ImageIndex(json: JSONParser.parse($0), declaredMediaType: nil) }
         } catch let error as ManifoldError {
             throw ManifoldError(.invalidLayout, "\(source.location): index.json: \(error.message)")
+        }
+        guard let indexBytes = read, let index = decoded else {
+            throw ManifoldError(.invalidLayout, "\(source.location): no index.json")
         }
         let entries = Array(index.manifests.enumerated())
         let top: (offset: Int, element: Descriptor)
@@ -72,11 +73,14 @@ struct ImageResolver {
             return result(topDescriptor: nil, topBytes: indexBytes, topIsIndex: true)
         }
 
-        let topPath = ["index.json", label(top.element, top.offset)]
+        let topPath = ["index.json", ImageGraphRules.entryLabel(top.element, at: top.offset)]
         topTags = ImageReference.shownTags(of: top.element)
-        visitedDescriptors += 1
+        _ = budget.spend()
         walked[top.element.digest] = (topPath, false)
         if MediaType.isIndex(top.element.mediaType) {
+            guard ImageGraphRules.allowsIndex(atDepth: 1, limit: limits.indexDepth) else {
+                throw ManifoldError(.invalidDocument, ImageGraphRules.depthExceeded(limit: limits.indexDepth))
+            }
             let bytes = try documents.require(top.element, what: "index")
             let inner = try decode("index", top.element) { try ImageIndex(json: $0, declaredMediaType: top.element.mediaType) }(bytes)
             try collect(inner.manifests, path: topPath, depth: 2, top: 2)
@@ -94,13 +98,13 @@ struct ImageResolver {
         return result(topDescriptor: top.element, topBytes: manifest.bytes, topIsIndex: false)
     }
 
-    /// Walks an index's entries; `depth` is the nesting of the index that lists them.
+    /// Walks an index's entries; `depth` is the depth of the entries (index.json's are at 1).
     /// `top`: how many path components the top document's path has (the tree starts below it).
     /// `origin`: how messages name the images found (default: the reference as given).
     private mutating func collect(_ entries: [Descriptor], path: [String], depth: Int, top: Int, root: Bool = false,
                                   origin: String? = nil) throws {
         for (i, entry) in entries.enumerated() {
-            let entryPath = path + [label(entry, i)]
+            let entryPath = path + [ImageGraphRules.entryLabel(entry, at: i)]
             try admit(1, at: entryPath)
             let treeDepth = entryPath.count - top - 1
             let kind: ImageGraphNode.Kind = MediaType.isIndex(entry.mediaType) ? .index : MediaType.isManifest(entry.mediaType) ? .manifest : .other
@@ -119,8 +123,8 @@ struct ImageResolver {
             }
             if MediaType.isIndex(entry.mediaType) {
                 walked[entry.digest] = (entryPath, false)
-                guard depth < limits.indexDepth else {
-                    throw ManifoldError(.invalidDocument, "indexes nested deeper than \(limits.indexDepth) levels (the limit)")
+                guard ImageGraphRules.allowsIndex(atDepth: depth, limit: limits.indexDepth) else {
+                    throw ManifoldError(.invalidDocument, ImageGraphRules.depthExceeded(limit: limits.indexDepth))
                 }
                 nodes.append(node)
                 let bytes = try documents.require(entry, what: "index")
@@ -148,17 +152,9 @@ struct ImageResolver {
 
     /// Counts descriptors against --max-descriptors: past it, the image is refused.
     private mutating func admit(_ count: Int, at path: [String]) throws {
-        visitedDescriptors += count
-        guard visitedDescriptors <= limits.descriptors else {
-            throw ManifoldError(
-                .limitExceeded,
-                "\(source.location): \(path.joined(separator: " › ")): the image has more than \(limits.descriptors) descriptors (the --max-descriptors limit)")
+        guard budget.spend(count) else {
+            throw ManifoldError(.limitExceeded, "\(source.location): \(path.joined(separator: " › ")): \(budget.exceeded)")
         }
-    }
-
-    /// An entry's name in a path, as verify names it: `manifests[1] (linux/arm64)`.
-    private func label(_ entry: Descriptor, _ position: Int) -> String {
-        "manifests[\(position)]" + (entry.platform.map { " (\($0))" } ?? "")
     }
 
     /// `origin`: how messages name the image (default: the reference as given).
@@ -170,20 +166,17 @@ struct ImageResolver {
         if MediaType.isImageConfig(manifest.config.mediaType) {
             let read = try documents.require(manifest.config, what: "config")
             // Many manifests may share a config: decoded once, its value shared.
-            if let known = configs[manifest.config.digest] {
-                config = known
-            } else {
-                config = Document(bytes: read, digest: manifest.config.digest,
-                                  value: try decode("config", manifest.config) { try ImageConfig(json: $0) }(read))
-                configs[manifest.config.digest] = config
-            }
+            let value = try documents.decodeConfig(manifest.config, bytes: read)
+                .mapError { decodingError($0, "config", manifest.config) }.get()
+            config = Document(bytes: read, digest: manifest.config.digest, value: value)
         }
         let image = PlatformManifest(
             descriptor: descriptor, document: Document(bytes: bytes, digest: descriptor.digest, value: manifest), configDocument: config,
             platform: mergedPlatform(config: config?.value, entry: descriptor.platform), synthesized: false,
             layerFiles: nil, configFile: nil, origin: origin ?? reference.description, source: source)
-        if let listed = descriptor.platform, let claimed = config?.value.platform, !listed.describes(config: claimed) {
-            notes.append("platform mismatch: the index entry says \(listed.describedWithNormalization), config \(manifest.config.digest.abbreviated)… says \(claimed.describedWithNormalization) (verify and pack refuse it)")
+        if let mismatch = ImageGraphRules.platformMismatch(entry: descriptor.platform, config: config?.value.platform,
+                                                           naming: "\(manifest.config.digest.abbreviated)…") {
+            notes.append("\(mismatch) (verify and pack refuse it)")
         }
         if image.isAttestation { attestations.append(image) } else { manifests.append(image) }
         return image
@@ -192,23 +185,23 @@ struct ImageResolver {
     // MARK: docker save without an OCI layout (Docker ≤ 24)
 
     private mutating func resolveDockerSave() throws -> ResolvedImage {
-        guard let file = try source.file("manifest.json") else {
-            throw ManifoldError(.invalidLayout, "\(source.location): no manifest.json")
-        }
-        let bytes: [UInt8]
-        let entries: [DockerArchiveManifest]
+        let read: [UInt8]?
+        let decoded: [DockerArchiveManifest]?
         do {
-            bytes = try file.readAll(limit: limits.dockerManifestSize)
-            entries = try DockerArchiveManifest.decodeList(JSONParser.parse(bytes))
+            read = try source.root(.dockerManifest, limit: limits.dockerManifestSize)
+            decoded = try read.map { try DockerArchiveManifest.decodeList(JSONParser.parse($0)) }
         } catch let error as ManifoldError {
             throw ManifoldError(.invalidLayout, "\(source.location): manifest.json: \(error.message)")
+        }
+        guard let bytes = read, let entries = decoded else {
+            throw ManifoldError(.invalidLayout, "\(source.location): no manifest.json")
         }
         let chosen = entries.enumerated().filter { reference.selects($0.element) }
         guard !chosen.isEmpty else { throw reference.namesNothing(in: source.location, tags: entries.flatMap(\.repoTags)) }
         // Without a tag, every image it holds: the same rule as for an index.json of several.
         var firsts: [[String]: (path: [String], descriptor: Descriptor)] = [:]
         for (i, entry) in chosen {
-            let path = ["manifest.json", "[\(i)]" + (entry.repoTags.first.map { " (\($0))" } ?? "")]
+            let path = ["manifest.json", ImageGraphRules.dockerEntryLabel(entry, at: i)]
             try admit(1, at: path)
             let key = [entry.config] + entry.layers
             if let first = firsts[key] {
@@ -237,7 +230,7 @@ struct ImageResolver {
     /// Builds the OCI manifest a `docker save` implies: the config as stored, each layer as
     /// stored (uncompressed tars, as Docker writes them), in deterministic JSON.
     private func synthesize(_ entry: DockerArchiveManifest, origin: String? = nil) throws -> PlatformManifest {
-        guard let configFile = try source.file(entry.config) else {
+        guard let configFile = try source.file(at: entry.config) else {
             throw ManifoldError(.absent, "config \(entry.config) is not in \(source.location)")
         }
         let configBytes = try configFile.readAll(limit: limits.documentSize)
@@ -246,13 +239,13 @@ struct ImageResolver {
             throw ManifoldError(.digestMismatch, "config \(entry.config): its name says \(named), its content is \(configDigest)")
         }
         let config = try decode("config", nil) { try ImageConfig(json: $0) }(configBytes)
-        guard config.diffIDs.count == entry.layers.count else {
-            throw ManifoldError(.invalidDocument, "config \(entry.config) lists \(counted(config.diffIDs.count, "diff_id")) for \(counted(entry.layers.count, "layer"))")
+        if let mismatch = ImageGraphRules.diffIDCountMismatch(config, layers: entry.layers.count) {
+            throw ManifoldError(.invalidDocument, "\(entry.config): \(mismatch)")
         }
         var layers: [Descriptor] = []
         var files: [StoredFile] = []
         for (i, path) in entry.layers.enumerated() {
-            guard let file = try source.file(path) else {
+            guard let file = try source.file(at: path) else {
                 throw ManifoldError(.absent, "layer \(path) is not in \(source.location)")
             }
             let compression = Compression.sniff(try file.prefix(Compression.sniffLength))
@@ -308,9 +301,14 @@ struct ImageResolver {
             do {
                 return try body(try JSONParser.parse(bytes))
             } catch let error as ManifoldError {
-                let name = descriptor.map { " \($0.digest.abbreviated)…" } ?? ""
-                throw ManifoldError(error.code == .unsupportedFormat ? .unsupportedFormat : .invalidDocument, "\(what)\(name): \(error.message)")
+                throw decodingError(error, what, descriptor)
             }
         }
+    }
+
+    /// A decoding error with the document's name and digest in front.
+    private func decodingError(_ error: ManifoldError, _ what: String, _ descriptor: Descriptor?) -> ManifoldError {
+        let name = descriptor.map { " \($0.digest.abbreviated)…" } ?? ""
+        return ManifoldError(error.code == .unsupportedFormat ? .unsupportedFormat : .invalidDocument, "\(what)\(name): \(error.message)")
     }
 }

@@ -11,21 +11,30 @@ import Darwin
 /// Every file is opened below the layout's directory descriptor without following links, so
 /// nothing in an untrusted layout can make manifold read outside it (see
 /// `OpenFile.openRegular(in:components:display:)`).
-struct OCILayoutDirectory: ImageSource {
+struct OCILayoutDirectory: ContentProvider {
     let location: String
     let directory: OpenFile
-    var kind: ImageSourceKind { .ociLayout }
+    var kind: ImageSourceKind? { .ociLayout }
 
     init(path: String, directory: OpenFile) throws {
         self.location = path
         self.directory = directory
-        guard let layout = try file("oci-layout") else {
+        guard let layout = try file(at: "oci-layout") else {
             throw ManifoldError(.invalidLayout, "\(path) is a directory without an oci-layout file: not an OCI image layout")
         }
         try checkLayoutVersion(layout)
     }
 
-    func file(_ path: String) throws -> StoredFile? {
+    /// A layout directory is an OCI layout: a `manifest.json` in it is no root.
+    func roots() throws -> [ContentRoot] {
+        [.index]
+    }
+
+    func root(_ root: ContentRoot, limit: Int) throws -> [UInt8]? {
+        try file(at: root.name)?.readAll(limit: limit)
+    }
+
+    func file(at path: String) throws -> StoredFile? {
         let components = try safeComponents(path)
         guard let file = try OpenFile.openRegular(in: directory.descriptor, components: components, display: path) else {
             return nil
@@ -34,11 +43,13 @@ struct OCILayoutDirectory: ImageSource {
                           identity: "dir:\(path)")
     }
 
-    func blob(_ digest: Digest) throws -> StoredFile? {
-        try file(digest.layoutPath)
+    /// Blobs are regular files at `blobs/<algorithm>/<encoded>`: a symlink, FIFO or
+    /// directory there is an error.
+    func blob(_ descriptor: Descriptor) throws -> StoredFile? {
+        try file(at: descriptor.digest.layoutPath)
     }
 
-    func blobPaths() throws -> [String] {
+    func blobPaths() throws -> [String]? {
         var paths: [String] = []
         for algorithm in try listDirectory(in: directory.descriptor, "blobs") {
             for encoded in try listDirectory(in: directory.descriptor, "blobs/\(algorithm)") {

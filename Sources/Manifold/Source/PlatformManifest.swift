@@ -23,11 +23,11 @@ public struct PlatformManifest: Sendable {
     /// Where the image came from, for messages.
     public let origin: String
     /// The image it was read from, to find its blobs.
-    let source: any ImageSource
+    let source: any ContentProvider
 
     /// A blob of this image's source, or nil when absent.
     func sourceBlob(_ descriptor: Descriptor) throws -> StoredFile? {
-        try source.blob(descriptor.digest)
+        try source.blob(descriptor)
     }
 
     /// Whether this is a buildx attestation manifest (`unknown/unknown`).

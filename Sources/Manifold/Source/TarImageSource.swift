@@ -2,10 +2,12 @@
 ///
 /// The tar's headers are indexed once; each file is then a region of the tar read with
 /// `pread`, so several blobs of one archive can be verified in parallel without extracting.
-struct TarImageSource: ImageSource {
+struct TarImageSource: ContentProvider {
     let location: String
     let index: TarIndex
-    let kind: ImageSourceKind
+    /// `.ociArchive` or `.dockerArchive`.
+    let format: ImageSourceKind
+    var kind: ImageSourceKind? { format }
 
     /// Symlink hops followed before a chain is called a loop.
     static let maxLinkHops = 16
@@ -14,31 +16,41 @@ struct TarImageSource: ImageSource {
         location = path
         self.index = index
         if index.entry("manifest.json") != nil {
-            kind = .dockerArchive
+            format = .dockerArchive
         } else if index.entry("index.json") != nil || index.entry("oci-layout") != nil {
-            kind = .ociArchive
+            format = .ociArchive
         } else {
             throw ManifoldError(.unsupportedFormat, "\(path) is a tar, but neither a docker-save archive (no manifest.json) nor an oci-archive (no index.json)")
         }
         if let layout = try lookup("oci-layout", followLinks: false) {
             try checkLayoutVersion(layout)
-        } else if kind == .ociArchive {
+        } else if format == .ociArchive {
             throw ManifoldError(.invalidLayout, "oci-archive without an oci-layout file")
         }
     }
 
     /// docker-save paths may be symbolic links (Docker ≤ 24 links duplicate layers): they are
     /// followed, but only within the archive.
-    func file(_ path: String) throws -> StoredFile? {
+    func file(at path: String) throws -> StoredFile? {
         try lookup(path, followLinks: true)
     }
 
-    /// Blobs must be regular members, as in a layout directory.
-    func blob(_ digest: Digest) throws -> StoredFile? {
-        try lookup(digest.layoutPath, followLinks: false)
+    /// A docker save has `manifest.json`, and an `index.json` too from Docker 25 on; an
+    /// oci-archive has `index.json`.
+    func roots() throws -> [ContentRoot] {
+        [ContentRoot.index, .dockerManifest].filter { index.entry($0.name) != nil }
     }
 
-    func blobPaths() throws -> [String] {
+    func root(_ root: ContentRoot, limit: Int) throws -> [UInt8]? {
+        try file(at: root.name)?.readAll(limit: limit)
+    }
+
+    /// Blobs must be regular members, as in a layout directory.
+    func blob(_ descriptor: Descriptor) throws -> StoredFile? {
+        try lookup(descriptor.digest.layoutPath, followLinks: false)
+    }
+
+    func blobPaths() throws -> [String]? {
         index.entries.filter { $0.name.hasPrefix("blobs/") && $0.name.split(separator: "/").count == 3 && $0.kind != .directory }.map(\.name)
     }
 

@@ -18,15 +18,18 @@ struct DockerSaveAgreement {
         let message: String
     }
 
-    let source: any ImageSource
+    let source: any ContentProvider
     let limits: ImageLimits
 
     /// The tags the two roots disagree on. Roots that cannot be read or decoded give none:
     /// the walk of each root reports those problems itself.
     func disagreements() throws -> [Disagreement] {
-        guard let manifestFile = try source.file("manifest.json"), let indexFile = try source.file("index.json"),
-              let entries = try? DockerArchiveManifest.decodeList(JSONParser.parse(manifestFile.readAll(limit: limits.dockerManifestSize))),
-              let index = try? ImageIndex(json: JSONParser.parse(indexFile.readAll(limit: limits.documentSize)), declaredMediaType: nil)
+        let roots = try source.roots()
+        guard roots.contains(.dockerManifest), roots.contains(.index),
+              let manifestBytes = try? source.root(.dockerManifest, limit: limits.dockerManifestSize),
+              let indexBytes = try? source.root(.index, limit: limits.documentSize),
+              let entries = try? DockerArchiveManifest.decodeList(JSONParser.parse(manifestBytes)),
+              let index = try? ImageIndex(json: JSONParser.parse(indexBytes), declaredMediaType: nil)
         else { return [] }
 
         var documents = DocumentReader(source: source, limits: limits)
@@ -56,7 +59,7 @@ struct DockerSaveAgreement {
     /// name must not be a way around this check. Nil when it is not in the archive.
     private func configDigest(_ path: String) throws -> Digest? {
         if let named = DockerArchiveManifest.digestNamed(by: path) { return named }
-        guard let file = try? source.file(path), let bytes = try? file.readAll(limit: limits.documentSize) else { return nil }
+        guard let file = try? source.file(at: path), let bytes = try? file.readAll(limit: limits.documentSize) else { return nil }
         return try Hasher.digest(of: bytes)
     }
 

@@ -2,10 +2,9 @@ extension VerificationWalk {
     /// Walks a docker-save `manifest.json`: each entry's config (named by its digest in every
     /// generation of the format) and its layers, checked against the config's diff_ids.
     func walkDockerManifest() throws {
-        guard let file = try source.file("manifest.json") else {
+        guard let bytes = try source.root(.dockerManifest, limit: options.limits.dockerManifestSize) else {
             throw ManifoldError(.invalidLayout, "\(source.location): no manifest.json")
         }
-        let bytes = try file.readAll(limit: options.limits.dockerManifestSize)
         let entries: [DockerArchiveManifest]
         do {
             entries = try DockerArchiveManifest.decodeList(try JSONParser.parse(bytes))
@@ -18,7 +17,7 @@ extension VerificationWalk {
         // reported as a reference to it, not read again.
         var firstPaths: [[String]: [String]] = [:]
         for (i, entry) in entries.enumerated() where reference.selects(entry) {
-            let path = ["manifest.json", "[\(i)]" + (entry.repoTags.first.map { " (\($0))" } ?? "")]
+            let path = ["manifest.json", ImageGraphRules.dockerEntryLabel(entry, at: i)]
             guard admit(path) else { return }
             let start = results.count
             if let first = firstPaths[[entry.config] + entry.layers] {
@@ -53,7 +52,7 @@ extension VerificationWalk {
                 // Several images sharing a config: read, hashed and decoded once.
                 (configResult.digest, config) = (known.digest, known.config)
                 for problem in known.problems { configResult.fail(problem) }
-            } else if let file = try source.file(entry.config) {
+            } else if let file = try source.file(at: entry.config) {
                 let bytes = try file.readAll(limit: options.limits.documentSize)
                 countDocument(bytes.count)
                 let algorithm = configResult.digest?.algorithm ?? .sha256
@@ -79,7 +78,7 @@ extension VerificationWalk {
 
         let platform = config?.platform
         if let platform {
-            if !options.platforms.isEmpty, !options.platforms.contains(where: { platform.isSelected(by: $0) }) {
+            if !ImageGraphRules.keeps(platform, wanted: options.platforms) {
                 skipPlatform(platform)
                 dropResults(from: entryIndex)
                 return
@@ -88,14 +87,12 @@ extension VerificationWalk {
             addPlatform(platform)
             configResult.platform = platform
         }
-        if let config, config.diffIDs.count != entry.layers.count {
-            configResult.fail(Problem(
-                .diffIDCount, expected: "\(entry.layers.count)", actual: "\(config.diffIDs.count)",
-                message: "config lists \(counted(config.diffIDs.count, "diff_id")) for \(counted(entry.layers.count, "layer"))"))
+        if let config, let mismatch = ImageGraphRules.diffIDCountMismatch(config, layers: entry.layers.count) {
+            configResult.fail(Problem(.diffIDCount, expected: "\(entry.layers.count)", actual: "\(config.diffIDs.count)", message: mismatch))
         }
         append(configResult)
 
-        let diffIDs = config.flatMap { $0.diffIDs.count == entry.layers.count ? $0.diffIDs : nil }
+        let diffIDs = ImageGraphRules.layerDiffIDs(config, layers: entry.layers.count)
         for (i, layerPath) in entry.layers.enumerated() {
             guard admit(path + ["Layers[\(i)] \(layerPath)"]) else { return }
             let diffID = diffIDs?[i]
@@ -103,7 +100,7 @@ extension VerificationWalk {
                                           digest: DockerArchiveManifest.digestNamed(by: layerPath), platform: platform)
             noteReferenced(layerPath)
             do {
-                guard let file = try source.file(layerPath) else {
+                guard let file = try source.file(at: layerPath) else {
                     if let diffID, let foreign = entry.layerSources[diffID.description] {
                         markAbsent(foreign, into: &result)
                     } else if options.allowSparse {

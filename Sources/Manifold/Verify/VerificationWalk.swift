@@ -4,7 +4,7 @@
 ///
 /// Principle: bytes are hashed as read and decoded only once they match their descriptor.
 final class VerificationWalk {
-    let source: any ImageSource
+    let source: any ContentProvider
     let options: VerifyOptions
 
     private(set) var results: [DescriptorResult] = []
@@ -34,27 +34,26 @@ final class VerificationWalk {
     /// Indexes and manifests already walked: one met again is reported as a reference to its
     /// first place, never walked again, so work grows with distinct documents, not paths.
     private var walked: [WalkedKey: WalkedDocument] = [:]
-    private var visitedDescriptors = 0
-    /// Configs decoded, by digest (OCI) and by docker-save path: many manifests may share one.
-    private var configs: [Digest: (config: ImageConfig?, problem: Problem?)] = [:]
+    private var budget: DescriptorBudget
+    /// docker-save configs decoded, by path: many images may share one.
     var dockerConfigs: [String: (digest: Digest?, config: ImageConfig?, problems: [Problem])] = [:]
     /// Set once --max-descriptors is reached: nothing more is visited.
     private(set) var stopped = false
 
-    init(source: any ImageSource, options: VerifyOptions) {
+    init(source: any ContentProvider, options: VerifyOptions) {
         self.source = source
         self.options = options
         self.documents = DocumentReader(source: source, limits: options.limits)
+        self.budget = DescriptorBudget(limit: options.limits.descriptors)
     }
 
     // MARK: roots
 
     /// Walks `index.json`. Throws when the root itself cannot be used (missing, malformed).
     func walkIndexJSON() throws {
-        guard let file = try source.file("index.json") else {
+        guard let bytes = try source.root(.index, limit: options.limits.documentSize) else {
             throw ManifoldError(.invalidLayout, "\(source.location): no index.json")
         }
-        let bytes = try file.readAll(limit: options.limits.documentSize)
         let index: ImageIndex
         do {
             index = try ImageIndex(json: try JSONParser.parse(bytes), declaredMediaType: nil)
@@ -87,10 +86,10 @@ final class VerificationWalk {
                 guard reference.selects(entry) else { continue }
                 indexImages.insert(entry.digest)
             }
-            let label = "manifests[\(i)]" + (entry.platform.map { " (\($0))" } ?? "")
+            let label = ImageGraphRules.entryLabel(entry, at: i)
             guard admit(path + [label]) else { return }
-            if let platform = entry.platform, !options.platforms.isEmpty, MediaType.isManifest(entry.mediaType),
-               !options.platforms.contains(where: { platform.isSelected(by: $0) })
+            if let platform = entry.platform, MediaType.isManifest(entry.mediaType),
+               !ImageGraphRules.keeps(platform, wanted: options.platforms)
             {
                 skippedPlatforms.append(platform.description)
                 continue
@@ -134,10 +133,8 @@ final class VerificationWalk {
     /// The problem when an index entry lists an image whose config claims another platform
     /// (``Platform/describes(config:)``), or nil.
     static func platformProblem(entry: Platform?, config: Platform?) -> Problem? {
-        guard let entry, let config, !entry.describes(config: config) else { return nil }
-        return Problem(
-            .platform, expected: entry.description, actual: config.description,
-            message: "platform mismatch: the index entry says \(entry.describedWithNormalization), the config says \(config.describedWithNormalization)")
+        guard let entry, let config, let mismatch = ImageGraphRules.platformMismatch(entry: entry, config: config) else { return nil }
+        return Problem(.platform, expected: entry.description, actual: config.description, message: mismatch)
     }
 
     /// An index or manifest met again. Its own descriptor is checked against the bytes read the
@@ -172,21 +169,18 @@ final class VerificationWalk {
     /// fails where it is and stops the walk, so no graph can make the work outgrow the limit.
     func admit(_ path: [String]) -> Bool {
         guard !stopped else { return false }
-        visitedDescriptors += 1
-        guard visitedDescriptors > options.limits.descriptors else { return true }
+        guard !budget.spend() else { return true }
         stopped = true
         var result = DescriptorResult(path: path, kind: .blob)
-        result.fail(Problem(
-            .limit, expected: "≤ \(options.limits.descriptors)",
-            message: "the image has more than \(options.limits.descriptors) descriptors (the --max-descriptors limit); the rest is not walked"))
+        result.fail(Problem(.limit, expected: "≤ \(budget.limit)", message: "\(budget.exceeded); the rest is not walked"))
         results.append(result)
         return false
     }
 
     private func visitIndex(_ descriptor: Descriptor, path: [String], depth: Int) {
         var result = newResult(descriptor, path: path, kind: .index, platform: nil)
-        guard depth <= options.limits.indexDepth else {
-            result.fail(Problem(.document, message: "indexes nested deeper than \(options.limits.indexDepth) levels (the limit)"))
+        guard ImageGraphRules.allowsIndex(atDepth: depth, limit: options.limits.indexDepth) else {
+            result.fail(Problem(.document, message: ImageGraphRules.depthExceeded(limit: options.limits.indexDepth)))
             results.append(result)
             return
         }
@@ -224,15 +218,10 @@ final class VerificationWalk {
         var config: ImageConfig?
         if MediaType.isImageConfig(manifest.config.mediaType) {
             if let bytes = readDocument(manifest.config, into: &configResult) {
-                if configs[manifest.config.digest] == nil {
-                    do {
-                        configs[manifest.config.digest] = (try ImageConfig(json: try JSONParser.parse(bytes)), nil)
-                    } catch {
-                        configs[manifest.config.digest] = (nil, documentProblem(error))
-                    }
+                switch documents.decodeConfig(manifest.config, bytes: bytes) {
+                case .success(let decoded): config = decoded
+                case .failure(let error): configResult.fail(documentProblem(error))
                 }
-                config = configs[manifest.config.digest]?.config
-                if let problem = configs[manifest.config.digest]?.problem { configResult.fail(problem) }
             }
         } else {
             configResult.notes.append("config media type \(manifest.config.mediaType) is not an image config: checked by digest and size only")
@@ -242,9 +231,7 @@ final class VerificationWalk {
         let platform = entryPlatform ?? config?.platform
         let key = WalkedKey(digest: descriptor.digest, mediaType: descriptor.mediaType)
         walked[key]?.configPlatform = config?.platform
-        if entryPlatform == nil, let platform, !options.platforms.isEmpty,
-           !options.platforms.contains(where: { platform.isSelected(by: $0) })
-        {
+        if entryPlatform == nil, let platform, !ImageGraphRules.keeps(platform, wanted: options.platforms) {
             results.removeLast(results.count - manifestIndex)
             skippedPlatforms.append(platform.description)
             walked[key]?.skipped = true
@@ -256,10 +243,8 @@ final class VerificationWalk {
 
         if let config {
             if let problem = Self.platformProblem(entry: entryPlatform, config: config.platform) { configResult.fail(problem) }
-            if config.diffIDs.count != manifest.layers.count {
-                configResult.fail(Problem(
-                    .diffIDCount, expected: "\(manifest.layers.count)", actual: "\(config.diffIDs.count)",
-                    message: "config lists \(counted(config.diffIDs.count, "diff_id")) for \(counted(manifest.layers.count, "layer"))"))
+            if let mismatch = ImageGraphRules.diffIDCountMismatch(config, layers: manifest.layers.count) {
+                configResult.fail(Problem(.diffIDCount, expected: "\(manifest.layers.count)", actual: "\(config.diffIDs.count)", message: mismatch))
             }
         }
         if MediaType.isImageConfig(manifest.config.mediaType) {
@@ -268,7 +253,7 @@ final class VerificationWalk {
             planBlob(manifest.config, result: configResult, decompression: .skip, diffID: nil)
         }
 
-        let diffIDs = config.flatMap { $0.diffIDs.count == manifest.layers.count ? $0.diffIDs : nil }
+        let diffIDs = ImageGraphRules.layerDiffIDs(config, layers: manifest.layers.count)
         for (i, layer) in manifest.layers.enumerated() {
             guard admit(path + ["layers[\(i)]"]) else { return }
             visitLayer(layer, path: path + ["layers[\(i)]"], platform: platform, diffID: diffIDs?[i])
@@ -300,7 +285,7 @@ final class VerificationWalk {
         checkData(descriptor, into: &result)
         let file: StoredFile?
         do {
-            file = try source.blob(descriptor.digest)
+            file = try source.blob(descriptor)
             referencedPaths.insert(descriptor.digest.layoutPath)
         } catch {
             result.fail(layoutProblem(error))

@@ -34,25 +34,37 @@ public struct Verifier: Sendable {
     /// tag or digest selects (a tag or digest naming nothing makes the report `unusable`).
     public func verify(_ reference: ImageReference, progress: (@Sendable (_ done: UInt64, _ total: UInt64) -> Void)? = nil) -> VerificationReport {
         let start = monotonicSeconds()
-        let path = reference.description
-        let source: any ImageSource
+        let source: any ContentProvider
         do {
             source = try reference.open(limits: options.limits)
         } catch {
-            return .unusable(path, kind: nil, error: asManifoldError(error), seconds: monotonicSeconds() - start)
+            return .unusable(reference.description, kind: nil, error: asManifoldError(error), seconds: monotonicSeconds() - start)
         }
+        return verify(source, reference: reference, progress: progress, start: start)
+    }
 
+    /// Verifies the images a content provider holds — every check of a file, whoever reads
+    /// the bytes. `reference`'s tag or digest selects among its roots' images (its path only
+    /// names the image in the report); the default, every image.
+    public func verify(_ source: any ContentProvider, reference: ImageReference? = nil,
+                       progress: (@Sendable (_ done: UInt64, _ total: UInt64) -> Void)? = nil) -> VerificationReport {
+        verify(source, reference: reference ?? ImageReference(path: source.location), progress: progress, start: monotonicSeconds())
+    }
+
+    private func verify(_ source: any ContentProvider, reference: ImageReference,
+                        progress: (@Sendable (_ done: UInt64, _ total: UInt64) -> Void)?, start: Double) -> VerificationReport {
+        let path = reference.description
         let walk = VerificationWalk(source: source, options: options)
         walk.reference = reference
         do {
-            switch source.kind {
-            case .ociLayout, .ociArchive:
-                try walk.walkIndexJSON()
-            case .dockerArchive:
+            let roots = try source.roots()
+            if roots.contains(.dockerManifest) {
                 // Docker 25+ and the containerd store put an OCI layout beside manifest.json:
                 // both are walked, and blobs they share are read once.
-                if try source.file("index.json") != nil { try walk.walkIndexJSON() }
+                if roots.contains(.index) { try walk.walkIndexJSON() }
                 try walk.walkDockerManifest()
+            } else {
+                try walk.walkIndexJSON()
             }
             if reference.namesOne, walk.indexImages.isEmpty, walk.dockerImages == 0 {
                 var tags: [String] = []
@@ -108,7 +120,7 @@ public struct Verifier: Sendable {
             byteCount: bytes, seconds: monotonicSeconds() - start, shallow: options.shallow)
     }
 
-    private func unreferencedBlobs(_ source: any ImageSource, referenced: Set<String>) -> [String]? {
+    private func unreferencedBlobs(_ source: any ContentProvider, referenced: Set<String>) -> [String]? {
         guard let all = try? source.blobPaths() else { return nil }
         return all.filter { !referenced.contains($0) }.sorted()
     }

@@ -1,21 +1,7 @@
-/// Random access to the files and blobs of one image, whatever container it is in.
-public protocol ImageSource: Sendable {
-    var kind: ImageSourceKind { get }
-    /// The path the image was opened from.
-    var location: String { get }
-    /// A file by its path inside the image (`index.json`, a `manifest.json` layer path), or
-    /// nil when it is absent. Paths that leave the image, and links that do, are errors.
-    func file(_ path: String) throws -> StoredFile?
-    /// The blob for `digest` at `blobs/<algorithm>/<encoded>`, or nil when absent. A blob
-    /// path that is not a regular file (a symlink, FIFO, directory) is an error.
-    func blob(_ digest: Digest) throws -> StoredFile?
-    /// Every `blobs/<algorithm>/<encoded>` path present, for reporting unreferenced blobs.
-    func blobPaths() throws -> [String]
-}
-
 /// Opens an image from a path, recognising its container.
 public enum ImageSources {
-    public static func open(_ path: String, limits: ImageLimits = ImageLimits()) throws -> any ImageSource {
+    /// The provider for the OCI layout directory, oci-archive or docker-save tar at `path`.
+    public static func open(_ path: String, limits: ImageLimits = ImageLimits()) throws -> any ContentProvider {
         let file: OpenFile
         do {
             file = try OpenFile(path: path, allowingDirectory: true)
