@@ -75,7 +75,7 @@ struct InspectCommand: ParsableCommand {
         var subject = image
         let resolved: ResolvedImage
         do {
-            let reference = try ImageReference(parsing: image)
+            let reference = try LocalImageReference(parsing: image)
             subject = reference.path
             resolved = try ResolvedImage.open(reference, limits: limits.limits)
         } catch let error as ManifoldError {

@@ -126,7 +126,7 @@ struct PackCommand: ParsableCommand {
     func options() throws -> PackOptions {
         let references = try inputs.map { input in
             do {
-                return try ImageReference(parsing: input)
+                return try LocalImageReference(parsing: input)
             } catch let error as ManifoldError {
                 throw ValidationError(error.message)
             }

@@ -107,13 +107,13 @@ private struct MemoryChunks: BlobChunkIterator {
         let layout = vectorsDirectory.appendingPathComponent("images/oci-two-platforms")
         let provider = try MemoryProvider.loading(layout)
         let fromMemory = try ResolvedImage.open(provider)
-        let fromFile = try ResolvedImage.open(ImageReference(path: layout.path))
+        let fromFile = try ResolvedImage.open(LocalImageReference(path: layout.path))
         #expect(fromMemory.manifests.map(\.platform) == fromFile.manifests.map(\.platform))
         #expect(fromMemory.manifests.map(\.bytes) == fromFile.manifests.map(\.bytes))
         #expect(fromMemory.topBytes == fromFile.topBytes)
         #expect(fromMemory.nodes.map(\.pathString) == fromFile.nodes.map(\.pathString))
         let error = #expect(throws: ManifoldError.self) {
-            try ResolvedImage.open(provider, reference: ImageReference(path: "memory", tag: "no-such-tag"))
+            try ResolvedImage.open(provider, reference: LocalImageReference(path: "memory", tag: "no-such-tag"))
         }
         #expect(error?.message.contains("no-such-tag") == true)
     }

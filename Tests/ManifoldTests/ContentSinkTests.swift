@@ -42,7 +42,7 @@ final class RecordingSink: ContentSink {
     let inputs = [fixture("docker-24.tar"), fixture("oci-two-platforms") + ":arm64"]
 
     func options(_ output: String) throws -> PackOptions {
-        PackOptions(inputs: try inputs.map { try ImageReference(parsing: $0) }, output: output)
+        PackOptions(inputs: try inputs.map { try LocalImageReference(parsing: $0) }, output: output)
     }
 
     /// What a custom sink receives is exactly what the layout sink writes: the same blobs and

@@ -77,7 +77,7 @@ struct FanOutLayout {
         // Each distinct blob read once: 6 indexes, the manifest, its config and layers.
         #expect(report.blobCount == 6 + 1 + 1 + 2)
 
-        let image = try ResolvedImage.open(ImageReference(path: layout.root.path))
+        let image = try ResolvedImage.open(LocalImageReference(path: layout.root.path))
         #expect(image.manifests.count == 1)
         #expect(image.nodes.count == 5 * 50 + 50)
         #expect(image.nodes.filter { $0.sameAs != nil }.count == 6 * 49)
@@ -120,7 +120,7 @@ struct FanOutLayout {
 
         var limits = ImageLimits()
         limits.descriptors = 50
-        #expect(errorCode { _ = try ResolvedImage.open(ImageReference(path: layout.root.path), limits: limits) } == .limitExceeded)
+        #expect(errorCode { _ = try ResolvedImage.open(LocalImageReference(path: layout.root.path), limits: limits) } == .limitExceeded)
 
         for command in [["verify"], ["inspect", "--tree"], ["inspect", "--verbose"], ["pack", "-o", layout.root.path + ".out.tar"]] {
             let result = try run(manifoldBinary, command + ["--max-descriptors", "50", layout.root.path])

@@ -59,7 +59,7 @@ import Testing
         let merged = directory.appendingPathComponent("merged").path
         let mergedResult = try run(manifoldBinary, ["pack", "-o", merged, buildahOut, ociArchive])
         #expect(mergedResult.status == 0, "\(mergedResult.stderr)")
-        let platforms = try ResolvedImage.open(ImageReference(path: merged)).manifests.compactMap { $0.platform?.description }
+        let platforms = try ResolvedImage.open(LocalImageReference(path: merged)).manifests.compactMap { $0.platform?.description }
         #expect(platforms == ["linux/amd64", "linux/arm", "linux/arm64"])
     }
 
@@ -130,7 +130,7 @@ import Testing
         #expect(packed.status == 0, "\(packed.stderr)")
         let index = try run(manifoldBinary, ["inspect", "--raw", archive]).stdout
         #expect(index.contains(MediaType.ociIndex) && index.contains(MediaType.dockerManifest))
-        let children = try ResolvedImage.open(ImageReference(path: archive)).manifests.map(\.descriptor.digest)
+        let children = try ResolvedImage.open(LocalImageReference(path: archive)).manifests.map(\.descriptor.digest)
         #expect(children.count == 2)
 
         let registry = try TestRegistry(in: directory)

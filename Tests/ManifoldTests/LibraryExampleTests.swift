@@ -18,12 +18,12 @@ import Manifold
         }
         #expect(lines == ["\(fixture("docker-25.tar")): 1 platforms verified"])
 
-        let image = try ResolvedImage.open(try ImageReference(parsing: fixture("oci-two-platforms")))
+        let image = try ResolvedImage.open(try LocalImageReference(parsing: fixture("oci-two-platforms")))
         #expect(image.manifests.compactMap { $0.platform?.architecture }.sorted() == ["amd64", "arm64"])
 
         let out = try ImageFixtures.temporaryDirectory().appendingPathComponent("multi.tar").path
-        var options = PackOptions(inputs: [try ImageReference(parsing: fixture("docker-24.tar")),
-                                           try ImageReference(parsing: fixture("docker-25.tar"))], output: out)
+        var options = PackOptions(inputs: [try LocalImageReference(parsing: fixture("docker-24.tar")),
+                                           try LocalImageReference(parsing: fixture("docker-25.tar"))], output: out)
         options.tag = "1.0"
         let packed = try Packer(options: options).pack()
         #expect(packed.entries.count == 2)

@@ -94,7 +94,7 @@ enum MultiImageFixtures {
         #expect(report.status == .verified, "\(failures(report))")
         #expect(report.images == 2)
         #expect(report.results.filter { !$0.tags.isEmpty }.map(\.tags) == [["example/app:amd64"], ["example/app:arm64"]])
-        let one = Verifier().verify(try ImageReference(parsing: save.path + ":example/app:arm64"))
+        let one = Verifier().verify(try LocalImageReference(parsing: save.path + ":example/app:arm64"))
         #expect(one.images == 1 && one.platforms.map(\.description) == ["linux/arm64"])
     }
 
@@ -102,11 +102,11 @@ enum MultiImageFixtures {
     /// spelling, selects it in both.
     @Test func oneTagSelectsBothRootsOfADocker25Save() throws {
         for tag in ["example/app:25", "25"] {
-            let report = Verifier().verify(try ImageReference(parsing: fixture("docker-25.tar") + ":" + tag))
+            let report = Verifier().verify(try LocalImageReference(parsing: fixture("docker-25.tar") + ":" + tag))
             #expect(report.status == .verified)
             #expect(report.results.filter { !$0.tags.isEmpty }.map(\.tags) == [["25"], ["example/app:25"]], "\(tag)")
         }
-        let none = Verifier().verify(try ImageReference(parsing: fixture("docker-25.tar") + ":26"))
+        let none = Verifier().verify(try LocalImageReference(parsing: fixture("docker-25.tar") + ":26"))
         #expect(none.status == .unusable)
         #expect(none.error?.message.hasSuffix("has no image tagged \"26\"; tags: 25, example/app:25") == true, "\(none.error?.message ?? "")")
     }

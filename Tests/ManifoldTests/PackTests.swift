@@ -3,7 +3,7 @@ import Testing
 @testable import Manifold
 
 func pack(_ inputs: [String], to output: URL, _ configure: (inout PackOptions) -> Void = { _ in }) throws -> PackResult {
-    var options = PackOptions(inputs: try inputs.map { try ImageReference(parsing: $0) }, output: output.path)
+    var options = PackOptions(inputs: try inputs.map { try LocalImageReference(parsing: $0) }, output: output.path)
     configure(&options)
     return try Packer(options: options).pack()
 }
@@ -23,7 +23,7 @@ func tree(_ url: URL) throws -> [String: Data] {
 }
 
 func indexOf(_ image: URL) throws -> ImageIndex {
-    let resolved = try ResolvedImage.open(ImageReference(path: image.path))
+    let resolved = try ResolvedImage.open(LocalImageReference(path: image.path))
     return try ImageIndex(json: JSONParser.parse(resolved.topBytes), declaredMediaType: nil)
 }
 
@@ -39,19 +39,19 @@ func indexOf(_ image: URL) throws -> ImageIndex {
         #expect(report.platforms.count == 2)
         #expect(report.kind == .ociArchive)
         // The tag names the index in index.json.
-        let top = try ResolvedImage.open(ImageReference(path: out.path, tag: "latest"))
+        let top = try ResolvedImage.open(LocalImageReference(path: out.path, tag: "latest"))
         #expect(top.topDescriptor?.digest == result.index?.digest)
     }
 
     @Test func childrenKeepTheirBytesAndDigests() throws {
         let out = try ImageFixtures.temporaryDirectory().appendingPathComponent("out")
         let result = try pack([fixture("oci-nested-index")], to: out)
-        let input = try ResolvedImage.open(ImageReference(path: fixture("oci-nested-index")))
+        let input = try ResolvedImage.open(LocalImageReference(path: fixture("oci-nested-index")))
         let inputDigests = Set((input.manifests + input.attestations).map(\.descriptor.digest))
         #expect(Set(result.entries.map(\.descriptor.digest)) == inputDigests)
-        let output = try ResolvedImage.open(ImageReference(path: out.path))
+        let output = try ResolvedImage.open(LocalImageReference(path: out.path))
         for manifest in output.manifests + output.attestations {
-            #expect(try Hasher.digest(of: manifest.bytes) == manifest.descriptor.digest)
+            #expect(try DigestHasher.digest(of: manifest.bytes) == manifest.descriptor.digest)
         }
         // The attestation came along, after the platforms.
         #expect(result.entries.last?.isAttestation == true)
@@ -107,7 +107,7 @@ func indexOf(_ image: URL) throws -> ImageIndex {
             #expect(field(100..<107) == (entry.kind == .directory ? "0000755" : "0000644"), "\(entry.name) mode")
             #expect(header[header.startIndex + 265] == 0 && header[header.startIndex + 297] == 0, "\(entry.name) owner names")
         }
-        let written = try ResolvedImage.open(ImageReference(path: out.path))
+        let written = try ResolvedImage.open(LocalImageReference(path: out.path))
         // JSON: exactly the canonical form (compact, keys sorted, no escaped slashes).
         #expect(written.topBytes == JSONWriter().bytes(try JSONParser.parse(written.topBytes)))
         #expect(!String(decoding: written.topBytes, as: UTF8.self).contains("\\/"))
@@ -261,8 +261,8 @@ func indexOf(_ image: URL) throws -> ImageIndex {
 
 @Suite struct InspectTests {
     @Test func rawIsTheStoredBytes() throws {
-        let image = try ResolvedImage.open(ImageReference(path: fixture("oci-nested-index")))
-        let digest = try Hasher.digest(of: image.topBytes)
+        let image = try ResolvedImage.open(LocalImageReference(path: fixture("oci-nested-index")))
+        let digest = try DigestHasher.digest(of: image.topBytes)
         #expect(digest == image.topDescriptor?.digest)
         let result = try run(manifoldBinary, ["inspect", "--raw", fixture("oci-nested-index")])
         #expect(result.status == 0)
@@ -276,13 +276,13 @@ func indexOf(_ image: URL) throws -> ImageIndex {
     }
 
     @Test func tagsChooseAnImage() throws {
-        let arm = try ResolvedImage.open(try ImageReference(parsing: fixture("oci-two-platforms") + ":arm64"))
+        let arm = try ResolvedImage.open(try LocalImageReference(parsing: fixture("oci-two-platforms") + ":arm64"))
         #expect(arm.manifests.map { $0.platform?.description } == ["linux/arm64/v8"])
         #expect(!arm.topIsIndex)
-        let all = try ResolvedImage.open(try ImageReference(parsing: fixture("oci-two-platforms")))
+        let all = try ResolvedImage.open(try LocalImageReference(parsing: fixture("oci-two-platforms")))
         #expect(all.manifests.count == 2 && all.topIsIndex && all.topDescriptor == nil)
-        #expect(errorCode { _ = try ResolvedImage.open(try ImageReference(parsing: fixture("oci-two-platforms") + ":nope")) } == .invalidArgument)
-        let docker = try ResolvedImage.open(try ImageReference(parsing: fixture("docker-24.tar") + ":example/app:24"))
+        #expect(errorCode { _ = try ResolvedImage.open(try LocalImageReference(parsing: fixture("oci-two-platforms") + ":nope")) } == .invalidArgument)
+        let docker = try ResolvedImage.open(try LocalImageReference(parsing: fixture("docker-24.tar") + ":example/app:24"))
         #expect(docker.manifests.first?.synthesized == true)
     }
 

@@ -2,45 +2,45 @@ import Foundation
 import Testing
 @testable import Manifold
 
-@Suite struct ImageReferenceTests {
+@Suite struct LocalImageReferenceTests {
     static let hex = String(repeating: "ab", count: 32)
     static let existing: Set<String> = ["dir", "save.tar", "a:b", "oci:odd", "at@dir"]
     static func exists(_ path: String) -> Bool { existing.contains(path) }
 
-    static let cases: [(String, ImageReference)] = [
-        ("dir", ImageReference(path: "dir")),
-        ("dir:v1", ImageReference(path: "dir", tag: "v1")),
-        ("save.tar:example/app:1.0", ImageReference(path: "save.tar", tag: "example/app:1.0")),
-        ("a:b", ImageReference(path: "a:b")),                              // an existing path wins
-        ("a:b:v2", ImageReference(path: "a:b", tag: "v2")),
-        ("oci:dir", ImageReference(path: "dir", transport: .oci)),
-        ("oci:dir:v1", ImageReference(path: "dir", tag: "v1", transport: .oci)),
-        ("oci:odd", ImageReference(path: "oci:odd")),                      // a file named so
-        ("oci-archive:save.tar:latest", ImageReference(path: "save.tar", tag: "latest", transport: .ociArchive)),
-        ("docker-archive:save.tar:example/app:1.0", ImageReference(path: "save.tar", tag: "example/app:1.0", transport: .dockerArchive)),
-        ("dir@sha256:\(hex)", ImageReference(path: "dir", digest: try! Digest(parsing: "sha256:\(hex)"))),
-        ("oci:dir:v1@sha256:\(hex)", ImageReference(path: "dir", tag: "v1", digest: try! Digest(parsing: "sha256:\(hex)"), transport: .oci)),
-        ("at@dir", ImageReference(path: "at@dir")),                        // not a digest after @
-        ("at@dir:v1", ImageReference(path: "at@dir", tag: "v1")),
+    static let cases: [(String, LocalImageReference)] = [
+        ("dir", LocalImageReference(path: "dir")),
+        ("dir:v1", LocalImageReference(path: "dir", tag: "v1")),
+        ("save.tar:example/app:1.0", LocalImageReference(path: "save.tar", tag: "example/app:1.0")),
+        ("a:b", LocalImageReference(path: "a:b")),                              // an existing path wins
+        ("a:b:v2", LocalImageReference(path: "a:b", tag: "v2")),
+        ("oci:dir", LocalImageReference(path: "dir", transport: .oci)),
+        ("oci:dir:v1", LocalImageReference(path: "dir", tag: "v1", transport: .oci)),
+        ("oci:odd", LocalImageReference(path: "oci:odd")),                      // a file named so
+        ("oci-archive:save.tar:latest", LocalImageReference(path: "save.tar", tag: "latest", transport: .ociArchive)),
+        ("docker-archive:save.tar:example/app:1.0", LocalImageReference(path: "save.tar", tag: "example/app:1.0", transport: .dockerArchive)),
+        ("dir@sha256:\(hex)", LocalImageReference(path: "dir", digest: try! Digest(parsing: "sha256:\(hex)"))),
+        ("oci:dir:v1@sha256:\(hex)", LocalImageReference(path: "dir", tag: "v1", digest: try! Digest(parsing: "sha256:\(hex)"), transport: .oci)),
+        ("at@dir", LocalImageReference(path: "at@dir")),                        // not a digest after @
+        ("at@dir:v1", LocalImageReference(path: "at@dir", tag: "v1")),
     ]
 
     @Test(arguments: cases)
-    func parses(_ text: String, _ expected: ImageReference) throws {
-        let reference = try ImageReference(parsing: text, exists: Self.exists)
+    func parses(_ text: String, _ expected: LocalImageReference) throws {
+        let reference = try LocalImageReference(parsing: text, exists: Self.exists)
         #expect(reference == expected)
         #expect(reference.description == text || Self.exists(text))
     }
 
     @Test func registryReferencesAreRefused() {
-        #expect(errorCode { _ = try ImageReference(parsing: "docker://alpine:3", exists: Self.exists) } == .invalidArgument)
-        #expect(errorCode { _ = try ImageReference(parsing: "oci:", exists: Self.exists) } == .invalidArgument)
+        #expect(errorCode { _ = try LocalImageReference(parsing: "docker://alpine:3", exists: Self.exists) } == .invalidArgument)
+        #expect(errorCode { _ = try LocalImageReference(parsing: "oci:", exists: Self.exists) } == .invalidArgument)
     }
 
     @Test func aTransportMustSayWhatTheFileIs() throws {
         let layout = fixture("oci-two-platforms")
-        #expect(errorCode { _ = try ImageReference(path: layout, transport: .ociArchive).open(limits: ImageLimits()) } == .invalidArgument)
-        #expect(errorCode { _ = try ImageReference(path: fixture("docker-24.tar"), transport: .oci).open(limits: ImageLimits()) } == .invalidArgument)
-        #expect(try ImageReference(path: layout, transport: .oci).open(limits: ImageLimits()).kind == .ociLayout)
+        #expect(errorCode { _ = try LocalImageReference(path: layout, transport: .ociArchive).open(limits: ImageLimits()) } == .invalidArgument)
+        #expect(errorCode { _ = try LocalImageReference(path: fixture("docker-24.tar"), transport: .oci).open(limits: ImageLimits()) } == .invalidArgument)
+        #expect(try LocalImageReference(path: layout, transport: .oci).open(limits: ImageLimits()).kind == .ociLayout)
     }
 }
 

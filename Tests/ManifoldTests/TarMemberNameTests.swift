@@ -84,7 +84,7 @@ func writeTar(_ url: URL, _ members: [(String, String)]) throws {
     @Test(arguments: ["blobs/sha256", "blobs"])
     func linkedBlobDirectoriesAreRefusedAsInALayout(_ directory: String) throws {
         let (layout, archive) = try archiveWithLinked(directory)
-        let source = try ImageSources.open(archive.path)
+        let source = try LocalContent.open(archive.path)
         let digest = try Digest(parsing: "sha256:" + String(repeating: "a", count: 64))
         let error = #expect(throws: ManifoldError.self) { try source.blob(Descriptor(mediaType: MediaType.ociLayer, digest: digest, size: 0)) }
         #expect(error?.code == .invalidLayout)

@@ -107,5 +107,5 @@ func zstdCompress(_ data: [UInt8], level: Int32 = 3) -> [UInt8] {
 }
 
 func sha256(_ data: [UInt8]) throws -> Digest {
-    try Hasher.digest(of: data)
+    try DigestHasher.digest(of: data)
 }

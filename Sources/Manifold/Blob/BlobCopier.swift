@@ -15,7 +15,7 @@ enum BlobCopier {
         let free = ChunkChannel((0..<buffers).map { .init(index: $0, count: 0) })
         let full = ChunkChannel()
         let stop = Flag()
-        let reader = ReadStage(file: file, hasher: try Hasher(descriptor.digest.algorithm), ring: ring)
+        let reader = ReadStage(file: file, hasher: try DigestHasher(descriptor.digest.algorithm), ring: ring)
         let group = DispatchGroup()
         // Its own serial queue, as in InflatePipeline: a thread of its own, never starved.
         DispatchQueue(label: "manifold.copy.read").async(group: group) {
@@ -53,11 +53,11 @@ enum BlobCopier {
 private final class ReadStage: @unchecked Sendable {
     let file: StoredFile
     let ring: BufferSet
-    private(set) var hasher: Hasher
+    private(set) var hasher: DigestHasher
     private(set) var bytes: UInt64 = 0
     private(set) var failure: (any Error)?
 
-    init(file: StoredFile, hasher: Hasher, ring: BufferSet) {
+    init(file: StoredFile, hasher: DigestHasher, ring: BufferSet) {
         self.file = file
         self.ring = ring
         self.hasher = hasher

@@ -40,7 +40,7 @@ public final class BlobMeasurer {
     /// The threads of the pipeline, once started; a test waits on it.
     let stageGroup = DispatchGroup()
     private var plan: Plan?
-    private var stored: [Hasher] = []
+    private var stored: [DigestHasher] = []
     private var pipeline: InflatePipeline?
     /// The input buffer being filled (nil: wait for a free one), and how far.
     private var current: Int? = 0
@@ -215,7 +215,7 @@ public final class BlobMeasurer {
         if compression == Compression.plain, !algorithms.contains(check.uncompressedAlgorithm) {
             algorithms.append(check.uncompressedAlgorithm)
         }
-        stored = try algorithms.map { try Hasher($0) }
+        stored = try algorithms.map { try DigestHasher($0) }
         if let compression, let decompressor = try compression.makeDecompressor(gzipBackend: check.gzipBackend, limits: check.limits) {
             pipeline = try InflatePipeline(
                 buffers: buffers, decompressor: decompressor, outputLimit: check.limits.outputLimit,

@@ -3,11 +3,11 @@
 /// `@unchecked Sendable`: as for ``InflaterStage``, written by one thread, read after the
 /// group is waited on.
 final class HasherStage: @unchecked Sendable {
-    private(set) var hasher: Hasher
+    private(set) var hasher: DigestHasher
     private let buffers: BufferSet
     private(set) var failure: ManifoldError?
 
-    init(hasher: Hasher, buffers: BufferSet) {
+    init(hasher: DigestHasher, buffers: BufferSet) {
         self.hasher = hasher
         self.buffers = buffers
     }

@@ -36,7 +36,7 @@ final class InflatePipeline {
         let freeOut = ChunkChannel(outputs.map { .init(index: $0, count: 0) })
         let fullOut = ChunkChannel()
         inflater = InflaterStage(decompressor: UncheckedTransfer(decompressor), buffers: buffers, outputLimit: outputLimit)
-        hasher = HasherStage(hasher: try Hasher(algorithm), buffers: buffers)
+        hasher = HasherStage(hasher: try DigestHasher(algorithm), buffers: buffers)
         self.group = group
         // Each stage gets its own serial queue: those run on threads of their own (the
         // overcommitting pool), so blocking stages never starve each other, as they could

@@ -40,7 +40,7 @@ final class OpenFile: @unchecked Sendable {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             let code = errno
-            // No path in front: callers name the input their own way (BlobCheck, ImageSources).
+            // No path in front: callers name the input their own way (BlobCheck, LocalContent).
             throw ManifoldError(.unreadable, path: nil, syscall: "open", errno: code)
         }
         // On failure the designated init closes `fd` itself (it owns it from the start).

@@ -14,7 +14,7 @@ public struct PackOptions: Sendable {
         case docker
     }
 
-    public var inputs: [ImageReference]
+    public var inputs: [LocalImageReference]
     /// A path, or `-` for an oci-archive on standard output.
     public var output: String
     /// nil: `tar` when the output's name ends in `.tar` (any case) or is `-`, otherwise `dir`.
@@ -44,7 +44,7 @@ public struct PackOptions: Sendable {
     public var link = false
     public var limits = ImageLimits()
 
-    public init(inputs: [ImageReference], output: String) {
+    public init(inputs: [LocalImageReference], output: String) {
         self.inputs = inputs
         self.output = output
     }

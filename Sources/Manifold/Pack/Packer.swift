@@ -145,7 +145,7 @@ public struct Packer: Sendable {
         let index = ImageIndex(mediaType: mediaType, manifests: entries.map(\.descriptor),
                                annotations: options.indexAnnotations.isEmpty ? nil : options.indexAnnotations)
         let bytes = JSONWriter().bytes(index.json)
-        return (Descriptor(mediaType: mediaType, digest: try Hasher.digest(of: bytes), size: Int64(bytes.count)), bytes)
+        return (Descriptor(mediaType: mediaType, digest: try DigestHasher.digest(of: bytes), size: Int64(bytes.count)), bytes)
     }
 
     // MARK: writing

@@ -61,7 +61,7 @@ struct DocumentReader {
         bytesRead += UInt64(bytes.count)
         documentsRead += 1
         do {
-            let actual = try Hasher.digest(of: bytes, algorithm: descriptor.digest.algorithm)
+            let actual = try DigestHasher.digest(of: bytes, algorithm: descriptor.digest.algorithm)
             guard actual == descriptor.digest else {
                 return .failed([Problem(.digest, expected: "\(descriptor.digest)", actual: "\(actual)",
                                         message: "digest mismatch: expected \(descriptor.digest), got \(actual)")])
@@ -109,7 +109,7 @@ struct DocumentReader {
         guard descriptor.data != nil else { return nil }
         do {
             guard let bytes = try descriptor.decodedData() else { return nil }
-            let digest = try Hasher.digest(of: bytes, algorithm: descriptor.digest.algorithm)
+            let digest = try DigestHasher.digest(of: bytes, algorithm: descriptor.digest.algorithm)
             guard Int64(bytes.count) == descriptor.size, digest == descriptor.digest else {
                 problems.append(Problem(.data, expected: "\(descriptor.digest)", actual: "\(digest)",
                                         message: "embedded data does not match the descriptor: \(bytes.count) bytes with digest \(digest)"))

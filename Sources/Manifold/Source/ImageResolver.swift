@@ -1,7 +1,7 @@
 /// Finds an image's top document and platform manifests; see ``ResolvedImage``.
 struct ImageResolver {
     let source: any ContentProvider
-    let reference: ImageReference
+    let reference: LocalImageReference
     let limits: ImageLimits
     private var documents: DocumentReader
     private var manifests: [PlatformManifest] = []
@@ -17,7 +17,7 @@ struct ImageResolver {
     /// The tags of the index.json entry chosen as the top document.
     private var topTags: [String] = []
 
-    init(source: any ContentProvider, reference: ImageReference, limits: ImageLimits) {
+    init(source: any ContentProvider, reference: LocalImageReference, limits: ImageLimits) {
         self.source = source
         self.reference = reference
         self.limits = limits
@@ -58,7 +58,7 @@ struct ImageResolver {
         if reference.namesOne {
             let matches = entries.filter { reference.selects($0.element) }
             guard let match = matches.first else {
-                throw reference.namesNothing(in: source.location, tags: entries.flatMap { ImageReference.shownTags(of: $0.element) })
+                throw reference.namesNothing(in: source.location, tags: entries.flatMap { LocalImageReference.shownTags(of: $0.element) })
             }
             guard Set(matches.map(\.element.digest)).count == 1 else {
                 throw ManifoldError(.invalidArgument, "\(source.location) has \(matches.count) different images tagged \(quoted(reference.tag ?? ""))")
@@ -74,7 +74,7 @@ struct ImageResolver {
         }
 
         let topPath = ["index.json", ImageGraphRules.entryLabel(top.element, at: top.offset)]
-        topTags = ImageReference.shownTags(of: top.element)
+        topTags = LocalImageReference.shownTags(of: top.element)
         _ = budget.spend()
         walked[top.element.digest] = (topPath, false)
         if MediaType.isIndex(top.element.mediaType) {
@@ -91,7 +91,7 @@ struct ImageResolver {
         }
         let manifest = try collectManifest(top.element, path: topPath)
         var node = ImageGraphNode(path: topPath, depth: 0, descriptor: top.element, kind: .manifest)
-        node.tags = ImageReference.shownTags(of: top.element)
+        node.tags = LocalImageReference.shownTags(of: top.element)
         node.image = manifest
         node.isAttestation = manifest.isAttestation
         nodes.append(node)
@@ -112,7 +112,7 @@ struct ImageResolver {
             // With several images in the file, each is named by its tag in messages.
             var origin = origin
             if root {
-                node.tags = ImageReference.shownTags(of: entry)
+                node.tags = LocalImageReference.shownTags(of: entry)
                 origin = node.tags.first.map { "\(reference.path):\($0)" }
             }
             if kind != .other, let first = walked[entry.digest] {
@@ -234,7 +234,7 @@ struct ImageResolver {
             throw ManifoldError(.absent, "config \(entry.config) is not in \(source.location)")
         }
         let configBytes = try configFile.readAll(limit: limits.documentSize)
-        let configDigest = try Hasher.digest(of: configBytes)
+        let configDigest = try DigestHasher.digest(of: configBytes)
         if let named = DockerArchiveManifest.digestNamed(by: entry.config), named != configDigest {
             throw ManifoldError(.digestMismatch, "config \(entry.config): its name says \(named), its content is \(configDigest)")
         }
@@ -277,7 +277,7 @@ struct ImageResolver {
         ]))
         let bytes = JSONWriter().bytes(json)
         let manifest = try ImageManifest(json: json, declaredMediaType: MediaType.ociManifest)
-        let descriptor = Descriptor(mediaType: MediaType.ociManifest, digest: try Hasher.digest(of: bytes), size: Int64(bytes.count),
+        let descriptor = Descriptor(mediaType: MediaType.ociManifest, digest: try DigestHasher.digest(of: bytes), size: Int64(bytes.count),
                                     platform: config.platform)
         return PlatformManifest(
             descriptor: descriptor, document: Document(bytes: bytes, digest: descriptor.digest, value: manifest),

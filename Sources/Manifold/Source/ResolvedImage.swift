@@ -2,7 +2,7 @@
 /// inspect` would show — and each platform's manifest and config, every document checked
 /// against its descriptor before it is decoded.
 public struct ResolvedImage: Sendable {
-    public let reference: ImageReference
+    public let reference: LocalImageReference
     public let source: any ContentProvider
     /// The top document's descriptor; nil when the top is `index.json` itself (a layout
     /// whose index.json lists the platforms directly).
@@ -26,20 +26,20 @@ public struct ResolvedImage: Sendable {
 
     /// Opens `reference`, choosing its tagged image, and reads every platform's manifest and
     /// config.
-    public static func open(_ reference: ImageReference, limits: ImageLimits = ImageLimits()) throws -> ResolvedImage {
+    public static func open(_ reference: LocalImageReference, limits: ImageLimits = ImageLimits()) throws -> ResolvedImage {
         try open(try reference.open(limits: limits), reference: reference, limits: limits)
     }
 
     /// Reads the image a content provider holds, as ``open(_:limits:)`` reads a file:
     /// `reference`'s tag or digest chooses among its roots' images; its path names the
     /// image in messages (default: the provider's location).
-    public static func open(_ source: any ContentProvider, reference: ImageReference? = nil,
+    public static func open(_ source: any ContentProvider, reference: LocalImageReference? = nil,
                             limits: ImageLimits = ImageLimits()) throws -> ResolvedImage {
-        var reader = ImageResolver(source: source, reference: reference ?? ImageReference(path: source.location), limits: limits)
+        var reader = ImageResolver(source: source, reference: reference ?? LocalImageReference(path: source.location), limits: limits)
         return try reader.resolve()
     }
 
-    init(reference: ImageReference, source: any ContentProvider, topDescriptor: Descriptor?, topTags: [String], topBytes: [UInt8],
+    init(reference: LocalImageReference, source: any ContentProvider, topDescriptor: Descriptor?, topTags: [String], topBytes: [UInt8],
          topIsIndex: Bool, manifests: [PlatformManifest], attestations: [PlatformManifest], notes: [String],
          nodes: [ImageGraphNode], images: Int) {
         self.reference = reference

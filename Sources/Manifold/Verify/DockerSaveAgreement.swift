@@ -38,7 +38,7 @@ struct DockerSaveAgreement {
         for (i, entry) in index.manifests.enumerated() {
             guard let name = entry.annotations?["io.containerd.image.name"] else { continue }
             for (j, saved) in entries.enumerated() {
-                for tag in saved.repoTags where ImageReference.repoTag(name, matches: tag) {
+                for tag in saved.repoTags where LocalImageReference.repoTag(name, matches: tag) {
                     guard let savedConfig = try configDigest(saved.config) else { continue }
                     let configs = configsOf[i] ?? reachableConfigs(from: entry, documents: &documents)
                     configsOf[i] = configs
@@ -60,7 +60,7 @@ struct DockerSaveAgreement {
     private func configDigest(_ path: String) throws -> Digest? {
         if let named = DockerArchiveManifest.digestNamed(by: path) { return named }
         guard let file = try? source.file(at: path), let bytes = try? file.readAll(limit: limits.documentSize) else { return nil }
-        return try Hasher.digest(of: bytes)
+        return try DigestHasher.digest(of: bytes)
     }
 
     /// The configs of every manifest below `root` (itself, or an index's platforms), each

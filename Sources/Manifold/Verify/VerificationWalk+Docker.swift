@@ -56,7 +56,7 @@ extension VerificationWalk {
                 let bytes = try file.readAll(limit: options.limits.documentSize)
                 countDocument(bytes.count)
                 let algorithm = configResult.digest?.algorithm ?? .sha256
-                let actual = try Hasher.digest(of: bytes, algorithm: algorithm.isVerifiable ? algorithm : .sha256)
+                let actual = try DigestHasher.digest(of: bytes, algorithm: algorithm.isVerifiable ? algorithm : .sha256)
                 if let expected = configResult.digest, expected != actual {
                     configResult.fail(Problem(.digest, expected: "\(expected)", actual: "\(actual)",
                                               message: "digest mismatch: \(entry.config) names \(expected), content is \(actual)"))

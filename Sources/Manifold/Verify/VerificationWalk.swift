@@ -21,7 +21,7 @@ final class VerificationWalk {
     private(set) var referencedPaths: Set<String> = []
 
     /// The image as the user named it: a tag or digest selects index.json entries.
-    var reference = ImageReference(path: "")
+    var reference = LocalImageReference(path: "")
     /// Distinct index.json entries, and distinct docker-save images, walked: the report's image
     /// count. `availableTags` lists every tag, for the error when a tag names nothing.
     private(set) var indexImages: Set<Digest> = []
@@ -64,7 +64,7 @@ final class VerificationWalk {
             notes.append("index.json declares mediaType \(own), not \(MediaType.ociIndex)")
         }
         results.append(DescriptorResult(path: ["index.json"], kind: .index, mediaType: index.mediaType))
-        availableTags += index.manifests.flatMap { ImageReference.shownTags(of: $0) }
+        availableTags += index.manifests.flatMap { LocalImageReference.shownTags(of: $0) }
         visitEntries(of: index, path: ["index.json"], depth: 1, root: true)
     }
 
@@ -97,7 +97,7 @@ final class VerificationWalk {
             let first = results.count
             visit(entry, path: path + [label], depth: depth, entryPlatform: entry.platform)
             if root, first < results.count, results[first].path == path + [label] {
-                results[first].tags = ImageReference.shownTags(of: entry)
+                results[first].tags = LocalImageReference.shownTags(of: entry)
             }
         }
     }

@@ -17,14 +17,14 @@ public struct Verifier: Sendable {
     /// tar), every image it holds. Never throws: an image that cannot be used is a report with
     /// status `unusable`.
     public func verify(_ path: String, progress: (@Sendable (_ done: UInt64, _ total: UInt64) -> Void)? = nil) -> VerificationReport {
-        verify(ImageReference(path: path), progress: progress)
+        verify(LocalImageReference(path: path), progress: progress)
     }
 
     /// Verifies the images `text` names, as a user wrote it (`PATH:TAG`, `oci-archive:FILE@sha256:…`);
     /// a reference that cannot be parsed is an `unusable` report.
     public func verify(parsing text: String, progress: (@Sendable (_ done: UInt64, _ total: UInt64) -> Void)? = nil) -> VerificationReport {
         do {
-            return verify(try ImageReference(parsing: text), progress: progress)
+            return verify(try LocalImageReference(parsing: text), progress: progress)
         } catch {
             return .unusable(text, kind: nil, error: asManifoldError(error), seconds: 0)
         }
@@ -32,7 +32,7 @@ public struct Verifier: Sendable {
 
     /// Verifies the images `reference` names: every image of its file, or only the one its
     /// tag or digest selects (a tag or digest naming nothing makes the report `unusable`).
-    public func verify(_ reference: ImageReference, progress: (@Sendable (_ done: UInt64, _ total: UInt64) -> Void)? = nil) -> VerificationReport {
+    public func verify(_ reference: LocalImageReference, progress: (@Sendable (_ done: UInt64, _ total: UInt64) -> Void)? = nil) -> VerificationReport {
         let start = monotonicSeconds()
         let source: any ContentProvider
         do {
@@ -46,12 +46,12 @@ public struct Verifier: Sendable {
     /// Verifies the images a content provider holds — every check of a file, whoever reads
     /// the bytes. `reference`'s tag or digest selects among its roots' images (its path only
     /// names the image in the report); the default, every image.
-    public func verify(_ source: any ContentProvider, reference: ImageReference? = nil,
+    public func verify(_ source: any ContentProvider, reference: LocalImageReference? = nil,
                        progress: (@Sendable (_ done: UInt64, _ total: UInt64) -> Void)? = nil) -> VerificationReport {
-        verify(source, reference: reference ?? ImageReference(path: source.location), progress: progress, start: monotonicSeconds())
+        verify(source, reference: reference ?? LocalImageReference(path: source.location), progress: progress, start: monotonicSeconds())
     }
 
-    private func verify(_ source: any ContentProvider, reference: ImageReference,
+    private func verify(_ source: any ContentProvider, reference: LocalImageReference,
                         progress: (@Sendable (_ done: UInt64, _ total: UInt64) -> Void)?, start: Double) -> VerificationReport {
         let path = reference.description
         let walk = VerificationWalk(source: source, options: options)

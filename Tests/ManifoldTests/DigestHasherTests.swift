@@ -4,7 +4,7 @@ import Testing
 
 /// Known answers from Vectors/digest/known-answers.tsv (computed by coreutils, FIPS 180
 /// examples checked), each fed whole and split at awkward points.
-@Suite struct HasherTests {
+@Suite struct DigestHasherTests {
     struct Vector: CustomTestStringConvertible, Sendable {
         let name: String
         let input: [UInt8]
@@ -38,9 +38,9 @@ import Testing
 
     @Test(arguments: vectors)
     func knownAnswer(_ vector: Vector) throws {
-        #expect(try Hasher.digest(of: vector.input, algorithm: vector.algorithm).description == vector.digest)
+        #expect(try DigestHasher.digest(of: vector.input, algorithm: vector.algorithm).description == vector.digest)
         for piece in [1, 7, 63, 64, 65, 127, 128, 129] where piece < max(vector.input.count, 2) {
-            var hasher = try Hasher(vector.algorithm)
+            var hasher = try DigestHasher(vector.algorithm)
             var start = 0
             while start < vector.input.count {
                 let end = min(start + piece, vector.input.count)
@@ -52,21 +52,21 @@ import Testing
     }
 
     @Test func copiesForkTheState() throws {
-        var first = try Hasher(.sha256)
+        var first = try DigestHasher(.sha256)
         try first.update(data: Array("ab".utf8))
         var second = first
         try first.update(data: Array("c".utf8))
         try second.update(data: Array("x".utf8))
-        #expect(try first.finalize() == Hasher.digest(of: Array("abc".utf8)))
-        #expect(try second.finalize() == Hasher.digest(of: Array("abx".utf8)))
+        #expect(try first.finalize() == DigestHasher.digest(of: Array("abc".utf8)))
+        #expect(try second.finalize() == DigestHasher.digest(of: Array("abx".utf8)))
         // finalize does not consume: more bytes can follow.
         try first.update(data: Array("d".utf8))
-        #expect(try first.finalize() == Hasher.digest(of: Array("abcd".utf8)))
+        #expect(try first.finalize() == DigestHasher.digest(of: Array("abcd".utf8)))
     }
 
     @Test func refusesUnregisteredAlgorithms() throws {
         let blake3 = try DigestAlgorithm("blake3")
         #expect(!blake3.isVerifiable)
-        #expect(errorCode { _ = try Hasher(blake3) } == .unsupportedAlgorithm)
+        #expect(errorCode { _ = try DigestHasher(blake3) } == .unsupportedAlgorithm)
     }
 }

@@ -2,10 +2,10 @@ internal import COpenSSL
 
 /// A streaming hash of bytes, producing a ``Digest``.
 ///
-/// A `Hasher` is a value: copying it forks the hash state, so two copies can be fed
+/// A `DigestHasher` is a value: copying it forks the hash state, so two copies can be fed
 /// different bytes. The OpenSSL context behind it is freed when the last copy goes away.
-/// Note that inside this module `Hasher` shadows `Swift.Hasher`.
-public struct Hasher: Sendable {
+/// (Named so that it does not shadow `Swift.Hasher` in code that writes `hash(into:)`.)
+public struct DigestHasher: Sendable {
     public let algorithm: DigestAlgorithm
     private var context: EVPContext
 
@@ -42,7 +42,7 @@ public struct Hasher: Sendable {
     public static func digest(of bytes: some Collection<UInt8>, algorithm: DigestAlgorithm = .sha256)
         throws -> Digest
     {
-        var hasher = try Hasher(algorithm)
+        var hasher = try DigestHasher(algorithm)
         try hasher.update(data: bytes)
         return try hasher.finalize()
     }
@@ -50,7 +50,7 @@ public struct Hasher: Sendable {
 
 /// Owns one `EVP_MD_CTX`.
 ///
-/// `@unchecked Sendable`: the context is only mutated through a `Hasher` that holds the
+/// `@unchecked Sendable`: the context is only mutated through a `DigestHasher` that holds the
 /// sole reference (copy-on-write above), so no two threads touch one context at once.
 private final class EVPContext: @unchecked Sendable {
     let pointer: OpaquePointer

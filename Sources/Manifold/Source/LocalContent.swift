@@ -1,5 +1,5 @@
 /// Opens an image from a path, recognising its container.
-public enum ImageSources {
+public enum LocalContent {
     /// The provider for the OCI layout directory, oci-archive or docker-save tar at `path`.
     public static func open(_ path: String, limits: ImageLimits = ImageLimits()) throws -> any ContentProvider {
         let file: OpenFile

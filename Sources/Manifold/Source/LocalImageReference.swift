@@ -6,7 +6,7 @@ import Darwin
 
 /// An image on disk as a user names it: `PATH`, `PATH:TAG`, `PATH@sha256:…` (or both), with
 /// skopeo's transport prefixes `oci:`, `oci-archive:` and `docker-archive:` accepted.
-public struct ImageReference: Sendable, Hashable, CustomStringConvertible {
+public struct LocalImageReference: Sendable, Hashable, CustomStringConvertible {
     /// What a skopeo transport prefix says the image is; checked against what it turns out to be.
     public enum Transport: String, Sendable, Hashable, CaseIterable {
         case oci
