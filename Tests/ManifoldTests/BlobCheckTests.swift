@@ -76,6 +76,9 @@ import Testing
         #expect(result.problems.map(\.kind) == [.size, .digest, .diffID])
         #expect(result.problems[1].expected == wrongDigest.description)
         #expect(result.problems[1].actual == (try sha256(stored)).description)
+        #expect(result.problems[0].message == "size mismatch: expected 5 bytes, got \(stored.count)")
+        bad.size = 1
+        #expect(try BlobCheck().verify(.file(path), against: bad).problems[0].message == "size mismatch: expected 1 byte, got \(stored.count)")
 
         var declaredZstd = good
         declaredZstd.compression = .zstd

@@ -12,7 +12,7 @@ public struct BlobCheckResult: Sendable {
         if let size = expectation.size, size < 0 || UInt64(size) != measurement.size {
             problems.append(Problem(
                 .size, expected: "\(size)", actual: "\(measurement.size)",
-                message: "size mismatch: expected \(size) bytes, got \(measurement.size)"))
+                message: "size mismatch: expected \(counted(Int(size), "byte")), got \(measurement.size)"))
         }
         if let expected = expectation.digest, let actual = measurement.digest, expected != actual {
             problems.append(Problem(

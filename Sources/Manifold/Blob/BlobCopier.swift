@@ -9,7 +9,7 @@ enum BlobCopier {
     static func copy(_ file: StoredFile, expecting descriptor: Descriptor, what: String,
                      into emit: (UnsafeRawBufferPointer) throws -> Void) throws {
         guard file.size == UInt64(max(descriptor.size, 0)) else {
-            throw ManifoldError(.sizeMismatch, "\(what) \(descriptor.digest.abbreviated)…: size mismatch: expected \(descriptor.size) bytes, got \(file.size)")
+            throw ManifoldError(.sizeMismatch, "\(what) \(descriptor.digest.abbreviated)…: size mismatch: expected \(counted(Int(descriptor.size), "byte")), got \(file.size)")
         }
         let ring = BufferSet(count: buffers, size: BlobReader.defaultChunkSize)
         let free = ChunkChannel((0..<buffers).map { .init(index: $0, count: 0) })
@@ -37,7 +37,7 @@ enum BlobCopier {
         if let writeError { throw writeError }
         if let failure = reader.failure { throw failure }
         guard reader.bytes == UInt64(descriptor.size) else {
-            throw ManifoldError(.sizeMismatch, "\(what) \(descriptor.digest.abbreviated)…: size mismatch: expected \(descriptor.size) bytes, read \(reader.bytes)")
+            throw ManifoldError(.sizeMismatch, "\(what) \(descriptor.digest.abbreviated)…: size mismatch: expected \(counted(Int(descriptor.size), "byte")), read \(reader.bytes)")
         }
         let actual = try reader.hasher.finalize()
         guard actual == descriptor.digest else {

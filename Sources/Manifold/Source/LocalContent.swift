@@ -6,7 +6,7 @@ public enum LocalContent {
         do {
             file = try OpenFile(path: path, allowingDirectory: true)
         } catch let error as ManifoldError {
-            throw ManifoldError(error.code, "\(path): \(error.message)")
+            throw error.prefixed(path)
         }
         if file.isDirectory {
             return try OCILayoutDirectory(path: path, directory: file)
