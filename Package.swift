@@ -7,7 +7,8 @@ let package = Package(
     name: "manifold",
     platforms: [.macOS(.v15)],
     products: [
-        .library(name: "Manifold", targets: ["Manifold"]),
+        // Both library targets: ManifoldBlob's API is part of Manifold's (Manifold re-exports it).
+        .library(name: "Manifold", targets: ["Manifold", "ManifoldBlob"]),
         .executable(name: "manifold", targets: ["ManifoldCLI"]),
     ],
     dependencies: [
@@ -32,9 +33,17 @@ let package = Package(
         // Linux calls Swift cannot make itself (variadic ioctl, renameat2); no library.
         .systemLibrary(name: "CSystem"),
 
+        // Bytes in, facts out: digests, decompression and the one-pass blob measurer, with the
+        // errors and file access they need. Knows nothing of images (no Descriptor, MediaType
+        // or Problem): a target boundary, so a dependency on the image model is a compile error.
+        .target(
+            name: "ManifoldBlob",
+            dependencies: ["COpenSSL", "CZlib", "CISAL", "CZstd"]),
+        // The image model, the local formats (OCI layout, oci-archive, docker save), the walk
+        // over the image graph, verify, inspect, pack and the sinks.
         .target(
             name: "Manifold",
-            dependencies: ["COpenSSL", "CZlib", "CISAL", "CZstd", "CSystem"]),
+            dependencies: ["ManifoldBlob", "CSystem"]),
         .executableTarget(
             name: "ManifoldCLI",
             dependencies: [
@@ -45,7 +54,7 @@ let package = Package(
             name: "ManifoldTests",
             // CZlib, CZstd: the tests compress large inputs themselves instead of committing them.
             // ManifoldCLI: so `swift test` builds the binary the end-to-end tests run.
-            dependencies: ["Manifold", "CZlib", "CZstd", "ManifoldCLI"]),
+            dependencies: ["Manifold", "ManifoldBlob", "CZlib", "CZstd", "ManifoldCLI"]),
     ],
     swiftLanguageModes: [.v6]
 )
@@ -54,7 +63,7 @@ let package = Package(
 // main(), so this executable cannot link in an ordinary build.
 if ProcessInfo.processInfo.environment["MANIFOLD_FUZZ"] != nil {
     package.targets.append(.executableTarget(
-        name: "ManifoldFuzz", dependencies: ["Manifold", "CSystem"], path: "Fuzz/ManifoldFuzz",
+        name: "ManifoldFuzz", dependencies: ["Manifold", "ManifoldBlob", "CSystem"], path: "Fuzz/ManifoldFuzz",
         swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
     package.products.append(.executable(name: "manifold-fuzz", targets: ["ManifoldFuzz"]))
 }

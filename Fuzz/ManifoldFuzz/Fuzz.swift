@@ -3,6 +3,7 @@
 // a parsed digest round-trips, a parsed document re-serializes to the same value, a tar
 // index never points outside its file, the two gzip backends agree byte for byte.
 @testable import Manifold
+@testable import ManifoldBlob
 import CSystem
 #if canImport(Glibc)
 import Glibc

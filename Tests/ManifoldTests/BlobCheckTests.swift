@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Manifold
+@testable import ManifoldBlob
 
 @Suite struct BlobCheckTests {
     static let content = layerLikeBytes(count: 3 << 20 + 12345)

@@ -1,6 +1,7 @@
 import Dispatch
 import Testing
 @testable import Manifold
+@testable import ManifoldBlob
 
 /// The chunk-fed measurer against the file path: whatever the feeding (1 byte, 4099 bytes,
 /// uneven pieces, `feed` or `fill`), the measurement must be the one `BlobCheck.measure`

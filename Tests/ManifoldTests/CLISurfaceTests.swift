@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Manifold
+@testable import ManifoldBlob
 @testable import ManifoldCLI
 
 /// Issue 8, items 9 and 13: the size flags' units, and one rule each for exit codes, counts,

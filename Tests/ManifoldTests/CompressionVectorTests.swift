@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Manifold
+@testable import ManifoldBlob
 
 /// Every stream in Vectors/compression/cases.tsv, through every backend, at every awkward
 /// chunking: the decompressed digest or the error code must be the one recorded, and the

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Manifold
+@testable import ManifoldBlob
 
 /// Layouts whose indexes list the same documents many times (issue 8, item 4), built from
 /// a copy of oci-two-platforms.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Manifold
+@testable import ManifoldBlob
 
 /// Copies of the images in Vectors/images, to break in the tests.
 enum ImageFixtures {

@@ -1,5 +1,6 @@
 import Testing
 @testable import Manifold
+@testable import ManifoldBlob
 
 /// The rules every walk of an image graph applies, each written once.
 @Suite struct ImageGraphRulesTests {

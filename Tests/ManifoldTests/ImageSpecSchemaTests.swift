@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Manifold
+@testable import ManifoldBlob
 
 /// The image-spec's own schema test cases (Vectors/image-spec, transcribed from
 /// opencontainers/image-spec `schema/*_test.go`), each placed where `manifold verify` reads

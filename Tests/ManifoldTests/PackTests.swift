@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Manifold
+@testable import ManifoldBlob
 
 func pack(_ inputs: [String], to output: URL, _ configure: (inout PackOptions) -> Void = { _ in }) throws -> PackResult {
     var options = PackOptions(inputs: try inputs.map { try LocalImageReference(parsing: $0) }, output: output.path)

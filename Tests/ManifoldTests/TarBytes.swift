@@ -1,5 +1,6 @@
 import Foundation
 @testable import Manifold
+@testable import ManifoldBlob
 
 /// A tar archive assembled header by header, for tests that need headers no writer of ours
 /// makes: base-256 sizes, GNU long names, links, bad checksums, extended headers in any

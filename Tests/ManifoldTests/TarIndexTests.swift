@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Manifold
+@testable import ManifoldBlob
 
 /// The tar index itself, on archives built byte by byte: every header kind manifold may meet
 /// (ustar, pax, GNU long names, base-256 sizes, links), where it says each member's data

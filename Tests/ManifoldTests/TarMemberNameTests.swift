@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Manifold
+@testable import ManifoldBlob
 
 /// Writes a tar with Python's tarfile, which stores names exactly as given: `name` for a
 /// regular file holding `content`, `name/` for a directory, `name -> target` for a symlink.

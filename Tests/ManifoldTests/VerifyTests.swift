@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Manifold
+@testable import ManifoldBlob
 
 func verify(_ url: URL, _ configure: (inout VerifyOptions) -> Void = { _ in }) -> VerificationReport {
     var options = VerifyOptions()

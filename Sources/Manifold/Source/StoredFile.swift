@@ -29,19 +29,11 @@ public struct StoredFile: Sendable {
 
     /// The open file when this is all of a regular file (a layout directory's blob), which
     /// `pack --link` can link instead of copying.
-    var wholeFile: OpenFile? {
-        guard case .region(let file, let offset, let length) = input.kind, offset == 0, length == file.size, file.isRegular else {
-            return nil
-        }
-        return file
-    }
+    var wholeFile: OpenFile? { input.wholeRegularFile }
 
     /// The first `count` bytes (fewer if the file is shorter), to sniff its compression.
     func prefix(_ count: Int) throws -> [UInt8] {
-        let reader = try BlobReader(input)
-        var bytes = [UInt8](repeating: 0, count: count)
-        let got = try bytes.withUnsafeMutableBytes { try reader.read(into: $0) }
-        return Array(bytes.prefix(got))
+        try input.read(upTo: count)
     }
 
     /// Reads the whole file, refusing before reading anything when it is larger than `limit`.
@@ -49,11 +41,9 @@ public struct StoredFile: Sendable {
         guard size <= UInt64(limit) else {
             throw ManifoldError(.limitExceeded, "\(path) is \(size) bytes, above the \(limit)-byte limit for documents")
         }
-        let reader = try BlobReader(input)
-        var bytes = [UInt8](repeating: 0, count: Int(size))
-        let count = try bytes.withUnsafeMutableBytes { try reader.read(into: $0) }
-        guard count == Int(size) else {
-            throw ManifoldError(.unreadable, "\(path): read \(count) of \(size) bytes")
+        let bytes = try input.read(upTo: Int(size))
+        guard bytes.count == Int(size) else {
+            throw ManifoldError(.unreadable, "\(path): read \(bytes.count) of \(size) bytes")
         }
         return bytes
     }

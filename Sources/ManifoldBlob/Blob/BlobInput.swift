@@ -25,7 +25,7 @@ public struct BlobInput: Sendable, CustomStringConvertible {
     }
 
     /// `length` bytes of an open file from `offset`: a blob stored inside an archive.
-    static func region(of file: OpenFile, offset: UInt64, length: UInt64, name: String) -> BlobInput {
+    package static func region(of file: OpenFile, offset: UInt64, length: UInt64, name: String) -> BlobInput {
         BlobInput(kind: .region(file, offset: offset, length: length), name: name)
     }
 

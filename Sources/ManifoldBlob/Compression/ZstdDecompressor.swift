@@ -3,7 +3,7 @@ internal import CZstd
 /// Zstandard through libzstd: several frames in a row, skippable frames skipped, and a frame
 /// that asks for a window above ``DecompressionLimits/zstdWindowLimit`` refused before the
 /// window is allocated.
-public final class ZstdDecompressor: Decompressor {
+final class ZstdDecompressor: Decompressor {
     private let context: OpaquePointer
     private let windowLimit: Int
     private var start = MemberStart.zstd
@@ -15,10 +15,10 @@ public final class ZstdDecompressor: Decompressor {
     private var walker = ZstdFrameWalker()
     private var frameOutput: UInt64 = 0
     private var latch = FailureLatch("zstd")
-    public private(set) var bytesIn: UInt64 = 0
+    private(set) var bytesIn: UInt64 = 0
 
     /// `windowLimit` is rounded down to a power of two, as zstd windows are.
-    public init(windowLimit: Int = DecompressionLimits.defaultZstdWindowLimit) throws {
+    init(windowLimit: Int = DecompressionLimits.defaultZstdWindowLimit) throws {
         guard windowLimit >= 1 << 10 else {
             throw ManifoldError(.invalidArgument, "zstd window limit \(windowLimit) is below zstd's 1 KiB minimum")
         }
@@ -37,7 +37,7 @@ public final class ZstdDecompressor: Decompressor {
 
     deinit { ZSTD_freeDCtx(context) }
 
-    public func decompress(_ input: inout UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer)
+    func decompress(_ input: inout UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer)
         throws -> Int
     {
         try latch.run { try step(&input, output) }
@@ -103,7 +103,7 @@ public final class ZstdDecompressor: Decompressor {
         }
     }
 
-    public func finish() throws {
+    func finish() throws {
         try latch.run { try finishStream() }
     }
 

@@ -6,7 +6,7 @@ internal import CISAL
 /// trailers, member boundaries — is parsed here, so every failure is named precisely
 /// (bad CRC versus bad ISIZE, truncated where, trailing data at which offset) and the
 /// behaviour matches the zlib reference whatever the chunking.
-public final class ISALGzipDecompressor: Decompressor {
+final class ISALGzipDecompressor: Decompressor {
     private enum Phase {
         case header(GzipHeaderParser)
         case deflate
@@ -22,9 +22,9 @@ public final class ISALGzipDecompressor: Decompressor {
     /// Whole bytes ISA-L had buffered past the end of a deflate stream (at most 8).
     private var pending: [UInt8] = []
     private var latch = FailureLatch("gzip")
-    public private(set) var bytesIn: UInt64 = 0
+    private(set) var bytesIn: UInt64 = 0
 
-    public init() throws {
+    init() throws {
         guard let state = manifold_isal_inflate_new() else {
             throw ManifoldError(.internalFailure, "ISA-L: cannot allocate inflate state")
         }
@@ -34,7 +34,7 @@ public final class ISALGzipDecompressor: Decompressor {
 
     deinit { manifold_isal_inflate_free(state) }
 
-    public func decompress(_ input: inout UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer)
+    func decompress(_ input: inout UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer)
         throws -> Int
     {
         try latch.run { try step(&input, output) }
@@ -172,7 +172,7 @@ public final class ISALGzipDecompressor: Decompressor {
         }
     }
 
-    public func finish() throws {
+    func finish() throws {
         try latch.run { try finishStream() }
     }
 

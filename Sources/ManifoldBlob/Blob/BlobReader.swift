@@ -3,9 +3,9 @@
 /// Every read but the last fills its buffer completely, so chunk boundaries fall at fixed
 /// offsets (multiples of the chunk size, itself a multiple of 64) whatever the kernel hands
 /// back per call.
-final class BlobReader {
+package final class BlobReader {
     /// 1 MiB: large enough that per-chunk overhead vanishes, small enough to stay in L2/L3.
-    static let defaultChunkSize = 1 << 20
+    package static let defaultChunkSize = 1 << 20
 
     let name: String
     private let file: OpenFile?

@@ -1,31 +1,39 @@
 import Dispatch
 
-/// Copies a blob while hashing it: one thread reads and hashes, the caller's thread writes,
-/// through a fixed ring of buffers. Throws, having written no more than the blob's bytes, when
-/// the blob is not exactly the size and digest its descriptor names.
-enum BlobCopier {
+/// Streams a blob to a writer while hashing it: the copy path (pack), with no knowledge of
+/// what the blob should be; the caller compares the count and digest it returns with the
+/// descriptor.
+///
+/// The input is read and hashed on a thread of its own while the caller's thread writes,
+/// through a fixed ring of buffers.
+package enum BlobTransfer {
     static let buffers = 4
 
-    static func copy(_ file: StoredFile, expecting descriptor: Descriptor, what: String,
-                     into emit: (UnsafeRawBufferPointer) throws -> Void) throws {
-        guard file.size == UInt64(max(descriptor.size, 0)) else {
-            throw ManifoldError(.sizeMismatch, "\(what) \(descriptor.digest.abbreviated)…: size mismatch: expected \(counted(Int(descriptor.size), "byte")), got \(file.size)")
-        }
+    /// Copies `input` into `emit`, hashing it with `algorithm`. Hands `emit` no more than
+    /// `limit` bytes: the count returned (then above `limit`) tells the caller the input was longer.
+    package static func copy(
+        _ input: BlobInput, limit: UInt64, algorithm: DigestAlgorithm,
+        into emit: (UnsafeRawBufferPointer) throws -> Void
+    ) throws -> (bytes: UInt64, digest: Digest) {
         let ring = BufferSet(count: buffers, size: BlobReader.defaultChunkSize)
         let free = ChunkChannel((0..<buffers).map { .init(index: $0, count: 0) })
         let full = ChunkChannel()
         let stop = Flag()
-        let reader = ReadStage(file: file, hasher: try DigestHasher(descriptor.digest.algorithm), ring: ring)
+        let reader = ReadStage(input: input, hasher: try DigestHasher(algorithm), ring: ring)
         let group = DispatchGroup()
         // Its own serial queue, as in InflatePipeline: a thread of its own, never starved.
         DispatchQueue(label: "manifold.copy.read").async(group: group) {
             reader.run(free: free, full: full, stop: stop)
         }
         var writeError: (any Error)?
+        var emitted: UInt64 = 0
         while let chunk = full.receive() {
             if writeError == nil {
                 do {
-                    try emit(UnsafeRawBufferPointer(rebasing: ring[chunk.index][..<chunk.count]))
+                    // A file that grew since its size was checked is cut at `limit`.
+                    let room = Int(min(UInt64(chunk.count), limit - emitted))
+                    if room > 0 { try emit(UnsafeRawBufferPointer(rebasing: ring[chunk.index][..<room])) }
+                    emitted += UInt64(room)
                 } catch {
                     writeError = error
                     stop.set()
@@ -36,29 +44,23 @@ enum BlobCopier {
         group.wait()
         if let writeError { throw writeError }
         if let failure = reader.failure { throw failure }
-        guard reader.bytes == UInt64(descriptor.size) else {
-            throw ManifoldError(.sizeMismatch, "\(what) \(descriptor.digest.abbreviated)…: size mismatch: expected \(counted(Int(descriptor.size), "byte")), read \(reader.bytes)")
-        }
-        let actual = try reader.hasher.finalize()
-        guard actual == descriptor.digest else {
-            throw ManifoldError(.digestMismatch, "\(what) \(descriptor.digest.abbreviated)…: digest mismatch: expected \(descriptor.digest), got \(actual)")
-        }
+        return (reader.bytes, try reader.hasher.finalize())
     }
 }
 
-/// Reads and hashes for ``BlobCopier``.
+/// Reads and hashes a file for ``BlobTransfer``.
 ///
 /// `@unchecked Sendable`: written only by the read thread, read by the caller after
 /// `DispatchGroup.wait()`, which orders the two.
 private final class ReadStage: @unchecked Sendable {
-    let file: StoredFile
+    let input: BlobInput
     let ring: BufferSet
     private(set) var hasher: DigestHasher
     private(set) var bytes: UInt64 = 0
     private(set) var failure: (any Error)?
 
-    init(file: StoredFile, hasher: DigestHasher, ring: BufferSet) {
-        self.file = file
+    init(input: BlobInput, hasher: DigestHasher, ring: BufferSet) {
+        self.input = input
         self.ring = ring
         self.hasher = hasher
     }
@@ -66,7 +68,7 @@ private final class ReadStage: @unchecked Sendable {
     func run(free: ChunkChannel, full: ChunkChannel, stop: Flag) {
         defer { full.close() }
         do {
-            let reader = try BlobReader(file.input)
+            let reader = try BlobReader(input)
             while !stop.isSet, let slot = free.receive() {
                 let count = try reader.read(into: ring[slot.index])
                 if count == 0 { break }

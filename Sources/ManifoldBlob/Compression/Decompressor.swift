@@ -5,6 +5,9 @@
 /// empty input the same way, then call ``finish()``, which throws if the stream is incomplete.
 /// The output is the same whatever the chunking of the input. A decompressor is used by one
 /// thread at a time and is not reusable after an error.
+///
+/// Get one from ``Compression/makeDecompressor(gzipBackend:limits:)``: the backends behind
+/// it (ISA-L, zlib, libzstd) are internal, as swift-crypto keeps BoringSSL out of its API.
 public protocol Decompressor: AnyObject {
     /// Decompresses from the front of `input`, advancing it past what was consumed, into
     /// `output`. Returns the number of bytes written to `output`.

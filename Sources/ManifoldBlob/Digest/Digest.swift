@@ -67,10 +67,6 @@ public struct Digest: Hashable, Sendable, Comparable, CustomStringConvertible, C
     /// `algorithm:encoded`.
     public var description: String { "\(algorithm.rawValue):\(encoded)" }
 
-    /// Where an OCI image layout keeps this blob: `blobs/<algorithm>/<encoded>`. Safe to use as
-    /// a path: the grammar admits no `/` in either part, and neither can be `.` or `..`.
-    public var layoutPath: String { "blobs/\(algorithm.rawValue)/\(encoded)" }
-
     /// A short form for people: the algorithm and the first 12 characters.
     public var abbreviated: String { "\(algorithm.rawValue):\(encoded.prefix(12))" }
 

@@ -6,15 +6,15 @@ internal import CZlib
 /// class adds what zlib leaves to its caller — continuing across members and refusing bytes
 /// after the last member that are not another member. Tests run every vector through both
 /// this and ``ISALGzipDecompressor`` and require the same output and the same error code.
-public final class ZlibGzipDecompressor: Decompressor {
+final class ZlibGzipDecompressor: Decompressor {
     private let stream: UnsafeMutablePointer<z_stream>
     private var member = 1
     private var inMember = false
     private var start = MemberStart.gzip
     private var latch = FailureLatch("gzip")
-    public private(set) var bytesIn: UInt64 = 0
+    private(set) var bytesIn: UInt64 = 0
 
-    public init() throws {
+    init() throws {
         stream = .allocate(capacity: 1)
         stream.initialize(to: z_stream())
         let result = manifold_inflateInit2(stream, 15 + 16)
@@ -29,7 +29,7 @@ public final class ZlibGzipDecompressor: Decompressor {
         stream.deallocate()
     }
 
-    public func decompress(_ input: inout UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer)
+    func decompress(_ input: inout UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer)
         throws -> Int
     {
         try latch.run { try step(&input, output) }
@@ -99,7 +99,7 @@ public final class ZlibGzipDecompressor: Decompressor {
         }
     }
 
-    public func finish() throws {
+    func finish() throws {
         try latch.run { try finishStream() }
     }
 

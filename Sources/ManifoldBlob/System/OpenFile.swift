@@ -10,19 +10,19 @@ import Darwin
 ///
 /// `@unchecked Sendable`: the descriptor never changes after `init`, and the reads made
 /// through it (`pread`) carry their own offset, so threads can share it.
-final class OpenFile: @unchecked Sendable {
-    let descriptor: Int32
-    let path: String
+package final class OpenFile: @unchecked Sendable {
+    package let descriptor: Int32
+    package let path: String
     /// The file's type and size as `fstat` saw them when it was opened.
-    let isRegular: Bool
-    let size: UInt64
+    package let isRegular: Bool
+    package let size: UInt64
     private let type: mode_t
     private let owned: Bool
 
-    var isDirectory: Bool { type == S_IFDIR }
+    package var isDirectory: Bool { type == S_IFDIR }
 
     /// "a directory", "a FIFO"…: for messages about what a path is instead of a file.
-    var typeDescription: String {
+    package var typeDescription: String {
         switch type {
         case S_IFREG: "a regular file"
         case S_IFDIR: "a directory"
@@ -36,7 +36,7 @@ final class OpenFile: @unchecked Sendable {
     }
 
     /// Opens `path` for reading. Directories are refused; every other kind of file is read.
-    convenience init(path: String, allowingDirectory: Bool = false) throws {
+    package convenience init(path: String, allowingDirectory: Bool = false) throws {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             let code = errno
@@ -47,63 +47,19 @@ final class OpenFile: @unchecked Sendable {
         try self.init(descriptor: fd, path: path, owned: true, allowDirectory: allowingDirectory)
     }
 
-    /// Opens `components` below the directory `directory` without following any symbolic
-    /// link, and only if the last one is a regular file. Returns nil when it does not exist.
-    ///
-    /// Image layouts are untrusted: a blob that is a symlink could point anywhere
-    /// (`/etc/shadow`, a device), and a FIFO would block a reader forever. So every directory
-    /// on the way is opened with `O_NOFOLLOW | O_DIRECTORY`, the file with `O_NOFOLLOW |
-    /// O_NONBLOCK` (opening a FIFO then returns at once), and its type is checked on the
-    /// open descriptor, where it cannot change under us.
-    static func openRegular(in directory: Int32, components: [String], display: String) throws -> OpenFile? {
-        var current = directory
-        var opened: [Int32] = []
-        defer { for fd in opened { close(fd) } }
-        for (index, component) in components.enumerated() {
-            let isLast = index == components.count - 1
-            let flags = isLast ? O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK : O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_DIRECTORY
-            let fd = openat(current, component, flags)
-            if fd < 0 {
-                let code = errno
-                let shown = components[...index].joined(separator: "/")
-                switch code {
-                case ENOENT:
-                    return nil
-                case ELOOP, ENOTDIR:
-                    // O_NOFOLLOW | O_DIRECTORY on a symlink fails with ENOTDIR: look again.
-                    var info = stat()
-                    if fstatat(current, component, &info, AT_SYMLINK_NOFOLLOW) == 0, info.st_mode & S_IFMT == S_IFLNK {
-                        throw ManifoldError(.invalidLayout, "\(shown) is a symbolic link; image layouts must hold real files and directories")
-                    }
-                    throw ManifoldError(.invalidLayout, "\(shown) is not a directory")
-                default:
-                    throw ManifoldError(.unreadable, path: shown, syscall: "openat", errno: code)
-                }
-            }
-            if isLast {
-                let file = try OpenFile(descriptor: fd, path: display, owned: true, allowDirectory: true)
-                guard file.isRegular else {
-                    throw ManifoldError(.invalidLayout, "\(display) is \(file.typeDescription), not a regular file")
-                }
-                return file
-            }
-            opened.append(fd)
-            current = fd
-        }
-        return nil
-    }
-
     /// Takes ownership of an open descriptor (an in-memory file, in the fuzzers).
-    static func adopting(_ descriptor: Int32, name: String) throws -> OpenFile {
+    package static func adopting(_ descriptor: Int32, name: String) throws -> OpenFile {
         try OpenFile(descriptor: descriptor, path: name, owned: true)
     }
 
     /// Wraps a descriptor this object does not own (standard input).
-    static func borrowing(_ descriptor: Int32, name: String) throws -> OpenFile {
+    package static func borrowing(_ descriptor: Int32, name: String) throws -> OpenFile {
         try OpenFile(descriptor: descriptor, path: name, owned: false)
     }
 
-    private init(descriptor: Int32, path: String, owned: Bool, allowDirectory: Bool = false) throws {
+    /// Takes `descriptor` (closing it on failure when `owned`); refuses a directory unless
+    /// `allowDirectory`.
+    package init(descriptor: Int32, path: String, owned: Bool, allowDirectory: Bool = false) throws {
         var info = stat()
         guard fstat(descriptor, &info) == 0 else {
             let code = errno
@@ -133,7 +89,7 @@ final class OpenFile: @unchecked Sendable {
 
     /// Reads up to `buffer.count` bytes at `offset` (regular files) or from the current
     /// position (streams), retrying on EINTR. Returns 0 at end of file.
-    func read(into buffer: UnsafeMutableRawBufferPointer, at offset: UInt64?) throws -> Int {
+    package func read(into buffer: UnsafeMutableRawBufferPointer, at offset: UInt64?) throws -> Int {
         guard buffer.count > 0 else { return 0 }
         while true {
             let count: Int

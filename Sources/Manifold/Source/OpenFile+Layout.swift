@@ -1,0 +1,57 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+// Here, not beside OpenFile in ManifoldBlob: what an image layout may hold (no symlinks, only
+// regular files) is an image rule, and its errors are layout errors.
+extension OpenFile {
+    /// Opens `components` below the directory `directory` without following any symbolic
+    /// link, and only if the last one is a regular file. Returns nil when it does not exist.
+    ///
+    /// Image layouts are untrusted: a blob that is a symlink could point anywhere
+    /// (`/etc/shadow`, a device), and a FIFO would block a reader forever. So every directory
+    /// on the way is opened with `O_NOFOLLOW | O_DIRECTORY`, the file with `O_NOFOLLOW |
+    /// O_NONBLOCK` (opening a FIFO then returns at once), and its type is checked on the
+    /// open descriptor, where it cannot change under us.
+    static func openRegular(in directory: Int32, components: [String], display: String) throws -> OpenFile? {
+        var current = directory
+        var opened: [Int32] = []
+        defer { for fd in opened { close(fd) } }
+        for (index, component) in components.enumerated() {
+            let isLast = index == components.count - 1
+            let flags = isLast ? O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK : O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_DIRECTORY
+            let fd = openat(current, component, flags)
+            if fd < 0 {
+                let code = errno
+                let shown = components[...index].joined(separator: "/")
+                switch code {
+                case ENOENT:
+                    return nil
+                case ELOOP, ENOTDIR:
+                    // O_NOFOLLOW | O_DIRECTORY on a symlink fails with ENOTDIR: look again.
+                    var info = stat()
+                    if fstatat(current, component, &info, AT_SYMLINK_NOFOLLOW) == 0, info.st_mode & S_IFMT == S_IFLNK {
+                        throw ManifoldError(.invalidLayout, "\(shown) is a symbolic link; image layouts must hold real files and directories")
+                    }
+                    throw ManifoldError(.invalidLayout, "\(shown) is not a directory")
+                default:
+                    throw ManifoldError(.unreadable, path: shown, syscall: "openat", errno: code)
+                }
+            }
+            if isLast {
+                let file = try OpenFile(descriptor: fd, path: display, owned: true, allowDirectory: true)
+                guard file.isRegular else {
+                    throw ManifoldError(.invalidLayout, "\(display) is \(file.typeDescription), not a regular file")
+                }
+                return file
+            }
+            opened.append(fd)
+            current = fd
+        }
+        return nil
+    }
+}
