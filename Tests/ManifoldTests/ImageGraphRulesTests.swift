@@ -59,9 +59,11 @@ import Testing
         #expect(budget.exceeded == "the image has more than 3 descriptors (the --max-descriptors limit)")
     }
 
-    /// Chunks of any size, empty ones included, come out as whole reads of the reader's size.
+    /// Chunks of any size, empty ones included, arrive whole and in order when a document is
+    /// read from a provider's chunk stream, and a prefix stops where it should (no regrouping
+    /// reader in between any more: `BlobInput.read(upTo:)` appends the chunks as they come).
     @Test(arguments: [[0, 1, 100, 0, 5000, 63], [64, 64, 64], [], [0, 0], [1_000_000]])
-    func chunkFeedRegroupsChunksIntoWholeReads(_ sizes: [Int]) throws {
+    func chunkStreamsArriveWhole(_ sizes: [Int]) throws {
         var bytes: [UInt8] = []
         var chunks: [[UInt8]] = []
         for size in sizes {
@@ -70,18 +72,14 @@ import Testing
             bytes += chunk
         }
         let all = chunks
-        let reader = try BlobReader(.chunks(name: "memory") { ListedChunks(chunks: all) })
-        var read: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = try buffer.withUnsafeMutableBytes { try reader.read(into: $0) }
-            if count == 0 { break }
-            // Every read but the last fills the buffer.
-            #expect(count == buffer.count || read.count + count == bytes.count)
-            read += buffer[..<count]
+        let input = BlobInput.chunks(name: "memory") { ListedChunks(chunks: all) }
+        #expect(try input.read(upTo: bytes.count) == bytes)
+        #expect(try input.read(upTo: bytes.count + 4096) == bytes)
+        for count in [0, 1, 63, 4096] where count <= bytes.count {
+            #expect(try input.read(upTo: count) == Array(bytes.prefix(count)))
         }
-        #expect(read == bytes)
-        #expect(reader.bytesRead == UInt64(bytes.count))
+        let file = StoredFile(path: "memory", size: UInt64(bytes.count), identity: "memory") { ListedChunks(chunks: all) }
+        #expect(try file.readAll(limit: bytes.count) == bytes)
     }
 }
 

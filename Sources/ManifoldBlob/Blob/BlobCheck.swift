@@ -5,8 +5,8 @@
 /// buffers, so memory does not grow with the blob. For compressed content, reading and
 /// hashing the stored bytes, decompressing, and hashing the decompressed bytes run as a
 /// pipeline on three threads, so one large layer keeps two cores busy. The pipeline is a
-/// ``BlobMeasurer`` that the file's reads feed; bytes from elsewhere (a socket) feed one
-/// directly, with the same result.
+/// ``BlobMeasurer``: a file's reads fill its buffers (`pread` straight into them), a content
+/// provider's chunks are fed to it as they come, and either gives the same result.
 public struct BlobCheck: Sendable {
     /// Whether and how to decompress.
     public enum Decompression: Sendable, Hashable {
@@ -51,10 +51,18 @@ public struct BlobCheck: Sendable {
         // First, and unprefixed: a bad algorithm or chunk size is no fault of the input.
         let measurer = try BlobMeasurer(self)
         do {
-            try measurer.feed(BlobReader(input))
+            if case .chunks(let open) = input.kind {
+                // A provider's chunks go straight into the measurer; files keep `pread`.
+                try measurer.feed(chunks: open())
+            } else {
+                try measurer.feed(BlobReader(input))
+            }
             return try measurer.finish()
         } catch let error as ManifoldError {
             throw error.prefixed(input.name)
+        } catch {
+            // `open` threw something of its own: name the blob all the same.
+            throw ManifoldError(.unreadable, "\(input.name): cannot read: \(error)", cause: error)
         }
     }
 }

@@ -1,12 +1,21 @@
 extension BlobInput {
     /// The first `count` bytes of the input, or all of it when it is shorter: a document read
     /// whole, or a prefix to sniff. A file is read with `pread` into the result; a provider's
-    /// chunks are regrouped by the reader.
+    /// chunks are appended as they come, and the stream is not read past `count` bytes.
     package func read(upTo count: Int) throws -> [UInt8] {
-        let reader = try BlobReader(self)
-        var bytes = [UInt8](repeating: 0, count: count)
-        let got = try bytes.withUnsafeMutableBytes { try reader.read(into: $0) }
-        bytes.removeSubrange(got...)
+        guard case .chunks(let open) = kind else {
+            let reader = try BlobReader(self)
+            var bytes = [UInt8](repeating: 0, count: count)
+            let got = try bytes.withUnsafeMutableBytes { try reader.read(into: $0) }
+            bytes.removeSubrange(got...)
+            return bytes
+        }
+        var iterator = try open()
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(count)
+        while bytes.count < count, let chunk = try iterator.nextChunk() {
+            bytes += chunk.prefix(count - bytes.count)
+        }
         return bytes
     }
 

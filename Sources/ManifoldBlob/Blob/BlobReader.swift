@@ -1,16 +1,16 @@
-/// Reads a ``BlobInput`` front to back in whole chunks.
+/// Reads a file ``BlobInput`` (a path, a region, standard input) front to back in whole chunks.
 ///
 /// Every read but the last fills its buffer completely, so chunk boundaries fall at fixed
 /// offsets (multiples of the chunk size, itself a multiple of 64) whatever the kernel hands
-/// back per call.
+/// back per call. Chunks a content provider supplies are not read through it: they go
+/// straight to their consumer (``BlobMeasurer/feed(chunks:)``, ``BlobInput/read(upTo:)``,
+/// ``BlobTransfer``), with no regrouping copy.
 package final class BlobReader {
     /// 1 MiB: large enough that per-chunk overhead vanishes, small enough to stay in L2/L3.
     package static let defaultChunkSize = 1 << 20
 
     let name: String
-    private let file: OpenFile?
-    /// For chunks a content provider supplies, instead of a file.
-    private let feed: ChunkFeed?
+    private let file: OpenFile
     /// Next offset for pread, or nil for a stream.
     private var offset: UInt64?
     /// Bytes left in a region, or nil to read to end of file.
@@ -24,38 +24,28 @@ package final class BlobReader {
         case .path(let path):
             let opened = try OpenFile(path: path)
             file = opened
-            feed = nil
             offset = opened.isRegular ? 0 : nil
         case .region(let open, let start, let length):
             file = open
-            feed = nil
             offset = start
             remaining = length
         case .standardInput:
             file = try OpenFile.borrowing(0, name: "-")
-            feed = nil
             offset = nil
-        case .chunks(let open):
-            file = nil
-            feed = ChunkFeed(try open())
-            offset = nil
+        case .chunks:
+            throw ManifoldError(.internalFailure, "\(input.name): chunks are fed to their consumer, not read as a file")
         }
     }
 
     /// The size when it is known before reading (regular files and regions).
     var expectedSize: UInt64? {
         if let remaining { return remaining + bytesRead }
-        guard let file, file.isRegular else { return nil }
+        guard file.isRegular else { return nil }
         return file.size
     }
 
     /// Fills `buffer` unless the input ends first; returns the byte count (0 at the end).
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        guard let file else {
-            let count = try feed?.read(into: buffer) ?? 0
-            bytesRead += UInt64(count)
-            return count
-        }
         var filled = 0
         while filled < buffer.count {
             var want = buffer.count - filled

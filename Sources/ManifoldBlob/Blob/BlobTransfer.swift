@@ -4,17 +4,22 @@ import Dispatch
 /// what the blob should be; the caller compares the count and digest it returns with the
 /// descriptor.
 ///
-/// The input is read and hashed on a thread of its own while the caller's thread writes,
-/// through a fixed ring of buffers.
+/// A file is read and hashed on a thread of its own while the caller's thread writes, through
+/// a fixed ring of buffers (`pread` straight into them). A provider's chunks are hashed and
+/// handed to the writer as they come, on the caller's thread, with no copy.
 package enum BlobTransfer {
     static let buffers = 4
 
     /// Copies `input` into `emit`, hashing it with `algorithm`. Hands `emit` no more than
-    /// `limit` bytes: the count returned (then above `limit`) tells the caller the input was longer.
+    /// `limit` bytes: a stream that runs past it is read no further, and the count returned
+    /// (then above `limit`) tells the caller so.
     package static func copy(
         _ input: BlobInput, limit: UInt64, algorithm: DigestAlgorithm,
         into emit: (UnsafeRawBufferPointer) throws -> Void
     ) throws -> (bytes: UInt64, digest: Digest) {
+        if case .chunks(let open) = input.kind {
+            return try copy(chunks: open(), limit: limit, algorithm: algorithm, into: emit)
+        }
         let ring = BufferSet(count: buffers, size: BlobReader.defaultChunkSize)
         let free = ChunkChannel((0..<buffers).map { .init(index: $0, count: 0) })
         let full = ChunkChannel()
@@ -45,6 +50,24 @@ package enum BlobTransfer {
         if let writeError { throw writeError }
         if let failure = reader.failure { throw failure }
         return (reader.bytes, try reader.hasher.finalize())
+    }
+
+    private static func copy(
+        chunks: any BlobChunkIterator, limit: UInt64, algorithm: DigestAlgorithm,
+        into emit: (UnsafeRawBufferPointer) throws -> Void
+    ) throws -> (bytes: UInt64, digest: Digest) {
+        var iterator = chunks
+        var hasher = try DigestHasher(algorithm)
+        var bytes: UInt64 = 0
+        while bytes <= limit, let chunk = try iterator.nextChunk() {
+            try chunk.withUnsafeBytes { chunk in
+                try hasher.update(bufferPointer: chunk)
+                let room = Int(min(UInt64(chunk.count), limit - bytes))
+                if room > 0 { try emit(UnsafeRawBufferPointer(rebasing: chunk[..<room])) }
+            }
+            bytes += UInt64(chunk.count)
+        }
+        return (bytes, try hasher.finalize())
     }
 }
 

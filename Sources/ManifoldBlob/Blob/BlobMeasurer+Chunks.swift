@@ -1,0 +1,19 @@
+extension BlobMeasurer {
+    /// Feeds every chunk `iterator` hands out, each straight into ``feed(_:)``: the path for
+    /// bytes a content provider supplies. ``feed(_:)`` gathers them into the pipeline's whole
+    /// buffers itself, so chunks of any size give the same measurement as the file path, with
+    /// one copy (into the pipeline) and no regrouping before it. Stops early when no more
+    /// input is wanted. On a throw (the iterator's, named as a ``ManifoldError``) the measurer
+    /// is cancelled.
+    func feed(chunks iterator: any BlobChunkIterator) throws {
+        var iterator = iterator
+        do {
+            while wantsMoreInput, let chunk = try iterator.nextChunk() {
+                try chunk.withUnsafeBytes { try feed($0) }
+            }
+        } catch {
+            cancel()
+            throw error
+        }
+    }
+}
