@@ -113,4 +113,16 @@ import Testing
         let past = BlobInput.region(of: file, offset: 6, length: UInt64(stored.count + 100), name: "region")
         #expect(errorCode { _ = try BlobCheck().measure(past) } == .unreadable)
     }
+
+    /// A directory is refused through the one errno mapping: the message reads as any failed
+    /// read does, and the cause (read, EISDIR) is kept for a program to look at.
+    @Test func aDirectoryIsRefusedWithItsCause() throws {
+        let directory = URL(fileURLWithPath: try temporaryFile([])).deletingLastPathComponent().path
+        let error = try #require(throws: ManifoldError.self) { try BlobCheck().measure(.file(directory)) }
+        #expect(error.code == .unreadable)
+        #expect(error.message == "\(directory): cannot read: Is a directory")
+        let cause = try #require(error.cause as? SystemError)
+        #expect(cause.call == "read")
+        #expect(cause.errno == EISDIR)
+    }
 }

@@ -153,7 +153,7 @@ func shell(_ command: String) throws -> String {
 
         let directoryInput = try run(manifoldBinary, ["digest", directory.path])
         #expect(directoryInput.status == 2)
-        #expect(directoryInput.stderr.contains("is a directory"))
+        #expect(directoryInput.stderr == "manifold: \(directory.path): cannot read: Is a directory\n")
 
         for arguments in [["digest"], ["digest", "--jobs", "0", "x"], ["digest", "--algorithm", "md5", "x"], ["bogus"], ["digest", "-", "-"]] {
             let usage = try run(manifoldBinary, arguments)

@@ -69,7 +69,9 @@ package final class OpenFile: @unchecked Sendable {
         let type = info.st_mode & S_IFMT
         guard type != S_IFDIR || allowDirectory else {
             if owned { close(descriptor) }
-            throw ManifoldError(.unreadable, "is a directory")
+            // open(2) accepts a directory for reading; read(2) is what refuses it, with
+            // EISDIR. Say so through the one errno mapping, which keeps the cause.
+            throw ManifoldError(.unreadable, path: nil, syscall: "read", errno: EISDIR)
         }
         self.descriptor = descriptor
         self.path = path
