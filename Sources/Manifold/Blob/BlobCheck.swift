@@ -30,6 +30,9 @@ public struct BlobCheck: Sendable {
     public var chunkSize: Int
     /// Called with the byte count of each chunk read, from the reading thread.
     public var progress: (@Sendable (Int) -> Void)?
+    /// Polled once per chunk read: once set, ``measure(_:)`` stops reading and throws
+    /// `CancellationError` (the async APIs set it when their task is cancelled).
+    var cancellation: Flag?
 
     public init(
         digestAlgorithm: DigestAlgorithm? = .sha256, decompression: Decompression = .skip,
@@ -51,7 +54,7 @@ public struct BlobCheck: Sendable {
         // First, and unprefixed: a bad algorithm or chunk size is no fault of the input.
         let measurer = try BlobMeasurer(self)
         do {
-            try measurer.feed(BlobReader(input))
+            try measurer.feed(BlobReader(input), cancellation: cancellation)
             return try measurer.finish()
         } catch let error as ManifoldError {
             throw error.prefixed(input.name)

@@ -6,7 +6,9 @@ import Dispatch
 enum BlobCopier {
     static let buffers = 4
 
-    static func copy(_ file: StoredFile, expecting descriptor: Descriptor, what: String,
+    /// `cancellation`, polled before each chunk is read, stops the copy with a
+    /// `CancellationError`.
+    static func copy(_ file: StoredFile, expecting descriptor: Descriptor, what: String, cancellation: Flag? = nil,
                      into emit: (UnsafeRawBufferPointer) throws -> Void) throws {
         guard file.size == UInt64(max(descriptor.size, 0)) else {
             throw ManifoldError(.sizeMismatch, "\(what) \(descriptor.digest.abbreviated)…: size mismatch: expected \(counted(Int(descriptor.size), "byte")), got \(file.size)")
@@ -15,7 +17,7 @@ enum BlobCopier {
         let free = ChunkChannel((0..<buffers).map { .init(index: $0, count: 0) })
         let full = ChunkChannel()
         let stop = Flag()
-        let reader = ReadStage(file: file, hasher: try DigestHasher(descriptor.digest.algorithm), ring: ring)
+        let reader = ReadStage(file: file, hasher: try DigestHasher(descriptor.digest.algorithm), ring: ring, cancellation: cancellation)
         let group = DispatchGroup()
         // Its own serial queue, as in InflatePipeline: a thread of its own, never starved.
         DispatchQueue(label: "manifold.copy.read").async(group: group) {
@@ -56,11 +58,13 @@ private final class ReadStage: @unchecked Sendable {
     private(set) var hasher: DigestHasher
     private(set) var bytes: UInt64 = 0
     private(set) var failure: (any Error)?
+    let cancellation: Flag?
 
-    init(file: StoredFile, hasher: DigestHasher, ring: BufferSet) {
+    init(file: StoredFile, hasher: DigestHasher, ring: BufferSet, cancellation: Flag?) {
         self.file = file
         self.ring = ring
         self.hasher = hasher
+        self.cancellation = cancellation
     }
 
     func run(free: ChunkChannel, full: ChunkChannel, stop: Flag) {
@@ -68,6 +72,7 @@ private final class ReadStage: @unchecked Sendable {
         do {
             let reader = try BlobReader(file.input)
             while !stop.isSet, let slot = free.receive() {
+                if cancellation?.isSet == true { throw CancellationError() }
                 let count = try reader.read(into: ring[slot.index])
                 if count == 0 { break }
                 try hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: ring[slot.index][..<count]))

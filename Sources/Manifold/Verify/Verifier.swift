@@ -51,8 +51,11 @@ public struct Verifier: Sendable {
         verify(source, reference: reference ?? LocalImageReference(path: source.location), progress: progress, start: monotonicSeconds())
     }
 
-    private func verify(_ source: any ContentProvider, reference: LocalImageReference,
-                        progress: (@Sendable (_ done: UInt64, _ total: UInt64) -> Void)?, start: Double) -> VerificationReport {
+    /// The verification itself. Once `cancellation` is set the measurements stop and the
+    /// report is incomplete: the async caller throws `CancellationError` instead of returning it.
+    func verify(_ source: any ContentProvider, reference: LocalImageReference,
+                progress: (@Sendable (_ done: UInt64, _ total: UInt64) -> Void)?, start: Double,
+                cancellation: Flag? = nil) -> VerificationReport {
         let path = reference.description
         let walk = VerificationWalk(source: source, options: options)
         walk.reference = reference
@@ -82,7 +85,7 @@ public struct Verifier: Sendable {
                 seconds: monotonicSeconds() - start)
         }
 
-        let outcomes = MeasurementScheduler(jobs: options.jobs).run(walk.measurements, progress: progress)
+        let outcomes = MeasurementScheduler(jobs: options.jobs).run(walk.measurements, progress: progress, cancellation: cancellation)
         var results = walk.results
         for reference in walk.references {
             switch outcomes[reference.measurement] {
