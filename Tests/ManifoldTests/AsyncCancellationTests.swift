@@ -54,7 +54,7 @@ import Manifold
     }
 
     @Test func aVerifyCancelledInTheMiddleOfALayerThrowsCancellationError() async throws {
-        let input = try sparseLayerLayout()
+        let input = try sparseLayerLayout(in: directory)
         let reading = Locked(UInt64(0))
         let task = Task { try await Verifier().verify(input) { done, _ in reading.withLock { $0 = done } } }
         #expect(try await waitUntil { reading.withLock { $0 > 0 } }, "verify did not start reading the layer")
@@ -96,7 +96,7 @@ import Manifold
 
     @Test(arguments: ["out.tar", "out"])
     func aPackCancelledInTheMiddleOfALayerLeavesNothing(_ name: String) async throws {
-        let input = try sparseLayerLayout()
+        let input = try sparseLayerLayout(in: directory)
         let out = path(name)
         let task = Task { try await Packer(options: PackOptions(inputs: [try LocalImageReference(parsing: input)], output: out)).pack() }
         #expect(try await waitUntil { try leftovers().contains { $0.hasPrefix(".\(name).manifold-") } }, "pack did not start writing")
@@ -110,7 +110,7 @@ import Manifold
     /// A sink of the caller's own is aborted, never committed, when the task is cancelled
     /// while a layer streams into it.
     @Test func aCancelledPackAbortsTheCallersSink() async throws {
-        let input = try sparseLayerLayout()
+        let input = try sparseLayerLayout(in: directory)
         let log = Locked(SinkLog())
         let task = Task {
             try await Packer(options: PackOptions(inputs: [try LocalImageReference(parsing: input)], output: "registry"))
@@ -132,33 +132,33 @@ import Manifold
     func leftovers() throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.contains(".manifold-") }.sorted()
     }
+}
 
-    /// A layout whose one layer is a 4 GiB sparse file (uncompressed, so verify and pack
-    /// both read all of it), as in PackOutputTests. Its digest is made up: a run that is not
-    /// stopped would take seconds and then fail, never pass.
-    func sparseLayerLayout() throws -> String {
-        let root = directory.appendingPathComponent("sparse")
-        let blobs = root.appendingPathComponent("blobs/sha256")
-        try FileManager.default.createDirectory(at: blobs, withIntermediateDirectories: true)
-        func put(_ bytes: [UInt8]) throws -> (String, Int) {
-            let digest = try sha256(bytes)
-            try Data(bytes).write(to: blobs.appendingPathComponent(digest.encoded))
-            return (digest.description, bytes.count)
-        }
-        let layer = String(repeating: "cd", count: 32), size = 4 << 30
-        _ = FileManager.default.createFile(atPath: blobs.appendingPathComponent(layer).path, contents: nil)
-        let handle = try FileHandle(forWritingTo: blobs.appendingPathComponent(layer))
-        try handle.truncate(atOffset: UInt64(size))
-        try handle.close()
-        let (config, configSize) = try put(Array(#"{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":["sha256:\#(layer)"]}}"#.utf8))
-        let (manifest, manifestSize) = try put(Array("""
-            {"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"\(config)","size":\(configSize)},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar","digest":"sha256:\(layer)","size":\(size)}]}
-            """.utf8))
-        try Data(#"{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"\#(manifest)","size":\#(manifestSize)}]}"#.utf8)
-            .write(to: root.appendingPathComponent("index.json"))
-        try Data(#"{"imageLayoutVersion":"1.0.0"}"#.utf8).write(to: root.appendingPathComponent("oci-layout"))
-        return root.path
+/// A layout in `directory` whose one layer is a 4 GiB sparse file (uncompressed, so verify
+/// and pack both read all of it), as in PackOutputTests. Its digest is made up: a run that is
+/// not stopped would take seconds and then fail, never pass.
+func sparseLayerLayout(in directory: URL) throws -> String {
+    let root = directory.appendingPathComponent("sparse")
+    let blobs = root.appendingPathComponent("blobs/sha256")
+    try FileManager.default.createDirectory(at: blobs, withIntermediateDirectories: true)
+    func put(_ bytes: [UInt8]) throws -> (String, Int) {
+        let digest = try sha256(bytes)
+        try Data(bytes).write(to: blobs.appendingPathComponent(digest.encoded))
+        return (digest.description, bytes.count)
     }
+    let layer = String(repeating: "cd", count: 32), size = 4 << 30
+    _ = FileManager.default.createFile(atPath: blobs.appendingPathComponent(layer).path, contents: nil)
+    let handle = try FileHandle(forWritingTo: blobs.appendingPathComponent(layer))
+    try handle.truncate(atOffset: UInt64(size))
+    try handle.close()
+    let (config, configSize) = try put(Array(#"{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":["sha256:\#(layer)"]}}"#.utf8))
+    let (manifest, manifestSize) = try put(Array("""
+        {"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"\(config)","size":\(configSize)},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar","digest":"sha256:\(layer)","size":\(size)}]}
+        """.utf8))
+    try Data(#"{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"\#(manifest)","size":\#(manifestSize)}]}"#.utf8)
+        .write(to: root.appendingPathComponent("index.json"))
+    try Data(#"{"imageLayoutVersion":"1.0.0"}"#.utf8).write(to: root.appendingPathComponent("oci-layout"))
+    return root.path
 }
 
 /// Calls `body` from a synchronous context, where the blocking overloads are the ones chosen
