@@ -40,6 +40,25 @@ import Manifold
         #expect(synchronously { Verifier().verify(out) }.status == .verified)
     }
 
+    /// Calls may run at once, on the same image and on different ones, each with its own
+    /// threads: more of them than the machine has cores (or the concurrency pool threads).
+    @Test func manyCallsAtOnce() async throws {
+        let images = ["oci-two-platforms", "docker-24.tar", "docker-25.tar"]
+        let statuses = try await withThrowingTaskGroup(of: VerificationReport.Status.self) { group in
+            for round in 0..<12 {
+                group.addTask { try await Verifier().verify(fixture(images[round % images.count])).status }
+            }
+            for round in 0..<4 {
+                group.addTask {
+                    let image = try await ResolvedImage.open(try LocalImageReference(parsing: fixture(images[round % images.count])))
+                    return image.manifests.isEmpty ? .failed : .verified
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(statuses == Array(repeating: .verified, count: 16))
+    }
+
     /// An image that fails still fails, with the blocking call's error: cancellation is not
     /// what an async call reports when nobody cancelled.
     @Test func anAsyncFailureIsTheBlockingFailure() async throws {

@@ -8,14 +8,17 @@ import Dispatch
 /// measurement scheduler, ``BlobCopier``, the document reads of ``CancellableContent``), so a
 /// cancelled call returns soon after, however large the blob being read.
 enum BlockingWork {
-    /// Runs `work` on a Dispatch thread and resumes with its result. When the task is
+    /// Runs `work` on a thread of its own and resumes with its result. When the task is
     /// cancelled — before or while `work` runs — `work`'s flag is set; a `work` that then
     /// throws, throws `CancellationError`, whatever it threw.
     static func run<Value: Sendable>(_ work: @escaping @Sendable (Flag) throws -> Value) async throws -> Value {
         let cancellation = Flag()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Value, any Error>) in
-                DispatchQueue.global().async {
+                // Its own serial queue, as BlobCopier's and the pipeline's stages have: a
+                // thread at once, however many calls are waiting, so calls started together
+                // run together rather than queue behind the global pool's few threads.
+                DispatchQueue(label: "manifold.blocking-work").async {
                     do {
                         continuation.resume(returning: try work(cancellation))
                     } catch {

@@ -1,6 +1,6 @@
 extension Packer {
-    /// Packs into `options.output`, as ``pack()`` does, from Swift concurrency: reading,
-    /// hashing and writing run on Dispatch threads, never on the caller's executor.
+    /// Packs into `options.output`, as the blocking `pack()` does, from Swift concurrency:
+    /// reading, hashing and writing run on Dispatch threads, never on the caller's executor.
     ///
     /// Cancelling the task stops the copy at its next chunk, mid-layer, and aborts the output
     /// — nothing is left at `options.output` and every temporary is removed, as when the CLI
@@ -12,8 +12,8 @@ extension Packer {
         }
     }
 
-    /// Packs into `sink`, as ``pack(into:)`` does, async and cancellable: the sink is
-    /// committed on success and aborted on failure or cancellation. Its methods are called
+    /// Packs into `sink`, as the blocking `pack(into:)` does, async and cancellable: the sink
+    /// is committed on success and aborted on failure or cancellation. Its methods are called
     /// from one Dispatch thread at a time; the caller hands it over (`sending`) and must not
     /// use it until this returns.
     public func pack(into sink: sending any ContentSink) async throws -> PackResult {

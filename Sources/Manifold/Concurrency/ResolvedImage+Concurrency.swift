@@ -1,6 +1,6 @@
 extension ResolvedImage {
-    /// Opens `reference` as ``open(_:limits:)-(LocalImageReference,_)`` does, from Swift
-    /// concurrency: the reads run on a Dispatch thread, never on the caller's executor.
+    /// Opens `reference` as the blocking `open(_:limits:)` does, from Swift concurrency:
+    /// the reads run on a Dispatch thread, never on the caller's executor.
     /// Cancelling the task stops the reads at the next document; the call then throws
     /// `CancellationError`.
     ///
@@ -12,8 +12,8 @@ extension ResolvedImage {
         }
     }
 
-    /// Reads the image a content provider holds, as ``open(_:reference:limits:)`` does, async
-    /// and cancellable.
+    /// Reads the image a content provider holds, as the blocking `open(_:reference:limits:)`
+    /// does, async and cancellable.
     public static func open(_ source: any ContentProvider, reference: LocalImageReference? = nil,
                             limits: ImageLimits = ImageLimits()) async throws -> ResolvedImage {
         try await BlockingWork.run { cancellation in
@@ -22,8 +22,8 @@ extension ResolvedImage {
         }
     }
 
-    /// Opens `reference`, its reads refused once `cancellation` is set (nil: as
-    /// ``open(_:limits:)-(LocalImageReference,_)``). Shared by the async call and ``Packer``.
+    /// Opens `reference`, its reads refused once `cancellation` is set (nil: as the blocking
+    /// `open(_:limits:)`). Shared by the async call and ``Packer``.
     static func open(_ reference: LocalImageReference, limits: ImageLimits, cancellation: Flag?) throws -> ResolvedImage {
         guard let cancellation else { return try open(reference, limits: limits) }
         if cancellation.isSet { throw CancellationError() }

@@ -1,5 +1,5 @@
 extension Verifier {
-    /// Verifies the image at `path`, as ``verify(_:progress:)-(String,_)`` does, from Swift
+    /// Verifies the image at `path`, as the blocking `verify(_:progress:)` does, from Swift
     /// concurrency: the reads and the measuring pipelines run on Dispatch threads, never on
     /// the caller's executor. Cancelling the task stops the walk, starts no further blob and
     /// stops the blobs being measured at their next chunk; the call then throws
@@ -10,7 +10,7 @@ extension Verifier {
     }
 
     /// Verifies the images `text` names (`PATH:TAG`, `oci-archive:FILE@sha256:…`), async and
-    /// cancellable as ``verify(_:progress:)-(String,_)`` is.
+    /// cancellable as `verify(_:progress:)` is.
     public func verify(parsing text: String, progress: (@Sendable (_ done: UInt64, _ total: UInt64) -> Void)? = nil) async throws -> VerificationReport {
         let reference: LocalImageReference
         do {
