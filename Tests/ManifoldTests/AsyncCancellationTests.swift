@@ -73,7 +73,7 @@ import Manifold
     }
 
     @Test func aVerifyCancelledInTheMiddleOfALayerThrowsCancellationError() async throws {
-        let input = try sparseLayerLayout(in: directory)
+        let input = try sparseLayerLayout(in: directory, size: readOnlyLayerSize)
         let reading = Locked(UInt64(0))
         let task = Task { try await Verifier().verify(input) { done, _ in reading.withLock { $0 = done } } }
         #expect(try await waitUntil { reading.withLock { $0 > 0 } }, "verify did not start reading the layer")
@@ -81,7 +81,7 @@ import Manifold
         let outcome = try #require(await result(of: task), "a cancelled verify did not return")
         #expect(throws: CancellationError.self) { try outcome.get() }
         // It stopped mid-layer: far from all of the 4 GiB was read.
-        #expect(reading.withLock { $0 } < 4 << 30)
+        #expect(reading.withLock { $0 } < UInt64(readOnlyLayerSize))
     }
 
     @Test func aTaskCancelledBeforeItStartsReadsNothing() async throws {
@@ -129,7 +129,7 @@ import Manifold
     /// A sink of the caller's own is aborted, never committed, when the task is cancelled
     /// while a layer streams into it.
     @Test func aCancelledPackAbortsTheCallersSink() async throws {
-        let input = try sparseLayerLayout(in: directory)
+        let input = try sparseLayerLayout(in: directory, size: readOnlyLayerSize)
         let log = Locked(SinkLog())
         let task = Task {
             try await Packer(options: PackOptions(inputs: [try LocalImageReference(parsing: input)], output: "registry"))
@@ -142,7 +142,7 @@ import Manifold
         let final = log.withLock { $0 }
         #expect(final.commits == 0)
         #expect(final.aborts >= 1)
-        #expect(final.bytes < 4 << 30)
+        #expect(final.bytes < UInt64(readOnlyLayerSize))
     }
 
     // MARK: helpers
@@ -153,10 +153,13 @@ import Manifold
     }
 }
 
-/// A layout in `directory` whose one layer is a 4 GiB sparse file (uncompressed, so verify
-/// and pack both read all of it), as in PackOutputTests. Its digest is made up: a run that is
-/// not stopped would take seconds and then fail, never pass.
-func sparseLayerLayout(in directory: URL) throws -> String {
+/// A layout in `directory` whose one layer is a sparse file of `size` bytes (uncompressed, so
+/// verify and pack both read all of it), as in PackOutputTests. Its digest is made up: a run
+/// that is not stopped would take seconds and then fail, never pass.
+///
+/// Where only reads happen, tests use 64 GiB (``readOnlyLayerSize``): then even a cancellation
+/// that comes seconds late, on a machine busy with other tests, comes mid-layer.
+func sparseLayerLayout(in directory: URL, size: Int = 4 << 30) throws -> String {
     let root = directory.appendingPathComponent("sparse")
     let blobs = root.appendingPathComponent("blobs/sha256")
     try FileManager.default.createDirectory(at: blobs, withIntermediateDirectories: true)
@@ -165,7 +168,7 @@ func sparseLayerLayout(in directory: URL) throws -> String {
         try Data(bytes).write(to: blobs.appendingPathComponent(digest.encoded))
         return (digest.description, bytes.count)
     }
-    let layer = String(repeating: "cd", count: 32), size = 4 << 30
+    let layer = String(repeating: "cd", count: 32)
     _ = FileManager.default.createFile(atPath: blobs.appendingPathComponent(layer).path, contents: nil)
     let handle = try FileHandle(forWritingTo: blobs.appendingPathComponent(layer))
     try handle.truncate(atOffset: UInt64(size))
@@ -180,15 +183,19 @@ func sparseLayerLayout(in directory: URL) throws -> String {
     return root.path
 }
 
+/// A layer size for tests that only read it (verify, a counting sink): far more than a late
+/// cancellation lets through, and never written to disk.
+let readOnlyLayerSize = 64 << 30
+
 /// Calls `body` from a synchronous context, where the blocking overloads are the ones chosen
 /// (in an async context the async ones are), as docs/library.md tells users to.
 private func synchronously<Value>(_ body: () throws -> Value) rethrows -> Value {
     try body()
 }
 
-/// Polls `condition` every 10 ms for up to a minute; false if it never held.
+/// Polls `condition` every 10 ms, 30,000 times (5 minutes or more); false if it never held.
 private func waitUntil(_ condition: () throws -> Bool) async throws -> Bool {
-    for _ in 0..<6_000 {
+    for _ in 0..<30_000 {
         if try condition() { return true }
         try await Task.sleep(nanoseconds: 10_000_000)
     }
@@ -197,7 +204,7 @@ private func waitUntil(_ condition: () throws -> Bool) async throws -> Bool {
 
 /// The task's result, or nil when it has none within `seconds`: a test of cancellation fails
 /// rather than hangs when the work does not stop.
-private func result<Value: Sendable>(of task: Task<Value, any Error>, within seconds: Int = 60) async -> Result<Value, any Error>? {
+private func result<Value: Sendable>(of task: Task<Value, any Error>, within seconds: Int = 600) async -> Result<Value, any Error>? {
     let once = Locked(false)
     return await withCheckedContinuation { (continuation: CheckedContinuation<Result<Value, any Error>?, Never>) in
         @Sendable func finish(_ outcome: Result<Value, any Error>?) {

@@ -30,11 +30,11 @@ import Manifold
         #expect(Verifier().verify(parsing: out + ":1.0").status == .verified)
     }
 
-    /// The async example, on a layer large enough (4 GiB, sparse) that the cancellation always
-    /// comes while it is being read; and the async pack, left to finish.
+    /// The async example, on a layer large enough (64 GiB, sparse) that the cancellation
+    /// always comes while it is being read; and the async pack, left to finish.
     @Test func verifyInATaskAndCancelIt() async throws {
         let directory = try ImageFixtures.temporaryDirectory()
-        let app = try sparseLayerLayout(in: directory)
+        let app = try sparseLayerLayout(in: directory, size: readOnlyLayerSize)
         var lines: [String] = []
         let verification = Task { try await Verifier().verify(app) }
         verification.cancel()

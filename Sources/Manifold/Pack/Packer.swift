@@ -4,6 +4,11 @@
 /// Children are never rewritten: each manifest keeps its bytes and digest. Every blob is
 /// copied once, hashed while copied, and the pack fails — writing nothing — if any is not what
 /// its descriptor says.
+///
+/// Threading: the blocking `pack` returns when done (one thread reads and hashes while the
+/// caller's writes); packs may run at once, and of two writing one output the first to commit
+/// wins. From Swift concurrency the async `pack` (Packer+Concurrency) does the same off the
+/// executor, and is cancellable, aborting the output.
 public struct Packer: Sendable {
     public let options: PackOptions
 

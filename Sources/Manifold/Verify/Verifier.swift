@@ -6,6 +6,10 @@ import Darwin
 
 /// Verifies images: every descriptor's size and digest, every document's strict decoding,
 /// every layer's diff_id, for every platform, in one streaming pass per distinct blob.
+///
+/// Threading: the blocking `verify` returns when done, measuring `options.jobs` blobs at once
+/// on threads of its own; any number of verifies may run at once. From Swift concurrency the
+/// async `verify` (Verifier+Concurrency) does the same off the executor, and is cancellable.
 public struct Verifier: Sendable {
     public let options: VerifyOptions
 
