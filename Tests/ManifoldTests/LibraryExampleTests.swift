@@ -30,6 +30,29 @@ import Manifold
         #expect(Verifier().verify(parsing: out + ":1.0").status == .verified)
     }
 
+    /// The async example, on a layer large enough (64 GiB, sparse) that the cancellation
+    /// always comes while it is being read; and the async pack, left to finish.
+    @Test func verifyInATaskAndCancelIt() async throws {
+        let directory = try ImageFixtures.temporaryDirectory()
+        let app = try sparseLayerLayout(in: directory, size: readOnlyLayerSize)
+        var lines: [String] = []
+        let verification = Task { try await Verifier().verify(app) }
+        verification.cancel()
+        do {
+            let report = try await verification.value
+            lines.append("\(report.status)")
+        } catch is CancellationError {
+            lines.append("stopped")
+        }
+        #expect(lines == ["stopped"])
+
+        let options = PackOptions(inputs: [try LocalImageReference(parsing: fixture("docker-25.tar"))],
+                                  output: directory.appendingPathComponent("out.tar").path)
+        let packed = try await Packer(options: options).pack()
+        #expect(packed.entries.count == 1)
+        #expect(try await Verifier().verify(options.output).status == .verified)
+    }
+
     @Test func measureChunksThatDoNotComeFromAFile() throws {
         let content = Array("a layer's tar bytes\n".utf8)
         let stored = gzipCompress(content)

@@ -4,6 +4,11 @@
 /// Children are never rewritten: each manifest keeps its bytes and digest. Every blob is
 /// copied once, hashed while copied, and the pack fails — writing nothing — if any is not what
 /// its descriptor says.
+///
+/// Threading: the blocking `pack` returns when done (one thread reads and hashes while the
+/// caller's writes); packs may run at once, and of two writing one output the first to commit
+/// wins. From Swift concurrency the async `pack` (Packer+Concurrency) does the same off the
+/// executor, and is cancellable, aborting the output.
 public struct Packer: Sendable {
     public let options: PackOptions
 
@@ -28,7 +33,9 @@ public struct Packer: Sendable {
         }
     }
 
-    private func pack(into given: (any ContentSink)?) throws -> PackResult {
+    /// The pack itself. Once `cancellation` is set, reading the inputs and copying the blobs
+    /// stop at the next document or chunk and the output is aborted: `CancellationError`.
+    func pack(into given: (any ContentSink)?, cancellation: CancellationFlag? = nil) throws -> PackResult {
         let start = monotonicSeconds()
         try options.validate()
         let output = given != nil || options.isStandardOutput ? nil
@@ -42,7 +49,7 @@ public struct Packer: Sendable {
         for (position, reference) in options.inputs.enumerated() {
             let image: ResolvedImage
             do {
-                image = try ResolvedImage.open(reference, limits: options.limits)
+                image = try ResolvedImage.open(reference, limits: options.limits, cancellation: cancellation)
             } catch let error as ManifoldError {
                 // The other inputs are still opened: a content failure in one of them must not
                 // hide behind this input's error (see `worstOf`).
@@ -65,7 +72,7 @@ public struct Packer: Sendable {
                 ? "the inputs hold no platform image"
                 : "no input has a platform matching \(options.platforms.map(\.description).joined(separator: ", ")); platforms: \(platformList(available))")
         }
-        return try write(entries, to: output, sink: given, notes: notes, start: start)
+        return try write(entries, to: output, sink: given, notes: notes, start: start, cancellation: cancellation)
     }
 
     // MARK: choosing entries
@@ -150,7 +157,8 @@ public struct Packer: Sendable {
 
     // MARK: writing
 
-    private func write(_ chosen: [PackEntry], to output: OutputPath?, sink given: (any ContentSink)?, notes: [String], start: Double) throws -> PackResult {
+    private func write(_ chosen: [PackEntry], to output: OutputPath?, sink given: (any ContentSink)?, notes: [String], start: Double,
+                       cancellation: CancellationFlag?) throws -> PackResult {
         var notes = notes
         // The same manifest given twice (the same image packed from two inputs) is listed once.
         var listed = Set<Descriptor>()
@@ -222,6 +230,7 @@ public struct Packer: Sendable {
             // index.json and oci-layout at commit), whatever order the inputs came in.
             for path in blobs.keys.sorted() {
                 guard let blob = blobs[path] else { continue }
+                if cancellation?.isCancelled == true { throw CancellationError() }
                 switch blob.content {
                 case .document(let bytes):
                     try sink.putDocument(blob.descriptor, bytes: bytes)
@@ -230,14 +239,14 @@ public struct Packer: Sendable {
                 case .file(let file):
                     if options.link, format == .dir, file.wholeFile != nil, let layout = sink as? OCILayoutSink {
                         // Verify first (a read, no write), then link the verified inode.
-                        try BlobCopier.copy(file, expecting: blob.descriptor, what: blob.what) { _ in }
+                        try BlobCopier.copy(file, expecting: blob.descriptor, what: blob.what, cancellation: cancellation) { _ in }
                         if let method = try layout.link(blob.descriptor, to: file) {
                             linked[method, default: 0] += 1
                             continue
                         }
                     }
                     try sink.putBlob(blob.descriptor) { emit in
-                        try BlobCopier.copy(file, expecting: blob.descriptor, what: blob.what, into: emit)
+                        try BlobCopier.copy(file, expecting: blob.descriptor, what: blob.what, cancellation: cancellation, into: emit)
                     }
                 }
             }

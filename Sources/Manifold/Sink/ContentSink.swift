@@ -6,6 +6,10 @@
 /// ``abort()`` leaves the destination as it was. A sink takes content in any order; one that
 /// writes a stream (an oci-archive) writes it in the order given, so a writer that promises
 /// reproducible bytes puts content in a fixed order (``Packer``: by digest).
+///
+/// Threading: a sink is called from one thread at a time, not necessarily the one that made
+/// it (the async ``Packer/pack(into:)`` takes it as `sending` and uses it on a thread of its
+/// own); `putBlob`'s body may block on reads.
 public protocol ContentSink: AnyObject {
     /// Stores a blob (a layer, a config) of exactly `descriptor.size` bytes, which `body`
     /// emits in chunks through the closure it is given; throws if `body` emits any other

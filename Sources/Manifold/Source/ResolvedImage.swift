@@ -1,6 +1,9 @@
 /// An image opened for `inspect` and `pack`: its top document — what `docker manifest
 /// inspect` would show — and each platform's manifest and config, every document checked
 /// against its descriptor before it is decoded.
+///
+/// Threading: the blocking `open` returns when every document is read; the async `open`
+/// (ResolvedImage+Concurrency) reads off the executor and is cancellable.
 public struct ResolvedImage: Sendable {
     public let reference: LocalImageReference
     public let source: any ContentProvider

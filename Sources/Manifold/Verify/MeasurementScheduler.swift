@@ -9,7 +9,9 @@ struct MeasurementScheduler {
     /// Progress: bytes read so far, of `total`.
     typealias Progress = @Sendable (_ done: UInt64, _ total: UInt64) -> Void
 
-    func run(_ planned: [PlannedMeasurement], progress: Progress?) -> [Result<BlobMeasurement, any Error>] {
+    /// Once `cancellation` is set no blob is started, and those being measured stop at their
+    /// next chunk (their outcome: `CancellationError`).
+    func run(_ planned: [PlannedMeasurement], progress: Progress?, cancellation: CancellationFlag? = nil) -> [Result<BlobMeasurement, any Error>] {
         let order = planned.indices.sorted { planned[$0].file.size > planned[$1].file.size }
         let total = planned.reduce(UInt64(0)) { $0 + $1.file.size }
         let done = Atomic<UInt64>(0)
@@ -22,9 +24,10 @@ struct MeasurementScheduler {
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             while true {
                 let slot = next.wrappingAdd(1, ordering: .relaxed).oldValue
-                guard slot < work.order.count else { return }
+                guard slot < work.order.count, cancellation?.isCancelled != true else { return }
                 let index = work.order[slot]
                 var check = work.planned[index].check
+                check.cancellation = cancellation
                 if let progress {
                     check.progress = { count in
                         let now = done.wrappingAdd(UInt64(count), ordering: .relaxed).newValue

@@ -6,6 +6,10 @@ import Darwin
 
 /// Verifies images: every descriptor's size and digest, every document's strict decoding,
 /// every layer's diff_id, for every platform, in one streaming pass per distinct blob.
+///
+/// Threading: the blocking `verify` returns when done, measuring `options.jobs` blobs at once
+/// on threads of its own; any number of verifies may run at once. From Swift concurrency the
+/// async `verify` (Verifier+Concurrency) does the same off the executor, and is cancellable.
 public struct Verifier: Sendable {
     public let options: VerifyOptions
 
@@ -51,8 +55,11 @@ public struct Verifier: Sendable {
         verify(source, reference: reference ?? LocalImageReference(path: source.location), progress: progress, start: monotonicSeconds())
     }
 
-    private func verify(_ source: any ContentProvider, reference: LocalImageReference,
-                        progress: (@Sendable (_ done: UInt64, _ total: UInt64) -> Void)?, start: Double) -> VerificationReport {
+    /// The verification itself. Once `cancellation` is set the measurements stop and the
+    /// report is incomplete: the async caller throws `CancellationError` instead of returning it.
+    func verify(_ source: any ContentProvider, reference: LocalImageReference,
+                progress: (@Sendable (_ done: UInt64, _ total: UInt64) -> Void)?, start: Double,
+                cancellation: CancellationFlag? = nil) -> VerificationReport {
         let path = reference.description
         let walk = VerificationWalk(source: source, options: options)
         walk.reference = reference
@@ -82,7 +89,7 @@ public struct Verifier: Sendable {
                 seconds: monotonicSeconds() - start)
         }
 
-        let outcomes = MeasurementScheduler(jobs: options.jobs).run(walk.measurements, progress: progress)
+        let outcomes = MeasurementScheduler(jobs: options.jobs).run(walk.measurements, progress: progress, cancellation: cancellation)
         var results = walk.results
         for reference in walk.references {
             switch outcomes[reference.measurement] {

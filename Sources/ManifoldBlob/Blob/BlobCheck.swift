@@ -30,6 +30,9 @@ public struct BlobCheck: Sendable {
     public var chunkSize: Int
     /// Called with the byte count of each chunk read, from the reading thread.
     public var progress: (@Sendable (Int) -> Void)?
+    /// Polled once per chunk read: once set, ``measure(_:)`` stops reading and throws
+    /// `CancellationError` (the async APIs set it when their task is cancelled).
+    package var cancellation: CancellationFlag?
 
     public init(
         digestAlgorithm: DigestAlgorithm? = .sha256, decompression: Decompression = .skip,
@@ -53,9 +56,9 @@ public struct BlobCheck: Sendable {
         do {
             if case .chunks(let open) = input.kind {
                 // A provider's chunks go straight into the measurer; files keep `pread`.
-                try measurer.feed(chunks: open())
+                try measurer.feed(chunks: open(), cancellation: cancellation)
             } else {
-                try measurer.feed(BlobReader(input))
+                try measurer.feed(BlobReader(input), cancellation: cancellation)
             }
             return try measurer.finish()
         } catch let error as ManifoldError {

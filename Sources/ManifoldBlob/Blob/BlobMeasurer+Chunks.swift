@@ -4,11 +4,13 @@ extension BlobMeasurer {
     /// buffers itself, so chunks of any size give the same measurement as the file path, with
     /// one copy (into the pipeline) and no regrouping before it. Stops early when no more
     /// input is wanted. On a throw (the iterator's, named as a ``ManifoldError``) the measurer
-    /// is cancelled.
-    func feed(chunks iterator: any BlobChunkIterator) throws {
+    /// is cancelled; so it is, with a `CancellationError`, once `cancellation` is set (polled
+    /// before each chunk).
+    func feed(chunks iterator: any BlobChunkIterator, cancellation: CancellationFlag? = nil) throws {
         var iterator = iterator
         do {
             while wantsMoreInput, let chunk = try iterator.nextChunk() {
+                if cancellation?.isCancelled == true { throw CancellationError() }
                 try chunk.withUnsafeBytes { try feed($0) }
             }
         } catch {

@@ -12,19 +12,20 @@ package enum BlobTransfer {
 
     /// Copies `input` into `emit`, hashing it with `algorithm`. Hands `emit` no more than
     /// `limit` bytes: a stream that runs past it is read no further, and the count returned
-    /// (then above `limit`) tells the caller so.
+    /// (then above `limit`) tells the caller so. `cancellation`, polled before each chunk is
+    /// read, stops the copy with a `CancellationError`.
     package static func copy(
-        _ input: BlobInput, limit: UInt64, algorithm: DigestAlgorithm,
+        _ input: BlobInput, limit: UInt64, algorithm: DigestAlgorithm, cancellation: CancellationFlag? = nil,
         into emit: (UnsafeRawBufferPointer) throws -> Void
     ) throws -> (bytes: UInt64, digest: Digest) {
         if case .chunks(let open) = input.kind {
-            return try copy(chunks: open(), limit: limit, algorithm: algorithm, into: emit)
+            return try copy(chunks: open(), limit: limit, algorithm: algorithm, cancellation: cancellation, into: emit)
         }
         let ring = BufferSet(count: buffers, size: BlobReader.defaultChunkSize)
         let free = ChunkChannel((0..<buffers).map { .init(index: $0, count: 0) })
         let full = ChunkChannel()
         let stop = Flag()
-        let reader = ReadStage(input: input, hasher: try DigestHasher(algorithm), ring: ring)
+        let reader = ReadStage(input: input, hasher: try DigestHasher(algorithm), ring: ring, cancellation: cancellation)
         let group = DispatchGroup()
         // Its own serial queue, as in InflatePipeline: a thread of its own, never starved.
         DispatchQueue(label: "manifold.copy.read").async(group: group) {
@@ -53,13 +54,14 @@ package enum BlobTransfer {
     }
 
     private static func copy(
-        chunks: any BlobChunkIterator, limit: UInt64, algorithm: DigestAlgorithm,
+        chunks: any BlobChunkIterator, limit: UInt64, algorithm: DigestAlgorithm, cancellation: CancellationFlag?,
         into emit: (UnsafeRawBufferPointer) throws -> Void
     ) throws -> (bytes: UInt64, digest: Digest) {
         var iterator = chunks
         var hasher = try DigestHasher(algorithm)
         var bytes: UInt64 = 0
         while bytes <= limit, let chunk = try iterator.nextChunk() {
+            if cancellation?.isCancelled == true { throw CancellationError() }
             try chunk.withUnsafeBytes { chunk in
                 try hasher.update(bufferPointer: chunk)
                 let room = Int(min(UInt64(chunk.count), limit - bytes))
@@ -81,8 +83,10 @@ private final class ReadStage: @unchecked Sendable {
     private(set) var hasher: DigestHasher
     private(set) var bytes: UInt64 = 0
     private(set) var failure: (any Error)?
+    let cancellation: CancellationFlag?
 
-    init(input: BlobInput, hasher: DigestHasher, ring: BufferSet) {
+    init(input: BlobInput, hasher: DigestHasher, ring: BufferSet, cancellation: CancellationFlag?) {
+        self.cancellation = cancellation
         self.input = input
         self.ring = ring
         self.hasher = hasher
@@ -93,6 +97,7 @@ private final class ReadStage: @unchecked Sendable {
         do {
             let reader = try BlobReader(input)
             while !stop.isSet, let slot = free.receive() {
+                if cancellation?.isCancelled == true { throw CancellationError() }
                 let count = try reader.read(into: ring[slot.index])
                 if count == 0 { break }
                 try hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: ring[slot.index][..<count]))
