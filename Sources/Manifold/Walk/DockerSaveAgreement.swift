@@ -25,14 +25,14 @@ struct DockerSaveAgreement {
     /// the walk of each root reports those problems itself.
     func disagreements() throws -> [Disagreement] {
         let roots = try source.roots()
+        // Read as the walk reads them, with a reader of its own: what this check reads is
+        // not counted as the walk's.
+        var walker = ImageWalker(source: source, limits: limits, reference: LocalImageReference(path: source.location))
         guard roots.contains(.dockerManifest), roots.contains(.index),
-              let manifestBytes = try? source.root(.dockerManifest, limit: limits.dockerManifestSize),
-              let indexBytes = try? source.root(.index, limit: limits.documentSize),
-              let entries = try? DockerArchiveManifest.decodeList(JSONParser.parse(manifestBytes)),
-              let index = try? ImageIndex(json: JSONParser.parse(indexBytes), declaredMediaType: nil)
+              case .read(_, let entries) = walker.readDockerRoot(),
+              case .read(_, let index) = walker.readIndexRoot()
         else { return [] }
 
-        var documents = DocumentReader(source: source, limits: limits)
         var configsOf: [Int: Set<Digest>] = [:]
         var found: [Disagreement] = []
         for (i, entry) in index.manifests.enumerated() {
@@ -40,7 +40,7 @@ struct DockerSaveAgreement {
             for (j, saved) in entries.enumerated() {
                 for tag in saved.repoTags where LocalImageReference.repoTag(name, matches: tag) {
                     guard let savedConfig = try configDigest(saved.config) else { continue }
-                    let configs = configsOf[i] ?? reachableConfigs(from: entry, documents: &documents)
+                    let configs = configsOf[i] ?? reachableConfigs(from: entry, documents: &walker.reader)
                     configsOf[i] = configs
                     // Nothing readable under the entry: the index.json walk reports why.
                     guard !configs.isEmpty, !configs.contains(savedConfig) else { continue }
