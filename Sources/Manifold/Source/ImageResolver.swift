@@ -168,12 +168,17 @@ struct ImageResolver: ImageGraphVisitor {
         if let outcome = found.outcome {
             config = try require(outcome, found.descriptor, what: "config")
         }
-        let image = PlatformManifest(
+        var image = PlatformManifest(
             descriptor: entry.descriptor, document: found.manifest, configDocument: config,
             platform: mergedPlatform(config: config?.value, entry: entry.entryPlatform), synthesized: false,
             layerFiles: nil, configFile: nil, origin: origin(of: entry.path), source: source)
-        if let mismatch = found.platformMismatch(naming: "\(found.descriptor.digest.abbreviated)…") {
+        let named = "\(found.descriptor.digest.abbreviated)…"
+        // An image whose config does not match its layers would fail every verifier
+        // downstream: pack refuses it rather than publish it.
+        if let mismatch = found.diffIDMismatch { image.conflicts.append("\(named): \(mismatch)") }
+        if let mismatch = found.platformMismatch(naming: named) {
             notes.append("\(mismatch) (verify and pack refuse it)")
+            image.conflicts.append(mismatch)
         }
         if image.isAttestation { attestations.append(image) } else { manifests.append(image) }
         attestationAt[entry.path] = image.isAttestation
