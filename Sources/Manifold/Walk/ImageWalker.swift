@@ -15,7 +15,7 @@ struct ImageWalker {
     /// --platform: images of other platforms are left out (none: every platform).
     let platforms: [Platform]
 
-    var reader: DocumentReader
+    private var reader: DocumentReader
     private(set) var budget: DescriptorBudget
     private var visited: [WalkedKey: FirstVisit] = [:]
     /// docker-save configs read, by path: many images may share one.
