@@ -21,6 +21,7 @@ import Testing
         var visits: [String] = []
         /// Refuse the image at the first absent manifest, as inspect and pack do.
         var throwsOnAbsent = false
+        var walksEveryRoot = false
 
         private static func name<Value>(_ outcome: DocumentOutcome<Value>) -> String {
             switch outcome {
@@ -36,7 +37,10 @@ import Testing
             visits.append("root index.json selects \(selected)")
         }
         mutating func visitDockerRoot(_ root: RootReading<[DockerArchiveManifest]>, selected: [Int]) throws {
-            visits.append("root manifest.json")
+            visits.append("root manifest.json selects \(selected)")
+        }
+        mutating func visitDisagreements(_ disagreements: [DockerSaveAgreement.Disagreement]) throws {
+            visits.append("disagreements \(disagreements.count)")
         }
         mutating func visitIndex(_ entry: GraphEntry, _ outcome: DocumentOutcome<ImageIndex>) throws {
             visits.append("index \(entry.path.joined(separator: " › ")) \(Self.name(outcome))")
@@ -63,9 +67,19 @@ import Testing
         mutating func visitLimit(_ reached: LimitReached) throws {
             visits.append("limit at \(reached.path.joined(separator: " › ")) (of \(reached.owner.joined(separator: " › ")))")
         }
-        mutating func visitDockerEntry(_ found: DockerEntryFound) throws {}
-        mutating func visitDockerConfig(_ found: DockerConfigFound) throws {}
-        mutating func visitDockerLayer(_ found: DockerLayerFound) throws {}
+        mutating func visitDockerEntry(_ found: DockerEntryFound) throws {
+            visits.append("docker image \(found.path.joined(separator: " › "))" + (found.sameAs.map { " of \($0.joined(separator: " › "))" } ?? ""))
+        }
+        mutating func visitDockerConfig(_ found: DockerConfigFound) throws {
+            visits.append("docker config \(found.read.failure == nil ? "read" : "failed") \(found.platform.map { "\($0)" } ?? "-")")
+        }
+        mutating func visitDockerLayer(_ found: DockerLayerFound) throws {
+            let located = (try? found.located.get()) != nil
+            visits.append("docker layer \(found.position) \(located ? "located" : "absent") diff_id \(found.diffID != nil)")
+        }
+        mutating func visitDockerImageEnd(_ found: DockerEntryFound) throws {
+            visits.append("docker end \(found.path.joined(separator: " › "))")
+        }
     }
 
     private static func digest(_ bytes: [UInt8]) throws -> Digest { try DigestHasher.digest(of: bytes) }
@@ -184,5 +198,36 @@ import Testing
         let (visits, _) = try Self.walk(graph)
         #expect(visits.contains("manifest index.json › manifests[1] undecodable"))
         #expect(!visits.contains { $0.hasPrefix("repeat index.json › manifests[1]") })
+    }
+
+    /// A Docker ≤ 24 save: manifest.json is the only root; its image's config is read and
+    /// its layers located (not read), paired with the config's diff_ids.
+    @Test func aDockerSaveIsWalkedFromManifestJSON() throws {
+        let source = try LocalImageReference(path: vectorsDirectory.appendingPathComponent("images/docker-24.tar").path).open(limits: ImageLimits())
+        var walker = ImageWalker(source: source, limits: ImageLimits(), reference: LocalImageReference(path: source.location))
+        var visitor = RecordingVisitor()
+        try walker.walk(&visitor)
+        #expect(visitor.visits == [
+            "root manifest.json selects [0]",
+            "docker image manifest.json › [0] (example/app:24)",
+            "docker config read linux/amd64",
+            "docker layer 0 located diff_id true",
+            "docker layer 1 located diff_id true",
+            "docker layer 2 located diff_id true",
+            "docker end manifest.json › [0] (example/app:24)",
+        ])
+    }
+
+    /// A Docker 25+ save holds both roots: their agreement is checked first; manifest.json is
+    /// walked too only by a visitor that asks for every root.
+    @Test(arguments: [false, true])
+    func aDocker25SaveIsWalkedFromItsRoots(everyRoot: Bool) throws {
+        let source = try LocalImageReference(path: vectorsDirectory.appendingPathComponent("images/docker-25.tar").path).open(limits: ImageLimits())
+        var walker = ImageWalker(source: source, limits: ImageLimits(), reference: LocalImageReference(path: source.location))
+        var visitor = RecordingVisitor(walksEveryRoot: everyRoot)
+        try walker.walk(&visitor)
+        #expect(visitor.visits.first == "disagreements 0")
+        #expect(visitor.visits.dropFirst().first == "root index.json selects [0]")
+        #expect(visitor.visits.contains("root manifest.json selects [0]") == everyRoot)
     }
 }
