@@ -121,7 +121,9 @@ final class VerificationWalk: ImageGraphVisitor {
         if let platform = found.platform { addPlatform(platform) }
         results[openImage].platform = found.platform
         if let config = found.config {
-            if let problem = Self.platformProblem(entry: found.manifestEntry.entryPlatform, config: config.platform) { result.fail(problem) }
+            if let mismatch = found.platformMismatch() {
+                result.fail(Self.platformProblem(entry: found.manifestEntry.entryPlatform, config: config.platform, mismatch))
+            }
             if let mismatch = found.diffIDMismatch {
                 let layers = found.manifest.value.layers.count
                 result.fail(Problem(.diffIDCount, expected: "\(layers)", actual: "\(config.diffIDs.count)", message: mismatch))
@@ -156,7 +158,9 @@ final class VerificationWalk: ImageGraphVisitor {
         result.sameAs = first.path
         if let reread {
             record(DocumentOutcome<ImageIndex>.unread(reread), of: entry.descriptor, into: &result)
-            if let problem = Self.platformProblem(entry: entry.entryPlatform, config: first.configPlatform) { result.fail(problem) }
+            if let mismatch = first.platformMismatch(of: entry) {
+                result.fail(Self.platformProblem(entry: entry.entryPlatform, config: first.configPlatform, mismatch))
+            }
         } else if let earlier = resultAt[first.path].map({ results[$0] }), earlier.path == first.path {
             // It failed (or was not verifiable) where it first appeared: the same verdict, not read again.
             result.status = earlier.status
@@ -194,11 +198,10 @@ final class VerificationWalk: ImageGraphVisitor {
         results.append(result)
     }
 
-    /// The problem when an index entry lists an image whose config claims another platform
-    /// (``Platform/describes(config:)``), or nil.
-    static func platformProblem(entry: Platform?, config: Platform?) -> Problem? {
-        guard let entry, let config, let mismatch = ImageGraphRules.platformMismatch(entry: entry, config: config) else { return nil }
-        return Problem(.platform, expected: entry.description, actual: config.description, message: mismatch)
+    /// The problem for an index entry that lists an image whose config claims another
+    /// platform (the walk's words for it: `mismatch`).
+    private static func platformProblem(entry: Platform?, config: Platform?, _ mismatch: String) -> Problem {
+        Problem(.platform, expected: entry?.description, actual: config?.description, message: mismatch)
     }
 
     // MARK: blobs

@@ -19,4 +19,10 @@ struct FirstVisit: Sendable {
     var state: State = .pending
     /// For a manifest, the platform its config claims.
     var configPlatform: Platform?
+
+    /// What is wrong when `entry`, a later listing of this manifest, claims another platform
+    /// than its config (checked at every listing, though the config is read once), or nil.
+    func platformMismatch(of entry: GraphEntry) -> String? {
+        ImageGraphRules.platformMismatch(entry: entry.entryPlatform, config: configPlatform)
+    }
 }
