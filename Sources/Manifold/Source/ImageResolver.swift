@@ -183,15 +183,14 @@ struct ImageResolver: ImageGraphVisitor {
         if image.isAttestation { attestations.append(image) } else { manifests.append(image) }
         attestationAt[entry.path] = image.isAttestation
         var node = node(entry, kind: .manifest)
-        node.image = image
-        node.isAttestation = image.isAttestation
         if isTop(entry) {
+            // The image is this one manifest: the tree shows it, with its tags, at the top.
             top = (entry.descriptor, image.bytes, false)
             node = ImageGraphNode(path: entry.path, depth: 0, descriptor: entry.descriptor, kind: .manifest)
             node.tags = topTags
-            node.image = image
-            node.isAttestation = image.isAttestation
         }
+        node.image = image
+        node.isAttestation = image.isAttestation
         nodes.append(node)
     }
 
