@@ -81,14 +81,11 @@ public struct Packer: Sendable {
         var kept: [PackEntry] = []
         var order = first
         for manifest in image.manifests {
-            // An image whose config does not match its layers would fail every verifier
-            // downstream; refuse it here rather than publish it.
-            if let config = manifest.config, let mismatch = ImageGraphRules.diffIDCountMismatch(config, layers: manifest.manifest.layers.count) {
-                throw ManifoldError(.invalidDocument, "\(manifest.origin): \(manifest.manifest.config.digest.abbreviated)…: \(mismatch)")
-            }
-            if let mismatch = ImageGraphRules.platformMismatch(entry: manifest.descriptor.platform, config: manifest.config?.platform,
-                                                               naming: "\(manifest.manifest.config.digest.abbreviated)…") {
-                throw ManifoldError(.invalidDocument, "\(manifest.origin): \(mismatch)")
+            // An image the walk found in conflict with itself (its config's diff_ids against its
+            // layers, its index entry's platform against its config's) would fail every
+            // verifier downstream; refuse it here rather than publish it.
+            if let conflict = manifest.conflicts.first {
+                throw ManifoldError(.invalidDocument, "\(manifest.origin): \(conflict)")
             }
             var entry = PackEntry(image: manifest, input: input, order: order, platform: manifest.platform,
                                   annotations: manifest.descriptor.annotations?.filter { !Self.layoutOnly($0.key) } ?? [:])

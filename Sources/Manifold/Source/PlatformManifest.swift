@@ -24,6 +24,10 @@ public struct PlatformManifest: Sendable {
     public let origin: String
     /// The image it was read from, to find its blobs.
     let source: any ContentProvider
+    /// What the walk found wrong with the image that inspect shows and pack refuses: its
+    /// config's diff_ids do not pair with its layers, its index entry claims another
+    /// platform than its config.
+    var conflicts: [String] = []
 
     /// A blob of this image's source, or nil when absent.
     func sourceBlob(_ descriptor: Descriptor) throws -> StoredFile? {

@@ -1,9 +1,9 @@
-/// Walks an image from its roots, checking every document as it goes (they are small and
-/// must be trusted before their children can be found) and planning one measurement per
-/// distinct layer blob for the scheduler.
+/// Verify's visitor of the image graph (``ImageWalker``): records a ``DescriptorResult`` for
+/// every descriptor met — a problem fails it, and the walk goes on — and plans one
+/// measurement per distinct blob for the scheduler (blobs are never read during the walk).
 ///
 /// Principle: bytes are hashed as read and decoded only once they match their descriptor.
-final class VerificationWalk {
+final class VerificationWalk: ImageGraphVisitor {
     let source: any ContentProvider
     let options: VerifyOptions
 
@@ -12,63 +12,46 @@ final class VerificationWalk {
     private(set) var references: [LayerReference] = []
     private(set) var platforms: [Platform] = []
     private(set) var notes: [String] = []
-    /// Bytes of documents read during the walk, and how many distinct ones.
-    var documentBytes: UInt64 { documents.bytesRead + extraDocumentBytes }
-    var documentCount: Int { documents.documentsRead + extraDocumentCount }
-    private var extraDocumentBytes: UInt64 = 0
-    private var extraDocumentCount = 0
     /// Every `blobs/…` path referenced, for the unreferenced-blob note.
     private(set) var referencedPaths: Set<String> = []
 
-    /// The image as the user named it: a tag or digest selects index.json entries.
-    var reference = LocalImageReference(path: "")
     /// Distinct index.json entries, and distinct docker-save images, walked: the report's image
     /// count. `availableTags` lists every tag, for the error when a tag names nothing.
     private(set) var indexImages: Set<Digest> = []
-    var dockerImages = 0
+    private(set) var dockerImages = 0
     private(set) var availableTags: [String] = []
 
     private var measurementIndex: [MeasurementKey: Int] = [:]
-    private var documents: DocumentReader
     private(set) var skippedPlatforms: [String] = []
-    /// Indexes and manifests already walked: one met again is reported as a reference to its
-    /// first place, never walked again, so work grows with distinct documents, not paths.
-    private var walked: [WalkedKey: WalkedDocument] = [:]
-    private var budget: DescriptorBudget
-    /// docker-save configs decoded, by path: many images may share one.
-    var dockerConfigs: [String: (digest: Digest?, config: ImageConfig?, problems: [Problem])] = [:]
-    /// Set once --max-descriptors is reached: nothing more is visited.
-    private(set) var stopped = false
+    /// Where the result of each index and manifest is, by path: a repeat of one that failed
+    /// gets the same verdict.
+    private var resultAt: [[String]: Int] = [:]
+    /// The result of the manifest (or docker-save entry) whose config comes next: dropped
+    /// with it when its config's platform is not one asked for.
+    private var openImage = 0
+    /// Tags a Docker 25+ save's two roots give different images: reported after both walks.
+    private var disagreements: [DockerSaveAgreement.Disagreement] = []
 
     init(source: any ContentProvider, options: VerifyOptions) {
         self.source = source
         self.options = options
-        self.documents = DocumentReader(source: source, limits: options.limits)
-        self.budget = DescriptorBudget(limit: options.limits.descriptors)
     }
 
-    // MARK: roots
+    /// Docker 25+ and the containerd store put an OCI layout beside manifest.json: both are
+    /// walked, and blobs they share are read once.
+    var walksEveryRoot: Bool { true }
 
-    /// Walks `index.json`. Throws when the root itself cannot be used (missing, malformed).
-    func walkIndexJSON() throws {
-        guard let bytes = try source.root(.index, limit: options.limits.documentSize) else {
-            throw ManifoldError(.invalidLayout, "\(source.location): no index.json")
+    /// `stopped`: the walk stopped at --max-descriptors (then the roots' agreement is not
+    /// reported: not every image was reached).
+    func finish(stopped: Bool) {
+        // Docker 25+: classic `docker load` reads manifest.json, the containerd store
+        // index.json; one tag must name one image in both.
+        for disagreement in stopped ? [] : disagreements {
+            var result = DescriptorResult(path: disagreement.path, kind: .manifest)
+            result.fail(Problem(.document, message: disagreement.message))
+            results.append(result)
         }
-        let index: ImageIndex
-        do {
-            index = try ImageIndex(json: try JSONParser.parse(bytes), declaredMediaType: nil)
-        } catch let error as ManifoldError {
-            throw ManifoldError(error.code == .unsupportedFormat ? .unsupportedFormat : .invalidLayout, "index.json: \(error.message)")
-        }
-        if let own = index.mediaType, own != MediaType.ociIndex {
-            notes.append("index.json declares mediaType \(own), not \(MediaType.ociIndex)")
-        }
-        results.append(DescriptorResult(path: ["index.json"], kind: .index, mediaType: index.mediaType))
-        availableTags += index.manifests.flatMap { LocalImageReference.shownTags(of: $0) }
-        visitEntries(of: index, path: ["index.json"], depth: 1, root: true)
-    }
-
-    func finish() {
+        disagreements = []
         if !skippedPlatforms.isEmpty {
             // Each platform once, however many entries (or repeats of one) it had.
             var seen = Set<String>()
@@ -77,80 +60,109 @@ final class VerificationWalk {
         }
     }
 
+    // MARK: roots
+
+    /// `index.json`: when it cannot be used (missing, malformed), neither can the image.
+    func visitIndexRoot(_ root: RootReading<ImageIndex>, selected: [Int]) throws {
+        let index: ImageIndex
+        switch root {
+        case .read(_, let value):
+            index = value
+        case .absent:
+            throw ManifoldError(.invalidLayout, "\(source.location): no index.json")
+        case .unreadable(let error):
+            throw error
+        case .undecodable(let error):
+            guard let error = error as? ManifoldError else { throw error }
+            throw ManifoldError(error.code == .unsupportedFormat ? .unsupportedFormat : .invalidLayout, "index.json: \(error.message)")
+        }
+        if let own = index.mediaType, own != MediaType.ociIndex {
+            notes.append("index.json declares mediaType \(own), not \(MediaType.ociIndex)")
+        }
+        results.append(DescriptorResult(path: ["index.json"], kind: .index, mediaType: index.mediaType))
+        availableTags += index.manifests.flatMap { LocalImageReference.shownTags(of: $0) }
+        for position in selected { indexImages.insert(index.manifests[position].digest) }
+    }
+
+    func visitDisagreements(_ disagreements: [DockerSaveAgreement.Disagreement]) throws {
+        self.disagreements = disagreements
+    }
+
     // MARK: descriptors
 
-    /// `root`: the entries are index.json's, the images the user may name by tag or digest.
-    private func visitEntries(of index: ImageIndex, path: [String], depth: Int, root: Bool = false) {
-        for (i, entry) in index.manifests.enumerated() {
-            if root {
-                guard reference.selects(entry) else { continue }
-                indexImages.insert(entry.digest)
-            }
-            let label = ImageGraphRules.entryLabel(entry, at: i)
-            guard admit(path + [label]) else { return }
-            if let platform = entry.platform, MediaType.isManifest(entry.mediaType),
-               !ImageGraphRules.keeps(platform, wanted: options.platforms)
-            {
-                skippedPlatforms.append(platform.description)
-                continue
-            }
-            let first = results.count
-            visit(entry, path: path + [label], depth: depth, entryPlatform: entry.platform)
-            if root, first < results.count, results[first].path == path + [label] {
-                results[first].tags = LocalImageReference.shownTags(of: entry)
-            }
+    func visitIndex(_ entry: GraphEntry, _ outcome: DocumentOutcome<ImageIndex>) throws {
+        var result = newResult(entry, kind: .index, platform: nil)
+        if case .tooDeep = outcome {
+            result.fail(Problem(.document, message: ImageGraphRules.depthExceeded(limit: options.limits.indexDepth)))
+        } else {
+            record(outcome, of: entry.descriptor, into: &result)
         }
+        resultAt[entry.path] = results.count
+        results.append(result)
     }
 
-    private func visit(_ descriptor: Descriptor, path: [String], depth: Int, entryPlatform: Platform?) {
-        let type = descriptor.mediaType
-        let key = WalkedKey(digest: descriptor.digest, mediaType: type)
-        if MediaType.isIndex(type) || MediaType.isManifest(type) {
-            if let first = walked[key] {
-                revisit(descriptor, path: path, first: first, entryPlatform: entryPlatform)
-                return
-            }
-            walked[key] = WalkedDocument(path: path, result: results.count)
+    func visitManifest(_ entry: GraphEntry, _ outcome: DocumentOutcome<ImageManifest>) throws {
+        var result = newResult(entry, kind: .manifest, platform: entry.entryPlatform)
+        record(outcome, of: entry.descriptor, into: &result)
+        if let manifest = outcome.value { result.notes += manifest.portabilityNotes }
+        resultAt[entry.path] = results.count
+        openImage = results.count
+        results.append(result)
+    }
+
+    func visitConfig(_ found: ConfigFound) throws {
+        var result = DescriptorResult(path: found.path, kind: .config, mediaType: found.descriptor.mediaType,
+                                      digest: found.descriptor.digest, size: found.descriptor.size, platform: found.platform)
+        if let outcome = found.outcome {
+            record(outcome, of: found.descriptor, into: &result)
+        } else {
+            result.notes.append("config media type \(found.descriptor.mediaType) is not an image config: checked by digest and size only")
         }
-        if MediaType.isIndex(type) {
-            visitIndex(descriptor, path: path, depth: depth)
-            markDecoded(key)
-        } else if MediaType.isManifest(type) {
-            visitManifest(descriptor, path: path, entryPlatform: entryPlatform)
-            markDecoded(key)
-        } else if MediaType.isSchema1(type) {
-            var result = newResult(descriptor, path: path, kind: .manifest, platform: entryPlatform)
-            result.fail(Problem(.unsupported, message: "Docker schema 1 manifests are not supported (\(type))"))
+        if let platform = found.platform { addPlatform(platform) }
+        results[openImage].platform = found.platform
+        if let config = found.config {
+            if let mismatch = found.platformMismatch() {
+                result.fail(Self.platformProblem(entry: found.manifestEntry.entryPlatform, config: config.platform, mismatch))
+            }
+            if let mismatch = found.diffIDMismatch {
+                let layers = found.manifest.value.layers.count
+                result.fail(Problem(.diffIDCount, expected: "\(layers)", actual: "\(config.diffIDs.count)", message: mismatch))
+            }
+        }
+        if found.outcome != nil {
             results.append(result)
         } else {
-            // Not an error (image-spec): report it, check its bytes, do not descend.
-            var result = newResult(descriptor, path: path, kind: .blob, platform: entryPlatform)
-            result.notes.append("media type \(type) is not an index or manifest: checked by digest and size only")
-            planBlob(descriptor, result: result, decompression: .skip, diffID: nil)
+            planBlob(found.descriptor, result: result, decompression: .skip, diffID: nil)
         }
     }
 
-    /// The problem when an index entry lists an image whose config claims another platform
-    /// (``Platform/describes(config:)``), or nil.
-    static func platformProblem(entry: Platform?, config: Platform?) -> Problem? {
-        guard let entry, let config, let mismatch = ImageGraphRules.platformMismatch(entry: entry, config: config) else { return nil }
-        return Problem(.platform, expected: entry.description, actual: config.description, message: mismatch)
+    func visitLayer(_ found: LayerFound) throws {
+        let layer = found.descriptor
+        var result = DescriptorResult(path: found.path, kind: .layer, mediaType: layer.mediaType, digest: layer.digest,
+                                      size: layer.size, platform: found.platform)
+        let compression = MediaType.layerCompression(layer.mediaType)
+        if compression == nil {
+            result.notes.append("media type \(layer.mediaType) is not a layer type: checked by digest and size only")
+        }
+        let decompression: BlobCheck.Decompression = options.shallow ? .skip : compression.map { .declared($0) } ?? .skip
+        planBlob(layer, result: result, decompression: decompression, diffID: compression == nil ? nil : found.diffID)
     }
 
     /// An index or manifest met again. Its own descriptor is checked against the bytes read the
     /// first time (from the cache) and its entry's platform against the config; its children
     /// are reported once, at `first.path`.
-    private func revisit(_ descriptor: Descriptor, path: [String], first: WalkedDocument, entryPlatform: Platform?) {
-        if first.skipped { return }  // its config's platform is not one asked for
-        let kind: DescriptorResult.Kind = MediaType.isIndex(descriptor.mediaType) ? .index : .manifest
-        var result = newResult(descriptor, path: path, kind: kind, platform: entryPlatform ?? first.configPlatform)
+    func visitRepeat(_ entry: GraphEntry, first: FirstVisit, reread: DocumentReader.Outcome?) throws {
+        if first.state == .skipped { return }  // its config's platform is not one asked for
+        let kind: DescriptorResult.Kind = MediaType.isIndex(entry.descriptor.mediaType) ? .index : .manifest
+        var result = newResult(entry, kind: kind, platform: entry.entryPlatform ?? first.configPlatform)
         result.sameAs = first.path
-        if first.decoded {
-            _ = readDocument(descriptor, into: &result)
-            if let problem = Self.platformProblem(entry: entryPlatform, config: first.configPlatform) { result.fail(problem) }
-        } else if results.indices.contains(first.result) {
+        if let reread {
+            record(DocumentOutcome<ImageIndex>.unread(reread), of: entry.descriptor, into: &result)
+            if let mismatch = first.platformMismatch(of: entry) {
+                result.fail(Self.platformProblem(entry: entry.entryPlatform, config: first.configPlatform, mismatch))
+            }
+        } else if let earlier = resultAt[first.path].map({ results[$0] }), earlier.path == first.path {
             // It failed (or was not verifiable) where it first appeared: the same verdict, not read again.
-            let earlier = results[first.result]
             result.status = earlier.status
             result.reason = earlier.reason
             if earlier.status == .failed {
@@ -160,114 +172,36 @@ final class VerificationWalk {
         results.append(result)
     }
 
-    private func markDecoded(_ key: WalkedKey) {
-        guard let first = walked[key], results.indices.contains(first.result), results[first.result].path == first.path else { return }
-        walked[key]?.decoded = results[first.result].status == .verified
+    func visitSkipped(_ entry: GraphEntry?, platform: Platform, byConfig: Bool) throws {
+        // Left out after its manifest (or docker-save entry) was reported: so is that.
+        if byConfig { results.removeLast(results.count - openImage) }
+        skippedPlatforms.append(platform.description)
     }
 
-    /// Counts one more descriptor against the --max-descriptors limit. The first one past it
-    /// fails where it is and stops the walk, so no graph can make the work outgrow the limit.
-    func admit(_ path: [String]) -> Bool {
-        guard !stopped else { return false }
-        guard !budget.spend() else { return true }
-        stopped = true
-        var result = DescriptorResult(path: path, kind: .blob)
-        result.fail(Problem(.limit, expected: "≤ \(budget.limit)", message: "\(budget.exceeded); the rest is not walked"))
+    func visitOther(_ entry: GraphEntry) throws {
+        // Not an error (image-spec): report it, check its bytes, do not descend.
+        var result = newResult(entry, kind: .blob, platform: entry.entryPlatform)
+        result.notes.append("media type \(entry.descriptor.mediaType) is not an index or manifest: checked by digest and size only")
+        planBlob(entry.descriptor, result: result, decompression: .skip, diffID: nil)
+    }
+
+    func visitSchema1(_ entry: GraphEntry) throws {
+        var result = newResult(entry, kind: .manifest, platform: entry.entryPlatform)
+        result.fail(Problem(.unsupported, message: "Docker schema 1 manifests are not supported (\(entry.descriptor.mediaType))"))
         results.append(result)
-        return false
     }
 
-    private func visitIndex(_ descriptor: Descriptor, path: [String], depth: Int) {
-        var result = newResult(descriptor, path: path, kind: .index, platform: nil)
-        guard ImageGraphRules.allowsIndex(atDepth: depth, limit: options.limits.indexDepth) else {
-            result.fail(Problem(.document, message: ImageGraphRules.depthExceeded(limit: options.limits.indexDepth)))
-            results.append(result)
-            return
-        }
-        guard let bytes = readDocument(descriptor, into: &result) else { results.append(result); return }
-        let index: ImageIndex
-        do {
-            index = try ImageIndex(json: try JSONParser.parse(bytes), declaredMediaType: descriptor.mediaType)
-        } catch {
-            result.fail(documentProblem(error))
-            results.append(result)
-            return
-        }
+    /// The first descriptor past --max-descriptors fails where it is; the rest is not walked.
+    func visitLimit(_ reached: LimitReached) throws {
+        var result = DescriptorResult(path: reached.path, kind: .blob)
+        result.fail(Problem(.limit, expected: "≤ \(reached.limit)", message: "\(reached.message); the rest is not walked"))
         results.append(result)
-        visitEntries(of: index, path: path, depth: depth + 1)
     }
 
-    private func visitManifest(_ descriptor: Descriptor, path: [String], entryPlatform: Platform?) {
-        var result = newResult(descriptor, path: path, kind: .manifest, platform: entryPlatform)
-        guard let bytes = readDocument(descriptor, into: &result) else { results.append(result); return }
-        let manifest: ImageManifest
-        do {
-            manifest = try ImageManifest(json: try JSONParser.parse(bytes), declaredMediaType: descriptor.mediaType)
-        } catch {
-            result.fail(documentProblem(error))
-            results.append(result)
-            return
-        }
-        result.notes += manifest.portabilityNotes
-        let manifestIndex = results.count
-        results.append(result)
-
-        // The config: read now, since the layers' diff_ids are in it.
-        guard admit(path + ["config"]) else { return }
-        var configResult = newResult(manifest.config, path: path + ["config"], kind: .config, platform: entryPlatform)
-        var config: ImageConfig?
-        if MediaType.isImageConfig(manifest.config.mediaType) {
-            if let bytes = readDocument(manifest.config, into: &configResult) {
-                switch documents.decodeConfig(manifest.config, bytes: bytes) {
-                case .success(let decoded): config = decoded
-                case .failure(let error): configResult.fail(documentProblem(error))
-                }
-            }
-        } else {
-            configResult.notes.append("config media type \(manifest.config.mediaType) is not an image config: checked by digest and size only")
-        }
-
-        // The platform filter, for manifests whose index entry named no platform.
-        let platform = entryPlatform ?? config?.platform
-        let key = WalkedKey(digest: descriptor.digest, mediaType: descriptor.mediaType)
-        walked[key]?.configPlatform = config?.platform
-        if entryPlatform == nil, let platform, !ImageGraphRules.keeps(platform, wanted: options.platforms) {
-            results.removeLast(results.count - manifestIndex)
-            skippedPlatforms.append(platform.description)
-            walked[key]?.skipped = true
-            return
-        }
-        if let platform, !platforms.contains(platform) { platforms.append(platform) }
-        results[manifestIndex].platform = platform
-        configResult.platform = platform
-
-        if let config {
-            if let problem = Self.platformProblem(entry: entryPlatform, config: config.platform) { configResult.fail(problem) }
-            if let mismatch = ImageGraphRules.diffIDCountMismatch(config, layers: manifest.layers.count) {
-                configResult.fail(Problem(.diffIDCount, expected: "\(manifest.layers.count)", actual: "\(config.diffIDs.count)", message: mismatch))
-            }
-        }
-        if MediaType.isImageConfig(manifest.config.mediaType) {
-            results.append(configResult)
-        } else {
-            planBlob(manifest.config, result: configResult, decompression: .skip, diffID: nil)
-        }
-
-        let diffIDs = ImageGraphRules.layerDiffIDs(config, layers: manifest.layers.count)
-        for (i, layer) in manifest.layers.enumerated() {
-            guard admit(path + ["layers[\(i)]"]) else { return }
-            visitLayer(layer, path: path + ["layers[\(i)]"], platform: platform, diffID: diffIDs?[i])
-        }
-    }
-
-    private func visitLayer(_ layer: Descriptor, path: [String], platform: Platform?, diffID: Digest?) {
-        var result = newResult(layer, path: path, kind: .layer, platform: platform)
-        let compression = MediaType.layerCompression(layer.mediaType)
-        if compression == nil {
-            result.notes.append("media type \(layer.mediaType) is not a layer type: checked by digest and size only")
-        }
-        let decompression: BlobCheck.Decompression = options.shallow ? .skip : compression.map { .declared($0) } ?? .skip
-        planBlob(layer, result: result, decompression: decompression, diffID: compression == nil ? nil : diffID)
+    /// The problem for an index entry that lists an image whose config claims another
+    /// platform (the walk's words for it: `mismatch`).
+    private static func platformProblem(entry: Platform?, config: Platform?, _ mismatch: String) -> Problem {
+        Problem(.platform, expected: entry?.description, actual: config?.description, message: mismatch)
     }
 
     // MARK: blobs
@@ -353,54 +287,55 @@ final class VerificationWalk {
 
     // MARK: documents
 
-    /// A document's bytes, when they are exactly what the descriptor names; otherwise the
-    /// verdict goes on `result`.
-    private func readDocument(_ descriptor: Descriptor, into result: inout DescriptorResult) -> [UInt8]? {
+    /// Puts on `result` the verdict on a document the walk read: nothing when it was read
+    /// and decoded, else why not.
+    private func record<Value>(_ outcome: DocumentOutcome<Value>, of descriptor: Descriptor, into result: inout DescriptorResult) {
         referencedPaths.insert(descriptor.digest.layoutPath)
-        switch documents.read(descriptor) {
-        case .read(let bytes):
+        switch outcome {
+        case .decoded, .unread(.read):
             if descriptor.data != nil { result.notes.append("embedded data matches") }
-            return bytes
-        case .absent:
+        case .undecodable(let error):
+            if descriptor.data != nil { result.notes.append("embedded data matches") }
+            result.fail(documentProblem(error))
+        case .unread(.absent):
             markAbsent(descriptor, into: &result)
-        case .unverifiable:
+        case .unread(.unverifiable):
             result.status = .unverified
             result.reason = .unsupportedAlgorithm
             result.notes.append("digest algorithm \(descriptor.digest.algorithm) cannot be computed; not descended")
-        case .failed(let problems):
+        case .unread(.failed(let problems)):
             for problem in problems { result.fail(problem) }
+        case .tooDeep:
+            break
         }
-        return nil
     }
 
     /// Checks a descriptor's embedded `data` against what it names.
     private func checkData(_ descriptor: Descriptor, into result: inout DescriptorResult) {
         var problems: [Problem] = []
-        _ = documents.embeddedData(descriptor, problems: &problems)
+        _ = DocumentReader.embeddedData(descriptor, problems: &problems)
         for problem in problems { result.fail(problem) }
     }
 
     // MARK: helpers
 
-    func newResult(_ descriptor: Descriptor, path: [String], kind: DescriptorResult.Kind, platform: Platform?) -> DescriptorResult {
-        DescriptorResult(path: path, kind: kind, mediaType: descriptor.mediaType, digest: descriptor.digest,
-                         size: descriptor.size, platform: platform)
+    private func newResult(_ entry: GraphEntry, kind: DescriptorResult.Kind, platform: Platform?) -> DescriptorResult {
+        var result = DescriptorResult(path: entry.path, kind: kind, mediaType: entry.descriptor.mediaType, digest: entry.descriptor.digest,
+                                      size: entry.descriptor.size, platform: platform)
+        result.tags = entry.tags
+        return result
     }
 
     func append(_ result: DescriptorResult) { results.append(result) }
-    func dropResults(from index: Int) { results.removeLast(results.count - index) }
-    func setPlatform(_ platform: Platform, of index: Int) { results[index].platform = platform }
-    func setRepeat(of path: [String], tags: [String], at index: Int) { results[index].sameAs = path; results[index].tags = tags }
-    func noteTags(_ tags: [String]) { availableTags += tags }
-    func setTags(_ tags: [String], of index: Int) { if results.indices.contains(index) { results[index].tags = tags } }
     func addPlatform(_ platform: Platform) { if !platforms.contains(platform) { platforms.append(platform) } }
-    func skipPlatform(_ platform: Platform) { skippedPlatforms.append(platform.description) }
-    func countDocument(_ bytes: Int) { extraDocumentBytes += UInt64(bytes); extraDocumentCount += 1 }
     /// A `manifest.json` path (Docker 25+ names `blobs/sha256/…` there) is a reference too.
     func noteReferenced(_ path: String) {
         if let components = try? safeComponents(path) { referencedPaths.insert(components.joined(separator: "/")) }
     }
-
+    func noteTags(_ tags: [String]) { availableTags += tags }
+    func countDockerImage() { dockerImages += 1 }
+    func openImage(at index: Int) { openImage = index }
+    func setOpenImagePlatform(_ platform: Platform) { results[openImage].platform = platform }
 
     private func decompressionCompression(_ decompression: BlobCheck.Decompression) -> Compression? {
         if case .declared(let compression) = decompression { return compression }
@@ -430,25 +365,6 @@ struct MeasurementKey: Hashable {
     let decompresses: Bool
     let digestAlgorithm: DigestAlgorithm
     let uncompressedAlgorithm: DigestAlgorithm
-}
-
-/// An index or manifest, by what it is read as.
-struct WalkedKey: Hashable {
-    let digest: Digest
-    let mediaType: String
-}
-
-/// Where a document was first walked, and what later listings of it need to know.
-struct WalkedDocument {
-    let path: [String]
-    /// Its result's position in the results.
-    let result: Int
-    /// Read and decoded without a problem: later listings are checked against its bytes.
-    var decoded = false
-    /// For a manifest, the platform its config claims.
-    var configPlatform: Platform?
-    /// Left out by --platform (its config's platform): so are later listings.
-    var skipped = false
 }
 
 /// One blob to stream once.

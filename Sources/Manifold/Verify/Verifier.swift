@@ -61,18 +61,10 @@ public struct Verifier: Sendable {
                 progress: (@Sendable (_ done: UInt64, _ total: UInt64) -> Void)?, start: Double,
                 cancellation: CancellationFlag? = nil) -> VerificationReport {
         let path = reference.description
-        let walk = VerificationWalk(source: source, options: options)
-        walk.reference = reference
+        var walk = VerificationWalk(source: source, options: options)
+        var walker = ImageWalker(source: source, limits: options.limits, reference: reference, platforms: options.platforms)
         do {
-            let roots = try source.roots()
-            if roots.contains(.dockerManifest) {
-                // Docker 25+ and the containerd store put an OCI layout beside manifest.json:
-                // both are walked, and blobs they share are read once.
-                if roots.contains(.index) { try walk.walkIndexJSON() }
-                try walk.walkDockerManifest()
-            } else {
-                try walk.walkIndexJSON()
-            }
+            try walker.walk(&walk)
             if reference.namesOne, walk.indexImages.isEmpty, walk.dockerImages == 0 {
                 var tags: [String] = []
                 for tag in walk.availableTags where !tags.contains(tag) { tags.append(tag) }
@@ -81,7 +73,7 @@ public struct Verifier: Sendable {
         } catch {
             return .unusable(path, kind: source.kind, error: asManifoldError(error), seconds: monotonicSeconds() - start)
         }
-        walk.finish()
+        walk.finish(stopped: walker.stopped)
         if !options.platforms.isEmpty && walk.platforms.isEmpty {
             let wanted = options.platforms.map(\.description).joined(separator: ", ")
             return .unusable(path, kind: source.kind, error: ManifoldError(
@@ -106,7 +98,7 @@ public struct Verifier: Sendable {
 
         var notes = walk.notes
         // Past --max-descriptors, blobs not reached are not "unreferenced": no note then.
-        if options.platforms.isEmpty, !walk.stopped, let unreferenced = unreferencedBlobs(source, referenced: walk.referencedPaths), !unreferenced.isEmpty {
+        if options.platforms.isEmpty, !walker.stopped, let unreferenced = unreferencedBlobs(source, referenced: walk.referencedPaths), !unreferenced.isEmpty {
             let names = unreferenced.prefix(3).map { String($0.split(separator: "/").last?.prefix(12) ?? "") + "…" }
             notes.append("\(unreferenced.count) unreferenced blob\(unreferenced.count == 1 ? "" : "s") in blobs/ (\(names.joined(separator: ", "))\(unreferenced.count > 3 ? ", …" : ""))")
         }
@@ -119,11 +111,11 @@ public struct Verifier: Sendable {
         let unreadable = results.lazy.flatMap(\.problems).first { $0.kind == .unreadable }
         let status: VerificationReport.Status = failed ? .failed : unreadable == nil ? .verified : .unusable
         let error = status == .unusable ? unreadable.map { ManifoldError(.unreadable, $0.message) } : nil
-        let bytes = walk.measurements.reduce(walk.documentBytes) { $0 + $1.file.size }
+        let bytes = walk.measurements.reduce(walker.documentBytes) { $0 + $1.file.size }
         return VerificationReport(
             image: path, kind: source.kind, status: status, error: error, results: results,
             images: walk.indexImages.isEmpty ? walk.dockerImages : walk.indexImages.count,
-            platforms: walk.platforms, notes: notes, blobCount: walk.measurements.count + walk.documentCount,
+            platforms: walk.platforms, notes: notes, blobCount: walk.measurements.count + walker.documentCount,
             byteCount: bytes, seconds: monotonicSeconds() - start, shallow: options.shallow)
     }
 

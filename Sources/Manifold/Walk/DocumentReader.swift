@@ -39,7 +39,7 @@ struct DocumentReader {
                                     message: "declared size \(descriptor.size) is above the \(limits.documentSize)-byte document limit; not read")])
         }
         var problems: [Problem] = []
-        let embedded = embeddedData(descriptor, problems: &problems)
+        let embedded = Self.embeddedData(descriptor, problems: &problems)
         guard problems.isEmpty else { return .failed(problems) }
         let bytes: [UInt8]
         do {
@@ -82,16 +82,16 @@ struct DocumentReader {
         return decoded
     }
 
-    /// The document's bytes, or an error naming `what` (for pack and inspect, which stop at
-    /// the first problem).
-    mutating func require(_ descriptor: Descriptor, what: String) throws -> [UInt8] {
-        switch read(descriptor) {
-        case .read(let bytes):
-            return bytes
+    /// The error for a document that could not be read, naming `what` (for pack and inspect,
+    /// which stop at the first problem).
+    static func error(_ outcome: Outcome, _ descriptor: Descriptor, what: String, location: String) -> ManifoldError {
+        switch outcome {
+        case .read:
+            return ManifoldError(.internalFailure, "\(what) \(descriptor.digest.abbreviated)…: read, yet refused")
         case .absent:
-            throw ManifoldError(.absent, "\(what) \(descriptor.digest.abbreviated)…: blob is absent from \(source.location)")
+            return ManifoldError(.absent, "\(what) \(descriptor.digest.abbreviated)…: blob is absent from \(location)")
         case .unverifiable:
-            throw ManifoldError(.unsupportedAlgorithm, "\(what): digest algorithm \(descriptor.digest.algorithm) cannot be computed")
+            return ManifoldError(.unsupportedAlgorithm, "\(what): digest algorithm \(descriptor.digest.algorithm) cannot be computed")
         case .failed(let problems):
             let code: ManifoldError.Code = switch problems.first?.kind {
             case .size?: .sizeMismatch
@@ -100,12 +100,12 @@ struct DocumentReader {
             case .unreadable?: .unreadable
             default: .invalidDocument
             }
-            throw ManifoldError(code, "\(what) \(descriptor.digest.abbreviated)…: " + problems.map(\.message).joined(separator: "; "))
+            return ManifoldError(code, "\(what) \(descriptor.digest.abbreviated)…: " + problems.map(\.message).joined(separator: "; "))
         }
     }
 
     /// A descriptor's `data`, when it is valid base64 of exactly the content it names.
-    func embeddedData(_ descriptor: Descriptor, problems: inout [Problem]) -> [UInt8]? {
+    static func embeddedData(_ descriptor: Descriptor, problems: inout [Problem]) -> [UInt8]? {
         guard descriptor.data != nil else { return nil }
         do {
             guard let bytes = try descriptor.decodedData() else { return nil }

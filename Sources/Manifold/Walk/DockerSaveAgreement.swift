@@ -25,23 +25,28 @@ struct DockerSaveAgreement {
     /// the walk of each root reports those problems itself.
     func disagreements() throws -> [Disagreement] {
         let roots = try source.roots()
+        // Read as the walk reads them, with a reader of its own: what this check reads is
+        // not counted as the walk's.
+        var walker = ImageWalker(source: source, limits: limits, reference: LocalImageReference(path: source.location))
         guard roots.contains(.dockerManifest), roots.contains(.index),
-              let manifestBytes = try? source.root(.dockerManifest, limit: limits.dockerManifestSize),
-              let indexBytes = try? source.root(.index, limit: limits.documentSize),
-              let entries = try? DockerArchiveManifest.decodeList(JSONParser.parse(manifestBytes)),
-              let index = try? ImageIndex(json: JSONParser.parse(indexBytes), declaredMediaType: nil)
+              case .read(_, let entries) = walker.readDockerRoot(),
+              case .read(_, let index) = walker.readIndexRoot()
         else { return [] }
 
-        var documents = DocumentReader(source: source, limits: limits)
-        var configsOf: [Int: Set<Digest>] = [:]
+        // index.json walked once, when a tag is to be compared, its configs noted per entry.
+        var reachable: ReachableConfigs?
         var found: [Disagreement] = []
         for (i, entry) in index.manifests.enumerated() {
             guard let name = entry.annotations?["io.containerd.image.name"] else { continue }
             for (j, saved) in entries.enumerated() {
                 for tag in saved.repoTags where LocalImageReference.repoTag(name, matches: tag) {
                     guard let savedConfig = try configDigest(saved.config) else { continue }
-                    let configs = configsOf[i] ?? reachableConfigs(from: entry, documents: &documents)
-                    configsOf[i] = configs
+                    if reachable == nil {
+                        var visitor = ReachableConfigs()
+                        try? walker.walkIndexRoot(&visitor)
+                        reachable = visitor
+                    }
+                    let configs = reachable?.below(["index.json", ImageGraphRules.entryLabel(entry, at: i)]) ?? []
                     // Nothing readable under the entry: the index.json walk reports why.
                     guard !configs.isEmpty, !configs.contains(savedConfig) else { continue }
                     let listed = configs.map(\.abbreviated).sorted().map { "\($0)…" }.joined(separator: ", ")
@@ -61,30 +66,5 @@ struct DockerSaveAgreement {
         if let named = DockerArchiveManifest.digestNamed(by: path) { return named }
         guard let file = try? source.file(at: path), let bytes = try? file.readAll(limit: limits.documentSize) else { return nil }
         return try DigestHasher.digest(of: bytes)
-    }
-
-    /// The configs of every manifest below `root` (itself, or an index's platforms), each
-    /// document read once, to the index depth limit.
-    private func reachableConfigs(from root: Descriptor, documents: inout DocumentReader) -> Set<Digest> {
-        var configs: Set<Digest> = []
-        var seen: Set<Digest> = []
-        var level = [root]
-        var depth = 1
-        while !level.isEmpty, depth <= limits.indexDepth {
-            var next: [Descriptor] = []
-            for descriptor in level where seen.insert(descriptor.digest).inserted {
-                guard case .read(let bytes) = documents.read(descriptor), let json = try? JSONParser.parse(bytes) else { continue }
-                if MediaType.isIndex(descriptor.mediaType) {
-                    if let inner = try? ImageIndex(json: json, declaredMediaType: descriptor.mediaType) { next += inner.manifests }
-                } else if MediaType.isManifest(descriptor.mediaType) {
-                    if let manifest = try? ImageManifest(json: json, declaredMediaType: descriptor.mediaType) {
-                        configs.insert(manifest.config.digest)
-                    }
-                }
-            }
-            level = next
-            depth += 1
-        }
-        return configs
     }
 }
