@@ -155,13 +155,13 @@ struct InspectPrinter {
         let layers = all.reduce(0) { $0 + $1.manifest.layers.count }
         // Counted once each, however many manifests share them: platforms and blobs.
         let distinctPlatforms = Set(all.map(\.platform)).count
-        var blobs: [Digest: Int64] = [:]
+        var blobs: [Digest: UInt64] = [:]
         for platform in all {
-            for blob in [platform.manifest.config] + platform.manifest.layers { blobs[blob.digest] = max(blob.size, 0) }
+            for blob in [platform.manifest.config] + platform.manifest.layers { blobs[blob.digest] = UInt64(max(blob.size, 0)) }
         }
-        let bytes = blobs.values.reduce(Int64(0), +)
+        let bytes = blobs.values.saturatingSum()
         let images = selected == nil && image.images > 1 ? "\(counted(image.images, "image")), " : ""
-        lines.append("\(images)\(counted(distinctPlatforms, "platform")), \(counted(layers, "layer")), \(formatBytes(UInt64(bytes))) of config and layers")
+        lines.append("\(images)\(counted(distinctPlatforms, "platform")), \(counted(layers, "layer")), \(formatBytes(bytes)) of config and layers")
         return lines.joined(separator: "\n")
     }
 

@@ -254,7 +254,7 @@ public struct Packer: Sendable {
             throw error
         }
 
-        let bytes = blobs.values.reduce(UInt64(0)) { $0 + UInt64($1.descriptor.size) }
+        let bytes = blobs.values.map { UInt64(max($0.descriptor.size, 0)) }.saturatingSum()
         return PackResult(
             output: options.output, format: format, index: index,
             entries: entries.map {
