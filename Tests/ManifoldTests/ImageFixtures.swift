@@ -136,3 +136,33 @@ func breakingFirstDiffID(_ text: String) -> String {
     copy.replaceSubrange(digit..<copy.index(after: digit), with: copy[digit] == "0" ? "1" : "0")
     return copy
 }
+
+/// A layout in `directory` whose one layer is a sparse file of `size` bytes (uncompressed, so
+/// verify and pack both read all of it), for the tests that stop a run mid-layer (signals, cancellation). Its digest is made up: a run
+/// that is not stopped would take seconds and then fail, never pass.
+///
+/// Where only reads happen, tests use 64 GiB (``readOnlyLayerSize``): then even a cancellation
+/// that comes seconds late, on a machine busy with other tests, comes mid-layer.
+func sparseLayerLayout(in directory: URL, size: Int = 4 << 30) throws -> String {
+    let root = directory.appendingPathComponent("sparse")
+    let blobs = root.appendingPathComponent("blobs/sha256")
+    try FileManager.default.createDirectory(at: blobs, withIntermediateDirectories: true)
+    func put(_ bytes: [UInt8]) throws -> (String, Int) {
+        let digest = try sha256(bytes)
+        try Data(bytes).write(to: blobs.appendingPathComponent(digest.encoded))
+        return (digest.description, bytes.count)
+    }
+    let layer = String(repeating: "cd", count: 32)
+    _ = FileManager.default.createFile(atPath: blobs.appendingPathComponent(layer).path, contents: nil)
+    let handle = try FileHandle(forWritingTo: blobs.appendingPathComponent(layer))
+    try handle.truncate(atOffset: UInt64(size))
+    try handle.close()
+    let (config, configSize) = try put(Array(#"{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":["sha256:\#(layer)"]}}"#.utf8))
+    let (manifest, manifestSize) = try put(Array("""
+        {"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"\(config)","size":\(configSize)},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar","digest":"sha256:\(layer)","size":\(size)}]}
+        """.utf8))
+    try Data(#"{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"\#(manifest)","size":\#(manifestSize)}]}"#.utf8)
+        .write(to: root.appendingPathComponent("index.json"))
+    try Data(#"{"imageLayoutVersion":"1.0.0"}"#.utf8).write(to: root.appendingPathComponent("oci-layout"))
+    return root.path
+}

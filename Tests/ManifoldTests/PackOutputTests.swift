@@ -70,27 +70,7 @@ import Testing
     /// A layout whose one layer is a 4 GiB sparse file: pack is still copying it when the
     /// signal comes. Its digest is made up; the run never gets to check it.
     func slowInput() throws -> String {
-        let root = directory.appendingPathComponent("slow")
-        let blobs = root.appendingPathComponent("blobs/sha256")
-        try FileManager.default.createDirectory(at: blobs, withIntermediateDirectories: true)
-        func put(_ bytes: [UInt8]) throws -> (String, Int) {
-            let digest = try sha256(bytes)
-            try Data(bytes).write(to: blobs.appendingPathComponent(digest.encoded))
-            return (digest.description, bytes.count)
-        }
-        let layer = String(repeating: "ab", count: 32), size = 4 << 30
-        FileManager.default.createFile(atPath: blobs.appendingPathComponent(layer).path, contents: nil)
-        let handle = try FileHandle(forWritingTo: blobs.appendingPathComponent(layer))
-        try handle.truncate(atOffset: UInt64(size))
-        try handle.close()
-        let (config, configSize) = try put(Array(#"{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":["sha256:\#(layer)"]}}"#.utf8))
-        let (manifest, manifestSize) = try put(Array("""
-            {"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"\(config)","size":\(configSize)},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar","digest":"sha256:\(layer)","size":\(size)}]}
-            """.utf8))
-        try Data(#"{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"\#(manifest)","size":\#(manifestSize)}]}"#.utf8)
-            .write(to: root.appendingPathComponent("index.json"))
-        try Data(#"{"imageLayoutVersion":"1.0.0"}"#.utf8).write(to: root.appendingPathComponent("oci-layout"))
-        return root.path
+        try sparseLayerLayout(in: directory)
     }
 
     /// Starts `pack -o OUT slow`, waits until its temporary exists, sends `signal`, and

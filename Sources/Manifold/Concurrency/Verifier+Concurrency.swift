@@ -25,13 +25,12 @@ extension Verifier {
     public func verify(_ reference: LocalImageReference, progress: (@Sendable (_ done: UInt64, _ total: UInt64) -> Void)? = nil) async throws -> VerificationReport {
         try await BlockingWork.run { cancellation in
             let start = monotonicSeconds()
-            let source: any ContentProvider
-            do {
-                source = try reference.open(limits: options.limits)
-            } catch {
-                return .unusable(reference.description, kind: nil, error: asManifoldError(error), seconds: monotonicSeconds() - start)
+            switch open(reference, start: start) {
+            case .success(let source):
+                return try verifyUnlessCancelled(source, reference: reference, progress: progress, start: start, cancellation: cancellation)
+            case .failure(let unusable):
+                return unusable.report
             }
-            return try verifyUnlessCancelled(source, reference: reference, progress: progress, start: start, cancellation: cancellation)
         }
     }
 

@@ -38,13 +38,20 @@ public struct Verifier: Sendable {
     /// tag or digest selects (a tag or digest naming nothing makes the report `unusable`).
     public func verify(_ reference: LocalImageReference, progress: (@Sendable (_ done: UInt64, _ total: UInt64) -> Void)? = nil) -> VerificationReport {
         let start = monotonicSeconds()
-        let source: any ContentProvider
-        do {
-            source = try reference.open(limits: options.limits)
-        } catch {
-            return .unusable(reference.description, kind: nil, error: asManifoldError(error), seconds: monotonicSeconds() - start)
+        switch open(reference, start: start) {
+        case .success(let source): return verify(source, reference: reference, progress: progress, start: start)
+        case .failure(let unusable): return unusable.report
         }
-        return verify(source, reference: reference, progress: progress, start: start)
+    }
+
+    /// The reference's file opened, or the report of an image that cannot be used.
+    func open(_ reference: LocalImageReference, start: Double) -> Result<any ContentProvider, UnusableImage> {
+        do {
+            return .success(try reference.open(limits: options.limits))
+        } catch {
+            return .failure(UnusableImage(report: .unusable(reference.description, kind: nil, error: asManifoldError(error),
+                                                            seconds: monotonicSeconds() - start)))
+        }
     }
 
     /// Verifies the images a content provider holds — every check of a file, whoever reads
