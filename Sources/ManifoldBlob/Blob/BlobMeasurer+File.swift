@@ -4,6 +4,7 @@ extension BlobMeasurer {
     /// offsets, so a file costs no copy beyond the one out of the page cache. Stops early
     /// when no more input is wanted. On a throw the measurer is cancelled.
     func feed(_ reader: BlobReader) throws {
+        expectedSize = reader.expectedSize
         do {
             while try fill({ try reader.read(into: $0) }) > 0 {}
             // A region (a blob inside an archive) must be there in full.
