@@ -137,7 +137,9 @@ half=$(( (count + 1) / 2 ))
 hyperfine --style basic --warmup 1 --runs "$runs" --export-json "$work/wide.json" \
   -n manifold "$bin verify --quiet $wide" \
   -n "manifold --shallow" "$bin verify --quiet --shallow $wide" \
-  -n "openssl dgst, 2 at a time" "printf '%s\0' $wide/blobs/sha256/* | xargs -0 -P 2 -n $half openssl dgst -sha256 > /dev/null"
+  -n "openssl dgst, 2 at a time" "printf '%s\0' $wide/blobs/sha256/* | xargs -0 -P 2 -n $half openssl dgst -sha256 > /dev/null" \
+  -n "manifold pack" "rm -f $work/wide.tar; $bin pack --allow-duplicate-platforms -o $work/wide.tar $wide"
+rm -f "$work/wide.tar"
 
 echo "== the machine's limit (perf/ideal-many.c: sha256 of every blob + inflate + sha256 of every tar, one thread, median of 3)"
 for i in 1 2 3; do "$work/ideal-many" "${blobs[@]}"; done > "$work/ideal-wide.txt"
@@ -183,6 +185,7 @@ for mode, table in calls.items():
     print(f"syscalls per blob, {mode:7}: futex {get('futex') / count:.2f}, mmap {get('mmap') / count:.2f}, "
           f"munmap {get('munmap') / count:.2f}, openat {get('openat') / count:.2f}, "
           f"reads {(get('read') + get('pread64')) / count:.2f}, close {get('close') / count:.2f}")
+print(f"pack of the whole layout into an oci-archive: {w['manifold pack']:.3f}s ({w['manifold pack'] / w['openssl dgst, 2 at a time']:.2f}x openssl dgst of every blob)")
 print(f"peak memory: {int(memory['verify_wide'])/1024:.1f} MiB")
 PY
 fi
