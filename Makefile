@@ -10,7 +10,7 @@ RELEASE_BIN  := .build/release/manifold
 # and the tools the benchmarks race.
 BUILD_PACKAGES := pkg-config libssl-dev zlib1g-dev libisal-dev libzstd-dev
 TEST_PACKAGES  := coreutils gzip pigz zstd python3 tar skopeo umoci buildah oci-image-tool docker-registry
-BENCH_PACKAGES := hyperfine isal openssl time gcc
+BENCH_PACKAGES := hyperfine isal openssl time gcc strace
 PACKAGES       := $(BUILD_PACKAGES) $(TEST_PACKAGES) $(BENCH_PACKAGES)
 
 # make install: where, and what. DESTDIR stages the tree (packaging); PREFIX is where it runs.
@@ -29,7 +29,7 @@ INSTALLED    := $(DESTDIR)$(PREFIX)/bin/manifold \
                 $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_manifold \
                 $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/manifold.fish
 
-.PHONY: all deps build test check corpus fuzz demo bench bench-digest bench-verify bench-pack bench-bombs vectors clean install uninstall
+.PHONY: all deps build test check corpus fuzz demo bench bench-digest bench-verify bench-wide bench-pack bench-bombs vectors clean install uninstall
 
 all: build
 
@@ -111,7 +111,7 @@ demo: deps $(RELEASE_BIN)
 bench: deps $(RELEASE_BIN)
 	@bash perf/bench.sh $(RELEASE_BIN)
 
-bench-digest bench-verify bench-pack bench-bombs: deps $(RELEASE_BIN)
+bench-digest bench-verify bench-wide bench-pack bench-bombs: deps $(RELEASE_BIN)
 	@BENCH=$(@:bench-%=%) bash perf/bench.sh $(RELEASE_BIN)
 
 # Regenerates Vectors/ (digest known answers, gzip/zstd cases, the sample layer).

@@ -2,7 +2,7 @@
 # `make bench`: manifold against its peers and against the machine's limit, in one run.
 # Prints medians (hyperfine), ratios and peak memory. Nothing here asserts a time: the
 # machine is shared and noisy; read the ratios.
-#   perf/bench.sh [BINARY]     BENCH=digest|verify|pack|bombs|all (default all), BENCH_RUNS=N (default 5)
+#   perf/bench.sh [BINARY]     BENCH=digest|verify|wide|pack|bombs|all (default all), BENCH_RUNS=N (default 5)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=$(realpath "${1:-.build/release/manifold}")
@@ -11,6 +11,7 @@ runs=${BENCH_RUNS:-5}
 only=${BENCH:-all}
 mkdir -p "$work"
 gcc -O2 -o "$work/ideal" perf/ideal.c -lisal -lcrypto
+gcc -O2 -o "$work/ideal-many" perf/ideal-many.c -lisal -lcrypto
 peak() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
 
 if [ "$only" = all ] || [ "$only" = digest ]; then
@@ -121,6 +122,71 @@ print(f"  manifold / hand-made                = {v['manifold'] / v['hand-made, 2
 print(f"shallow: manifold --shallow {s['manifold --shallow']:.3f}s, oci-image-tool validate {s['oci-image-tool']:.3f}s")
 print(f"  oci-image-tool / manifold --shallow = {s['oci-image-tool'] / s['manifold --shallow']:.1f}x faster   (goal: at least 4x)")
 print(f"peak memory: reference image {int(memory['verify_ref'])/1024:.1f} MiB, single 2 GB layer {int(memory['verify_2g'])/1024:.1f} MiB   (goal: under 64 MiB)")
+PY
+fi
+
+if [ "$only" = all ] || [ "$only" = wide ]; then
+wide="$work/wide-image"
+echo "== verify: a wide layout (200 tagged images x 10 small gzip layers, half of them shared)"
+python3 perf/make-wide-image.py "$wide"
+blobs=("$wide"/blobs/sha256/*)
+count=${#blobs[@]}
+cat "${blobs[@]}" > /dev/null
+# The peer for --shallow: every blob hashed by openssl dgst, two processes at a time.
+half=$(( (count + 1) / 2 ))
+hyperfine --style basic --warmup 1 --runs "$runs" --export-json "$work/wide.json" \
+  -n manifold "$bin verify --quiet $wide" \
+  -n "manifold --shallow" "$bin verify --quiet --shallow $wide" \
+  -n "openssl dgst, 2 at a time" "printf '%s\0' $wide/blobs/sha256/* | xargs -0 -P 2 -n $half openssl dgst -sha256 > /dev/null" \
+  -n "manifold pack" "rm -f $work/wide.tar; $bin pack --allow-duplicate-platforms -o $work/wide.tar $wide"
+rm -f "$work/wide.tar"
+
+echo "== the machine's limit (perf/ideal-many.c: sha256 of every blob + inflate + sha256 of every tar, one thread, median of 3)"
+for i in 1 2 3; do "$work/ideal-many" "${blobs[@]}"; done > "$work/ideal-wide.txt"
+cat "$work/ideal-wide.txt"
+
+echo "== system calls per blob (strace -c -f, one run of each)"
+: > "$work/wide-syscalls.txt"
+if command -v strace > /dev/null; then
+  for mode in full shallow; do
+    flag=; [ "$mode" = shallow ] && flag=--shallow
+    strace -c -f -o "$work/wide-strace-$mode.txt" "$bin" verify --quiet $flag "$wide" > /dev/null
+    # strace -c rows: % time, seconds, usecs/call, calls, [errors,] syscall.
+    awk -v mode="$mode" '$NF ~ /^(futex|mmap|munmap|openat|read|pread64|close)$/ { print mode, $NF, $4 }' \
+      "$work/wide-strace-$mode.txt" >> "$work/wide-syscalls.txt"
+  done
+else
+  echo "(strace not installed: no counts)"
+fi
+echo "verify_wide $(peak "$bin" verify --quiet "$wide")" > "$work/wide-memory.txt"
+
+python3 - "$work" "$(nproc)" "$count" <<'PY'
+import json, statistics, sys
+work, cores, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+with open(f"{work}/wide.json") as f:
+    w = {r["command"]: statistics.median(r["times"]) for r in json.load(f)["results"]}
+rows = [list(map(float, line.split())) for line in open(f"{work}/ideal-wide.txt")]
+core_seconds = statistics.median(r[0] + r[1] + r[2] for r in rows)
+blobs, layers, mb = int(rows[0][3]), int(rows[0][4]), rows[0][5] / 1e6
+ideal = core_seconds / cores
+calls = {}
+for line in open(f"{work}/wide-syscalls.txt"):
+    mode, name, n = line.split()
+    calls.setdefault(mode, {})[name] = int(n)
+memory = dict(line.split() for line in open(f"{work}/wide-memory.txt"))
+print()
+print(f"== wide verify summary ({blobs} blobs, {layers} gzip layers, {mb:.1f} MB; medians)")
+print(f"full verify: manifold {w['manifold']:.3f}s, ideal ({core_seconds:.3f} core-seconds / {cores} cores) {ideal:.3f}s")
+print(f"  manifold / ideal                    = {w['manifold'] / ideal:.2f}   (goal: at most 1.5)")
+print(f"shallow: manifold --shallow {w['manifold --shallow']:.3f}s, openssl dgst of every blob, 2 at a time {w['openssl dgst, 2 at a time']:.3f}s")
+print(f"  manifold --shallow / openssl        = {w['manifold --shallow'] / w['openssl dgst, 2 at a time']:.2f}   (goal: at most 2)")
+for mode, table in calls.items():
+    get = lambda name: table.get(name, 0)
+    print(f"syscalls per blob, {mode:7}: futex {get('futex') / count:.2f}, mmap {get('mmap') / count:.2f}, "
+          f"munmap {get('munmap') / count:.2f}, openat {get('openat') / count:.2f}, "
+          f"reads {(get('read') + get('pread64')) / count:.2f}, close {get('close') / count:.2f}")
+print(f"pack of the whole layout into an oci-archive: {w['manifold pack']:.3f}s ({w['manifold pack'] / w['openssl dgst, 2 at a time']:.2f}x openssl dgst of every blob)")
+print(f"peak memory: {int(memory['verify_wide'])/1024:.1f} MiB")
 PY
 fi
 

@@ -4,9 +4,11 @@
 /// Reads are whole chunks (``chunkSize``, a multiple of 64 bytes) into a fixed set of
 /// buffers, so memory does not grow with the blob. For compressed content, reading and
 /// hashing the stored bytes, decompressing, and hashing the decompressed bytes run as a
-/// pipeline on three threads, so one large layer keeps two cores busy. The pipeline is a
-/// ``BlobMeasurer``: a file's reads fill its buffers (`pread` straight into them), a content
-/// provider's chunks are fed to it as they come, and either gives the same result.
+/// pipeline on three threads, so one large layer keeps two cores busy; a blob of at most one
+/// chunk is measured on the calling thread, where the pipeline would cost more than the work.
+/// The pipeline is a ``BlobMeasurer``: a file's reads fill its buffers (`pread` straight into
+/// them), a content provider's chunks are fed to it as they come, and either gives the same
+/// result.
 public struct BlobCheck: Sendable {
     /// Whether and how to decompress.
     public enum Decompression: Sendable, Hashable {

@@ -5,6 +5,7 @@ extension BlobMeasurer {
     /// when no more input is wanted. On a throw the measurer is cancelled; so it is, with a
     /// `CancellationError`, once `cancellation` is set (polled before each chunk).
     func feed(_ reader: BlobReader, cancellation: CancellationFlag? = nil) throws {
+        expectedSize = reader.expectedSize
         do {
             while try fill({ buffer in
                 if cancellation?.isCancelled == true { throw CancellationError() }

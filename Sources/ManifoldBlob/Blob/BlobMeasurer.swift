@@ -11,8 +11,11 @@ import Dispatch
 /// see the same chunks whatever the feeding, and the result does not depend on it.
 ///
 /// For compressed content the work is a pipeline: the feeding thread hashes the stored bytes
-/// (they are hot in its cache), one thread inflates, another hashes the inflated bytes. The
-/// buffers are a fixed set allocated once, so memory does not grow with the blob; when the
+/// (they are hot in its cache), one thread inflates, another hashes the inflated bytes. A
+/// blob that ends within its first chunk is small enough that the pipeline would cost more
+/// than it saves: it is inflated and hashed on the feeding thread instead
+/// (``InlineInflater``), with the same result. The buffers are a fixed set taken once per
+/// blob from a pool reused across blobs, so memory does not grow with the blob; when the
 /// inflater falls behind, `feed` and `fill` wait for a free buffer (back-pressure). A
 /// decompression failure stops the inflater; the stored digest still completes when one is
 /// wanted, and when none is, ``wantsMoreInput`` turns false so the feeder can stop reading.
@@ -42,6 +45,12 @@ public final class BlobMeasurer {
     private var plan: Plan?
     private var stored: [DigestHasher] = []
     private var pipeline: InflatePipeline?
+    private var inline: InlineInflater?
+    /// Inflate on the feeding thread whatever the blob's size (tests compare the two paths).
+    private let alwaysInline: Bool
+    /// The blob's size when the feeder knows it in advance (a file): a blob of one chunk or
+    /// less is then inflated on the feeding thread even when it fills its first chunk exactly.
+    var expectedSize: UInt64?
     /// The input buffer being filled (nil: wait for a free one), and how far.
     private var current: Int? = 0
     private var filled = 0
@@ -50,7 +59,13 @@ public final class BlobMeasurer {
 
     /// A measurer that measures as `check` says. Throws when an algorithm cannot be computed
     /// or the chunk size is not positive. Nothing runs until the first chunk is full.
-    public init(_ check: BlobCheck) throws {
+    public convenience init(_ check: BlobCheck) throws {
+        try self.init(check, alwaysInline: false)
+    }
+
+    /// As ``init(_:)``; with `alwaysInline`, compressed content is inflated on the feeding
+    /// thread even when it spans many chunks.
+    init(_ check: BlobCheck, alwaysInline: Bool) throws {
         for algorithm in [check.digestAlgorithm, check.uncompressedAlgorithm].compactMap({ $0 }) where !algorithm.isVerifiable {
             throw ManifoldError(.unsupportedAlgorithm, "digest algorithm \(algorithm) is not supported (only sha256 and sha512)")
         }
@@ -58,15 +73,20 @@ public final class BlobMeasurer {
             throw ManifoldError(.invalidArgument, "chunk size must be positive, got \(check.chunkSize)")
         }
         self.check = check
+        self.alwaysInline = alwaysInline
         chunkSize = (check.chunkSize + 63) / 64 * 64
         buffers = BufferSet(count: InflatePipeline.inputBuffers + InflatePipeline.outputBuffers, size: chunkSize)
     }
+
+    /// Whether inflating runs on the pipeline's threads (false: on the feeding thread, or
+    /// nothing to inflate, or not started yet).
+    var isPipelined: Bool { pipeline != nil }
 
     /// False once the rest of the blob cannot change the measurement: decompression failed
     /// and no stored digest was asked for. A feeder may stop reading then; further input is
     /// ignored. Also false after ``finish()`` or ``cancel()``.
     public var wantsMoreInput: Bool {
-        state == .open && (pipeline?.wantsInput ?? true)
+        state == .open && (pipeline?.wantsInput ?? true) && (inline?.wantsInput ?? true)
     }
 
     /// Takes the next bytes of the blob, copying them into the pipeline's buffers. Waits
@@ -125,10 +145,14 @@ public final class BlobMeasurer {
         let plan: Plan
         let inflated: Result<(size: UInt64, digest: Digest), ManifoldError>?
         do {
-            try commit()  // the last, partly filled buffer (and, for a short blob, the start)
+            try commit(atEnd: true)  // the last, partly filled buffer (and, for a short blob, the start)
             guard let started = self.plan else { throw ManifoldError(.internalFailure, "measurement was not started") }
             plan = started
-            inflated = try pipeline?.finish()
+            if let pipeline {
+                inflated = try pipeline.finish()
+            } else {
+                inflated = try inline?.finish()
+            }
         } catch {
             pipeline?.cancel()
             throw error
@@ -185,8 +209,8 @@ public final class BlobMeasurer {
     /// Hashes the filled part of the current buffer as stored bytes and hands it to the
     /// inflater. The first call decides the rest from the first chunk, as the file path does:
     /// by then the buffer is full, or the blob is shorter than a chunk.
-    private func commit() throws {
-        if plan == nil { try start() }
+    private func commit(atEnd: Bool = false) throws {
+        if plan == nil { try start(atEnd: atEnd) }
         guard let index = current, filled > 0 else { return }
         let bytes = UnsafeRawBufferPointer(rebasing: buffers[index][..<filled])
         for i in stored.indices { try stored[i].update(bufferPointer: bytes) }
@@ -195,12 +219,15 @@ public final class BlobMeasurer {
         if let pipeline {
             pipeline.send(.init(index: index, count: bytes.count))
             current = nil
+        } else if let inline {
+            try inline.take(bytes)  // buffer 0 is free again when this returns
         }
     }
 
     /// Sniffs the first chunk (in buffer 0), makes the stored-bytes hashers and, for
-    /// compressed content, starts the inflater and hasher threads.
-    private func start() throws {
+    /// compressed content, starts the inflater and hasher threads — or, when the blob ended
+    /// within this chunk (`atEnd`), an inflater on this thread.
+    private func start(atEnd: Bool) throws {
         let sniffed = Compression.sniff(UnsafeRawBufferPointer(rebasing: buffers[0][..<min(filled, Compression.sniffLength)]))
         let compression: Compression? =
             switch check.decompression {
@@ -217,9 +244,15 @@ public final class BlobMeasurer {
         }
         stored = try algorithms.map { try DigestHasher($0) }
         if let compression, let decompressor = try compression.makeDecompressor(gzipBackend: check.gzipBackend, limits: check.limits) {
-            pipeline = try InflatePipeline(
-                buffers: buffers, decompressor: decompressor, outputLimit: check.limits.outputLimit,
-                algorithm: check.uncompressedAlgorithm, readToEnd: check.digestAlgorithm != nil, group: stageGroup)
+            if atEnd || alwaysInline || (expectedSize ?? .max) <= UInt64(chunkSize) {
+                inline = try InlineInflater(
+                    decompressor: decompressor, output: buffers[InflatePipeline.inputBuffers], outputLimit: check.limits.outputLimit,
+                    algorithm: check.uncompressedAlgorithm, readToEnd: check.digestAlgorithm != nil)
+            } else {
+                pipeline = try InflatePipeline(
+                    buffers: buffers, decompressor: decompressor, outputLimit: check.limits.outputLimit,
+                    algorithm: check.uncompressedAlgorithm, readToEnd: check.digestAlgorithm != nil, group: stageGroup)
+            }
         }
         plan = Plan(sniffed: sniffed, compression: compression, algorithms: algorithms)
     }

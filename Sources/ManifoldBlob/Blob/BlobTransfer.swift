@@ -5,7 +5,9 @@ import Dispatch
 /// descriptor.
 ///
 /// A file is read and hashed on a thread of its own while the caller's thread writes, through
-/// a fixed ring of buffers (`pread` straight into them). A provider's chunks are hashed and
+/// a fixed ring of buffers (`pread` straight into them) taken from the ``BufferPool``. A file
+/// of at most one chunk is read, hashed and written on the caller's thread: the thread and
+/// its channels would cost more than the overlap saves. A provider's chunks are hashed and
 /// handed to the writer as they come, on the caller's thread, with no copy.
 package enum BlobTransfer {
     static let buffers = 4
@@ -22,10 +24,14 @@ package enum BlobTransfer {
             return try copy(chunks: open(), limit: limit, algorithm: algorithm, cancellation: cancellation, into: emit)
         }
         let ring = BufferSet(count: buffers, size: BlobReader.defaultChunkSize)
+        let opened = try BlobReader(input)
+        if let expected = opened.expectedSize, expected <= UInt64(BlobReader.defaultChunkSize) {
+            return try copy(opened, through: ring[0], limit: limit, algorithm: algorithm, into: emit)
+        }
         let free = ChunkChannel((0..<buffers).map { .init(index: $0, count: 0) })
         let full = ChunkChannel()
         let stop = Flag()
-        let reader = ReadStage(input: input, hasher: try DigestHasher(algorithm), ring: ring, cancellation: cancellation)
+        let reader = ReadStage(reader: UncheckedTransfer(opened), hasher: try DigestHasher(algorithm), ring: ring, cancellation: cancellation)
         let group = DispatchGroup()
         // Its own serial queue, as in InflatePipeline: a thread of its own, never starved.
         DispatchQueue(label: "manifold.copy.read").async(group: group) {
@@ -53,6 +59,28 @@ package enum BlobTransfer {
         return (reader.bytes, try reader.hasher.finalize())
     }
 
+    /// A small file, on the caller's thread: read a chunk, hash it, hand it on, until the end
+    /// (a file that grew since it was sized is read to its end all the same, as on the ring).
+    private static func copy(
+        _ reader: BlobReader, through buffer: UnsafeMutableRawBufferPointer, limit: UInt64, algorithm: DigestAlgorithm,
+        into emit: (UnsafeRawBufferPointer) throws -> Void
+    ) throws -> (bytes: UInt64, digest: Digest) {
+        var hasher = try DigestHasher(algorithm)
+        var bytes: UInt64 = 0
+        var emitted: UInt64 = 0
+        while true {
+            let count = try reader.read(into: buffer)
+            if count == 0 { break }
+            let chunk = UnsafeRawBufferPointer(rebasing: buffer[..<count])
+            try hasher.update(bufferPointer: chunk)
+            bytes += UInt64(count)
+            let room = Int(min(UInt64(count), limit - emitted))
+            if room > 0 { try emit(UnsafeRawBufferPointer(rebasing: chunk[..<room])) }
+            emitted += UInt64(room)
+        }
+        return (bytes, try hasher.finalize())
+    }
+
     private static func copy(
         chunks: any BlobChunkIterator, limit: UInt64, algorithm: DigestAlgorithm, cancellation: CancellationFlag?,
         into emit: (UnsafeRawBufferPointer) throws -> Void
@@ -78,16 +106,17 @@ package enum BlobTransfer {
 /// `@unchecked Sendable`: written only by the read thread, read by the caller after
 /// `DispatchGroup.wait()`, which orders the two.
 private final class ReadStage: @unchecked Sendable {
-    let input: BlobInput
+    let reader: BlobReader
     let ring: BufferSet
     private(set) var hasher: DigestHasher
     private(set) var bytes: UInt64 = 0
     private(set) var failure: (any Error)?
     let cancellation: CancellationFlag?
 
-    init(input: BlobInput, hasher: DigestHasher, ring: BufferSet, cancellation: CancellationFlag?) {
+    /// `reader` is handed over: only the read thread uses it from now on.
+    init(reader: UncheckedTransfer<BlobReader>, hasher: DigestHasher, ring: BufferSet, cancellation: CancellationFlag?) {
         self.cancellation = cancellation
-        self.input = input
+        self.reader = reader.value
         self.ring = ring
         self.hasher = hasher
     }
@@ -95,7 +124,6 @@ private final class ReadStage: @unchecked Sendable {
     func run(free: ChunkChannel, full: ChunkChannel, stop: Flag) {
         defer { full.close() }
         do {
-            let reader = try BlobReader(input)
             while !stop.isSet, let slot = free.receive() {
                 if cancellation?.isCancelled == true { throw CancellationError() }
                 let count = try reader.read(into: ring[slot.index])

@@ -1,4 +1,5 @@
-/// A fixed set of equal, 4 KiB-aligned buffers, allocated once per blob.
+/// A fixed set of equal, 4 KiB-aligned buffers for one blob, its memory taken from the
+/// ``BufferPool`` and given back when the last stage holding the set lets it go.
 ///
 /// `@unchecked Sendable`: the pipeline hands each buffer index from stage to stage through
 /// ``ChunkChannel``s, so exactly one thread touches a given buffer at a time, and the
@@ -11,10 +12,11 @@ final class BufferSet: @unchecked Sendable {
     init(count: Int, size: Int) {
         self.count = count
         self.size = size
-        base = .allocate(byteCount: count * size, alignment: 4096)
+        base = BufferPool.shared.take(byteCount: count * size)
     }
 
-    deinit { base.deallocate() }
+    // Only once no stage holds the set: no thread can be touching the memory any more.
+    deinit { BufferPool.shared.give(base, byteCount: count * size) }
 
     subscript(index: Int) -> UnsafeMutableRawBufferPointer {
         precondition(index >= 0 && index < count)

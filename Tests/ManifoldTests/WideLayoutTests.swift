@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+@testable import Manifold
+@testable import ManifoldBlob
+
+/// A wide layout — many tagged images of small gzip layers, some shared, a few larger than a
+/// chunk — as a mirror or an air-gap bundle holds: every blob is measured right whichever
+/// path it takes (inline or pipeline, any worker), and the summary counts images and
+/// platforms as they are.
+@Suite struct WideLayoutTests {
+    static let images = 24
+
+    /// `images` tagged linux/amd64 images of 4 gzip layers: layers 0–1 shared with the image
+    /// before (as images built FROM one base), 2–3 their own; every sixth image's layer 3 is
+    /// larger than a 1 MiB chunk, so the pipeline runs beside the inline measurements.
+    static func layout(breaking broken: Int? = nil) throws -> URL {
+        let root = try ImageFixtures.temporaryDirectory().appendingPathComponent("wide")
+        let blobs = root.appendingPathComponent("blobs/sha256")
+        try FileManager.default.createDirectory(at: blobs, withIntermediateDirectories: true)
+        func add(_ bytes: [UInt8]) throws -> (digest: String, size: Int) {
+            let digest = try sha256(bytes).description
+            try Data(bytes).write(to: blobs.appendingPathComponent(String(digest.dropFirst("sha256:".count))))
+            return (digest, bytes.count)
+        }
+        func layer(_ seed: Int, large: Bool = false) throws -> (json: String, diffID: String) {
+            var content = layerLikeBytes(count: 2_000 + seed * 97, seed: UInt64(seed))
+            if large {
+                // Noise: it stays over a chunk gzipped.
+                var state = UInt64(seed)
+                content = (0..<(3 << 19)).map { _ in
+                    state = state &* 6364136223846793005 &+ 1442695040888963407
+                    return UInt8(truncatingIfNeeded: state >> 33)
+                }
+            }
+            let stored = try add(gzipCompress(content))
+            return ("{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"\(stored.digest)\",\"size\":\(stored.size)}",
+                    try sha256(content).description)
+        }
+        var entries: [String] = []
+        for image in 0..<images {
+            var layers = [try layer(1000 + image / 2 * 2), try layer(1001 + image / 2 * 2)]
+            layers += [try layer(image * 2), try layer(image * 2 + 1, large: image % 6 == 5)]
+            let diffIDs = layers.map { "\"\(image == broken ? String($0.diffID.dropLast()) + "0" : $0.diffID)\"" }
+            let config = try add(Array("{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{\"Cmd\":[\"/app-\(image)\"]},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\(diffIDs.joined(separator: ","))]}}".utf8))
+            let manifest = try add(Array("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"\(config.digest)\",\"size\":\(config.size)},\"layers\":[\(layers.map(\.json).joined(separator: ","))]}".utf8))
+            entries.append("{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"\(manifest.digest)\",\"size\":\(manifest.size),\"annotations\":{\"org.opencontainers.image.ref.name\":\"app-\(image)\"}}")
+        }
+        try Data("{\"imageLayoutVersion\":\"1.0.0\"}".utf8).write(to: root.appendingPathComponent("oci-layout"))
+        try Data("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":[\(entries.joined(separator: ","))]}".utf8)
+            .write(to: root.appendingPathComponent("index.json"))
+        return root
+    }
+
+    @Test func everyBlobIsMeasuredAndTheSummaryCountsImages() throws {
+        let layout = try Self.layout()
+        let sizes = try FileManager.default.contentsOfDirectory(atPath: layout.path + "/blobs/sha256").map {
+            try FileManager.default.attributesOfItem(atPath: layout.path + "/blobs/sha256/" + $0)[.size] as? Int ?? 0
+        }
+        #expect(sizes.filter { $0 > BlobReader.defaultChunkSize }.count == Self.images / 6, "layers for the pipeline")
+        for jobs in [1, 3] {
+            let report = verify(layout) { $0.jobs = jobs }
+            #expect(report.status == .verified, "\(failures(report))")
+            #expect(report.images == Self.images)
+            #expect(report.platforms.map(\.description) == ["linux/amd64"])
+            // 24 manifests, 24 configs, 48 own layers and 24 shared ones.
+            #expect(report.blobCount == Self.images * 5)
+        }
+        let text = try run(manifoldBinary, ["verify", "--quiet", layout.path])
+        #expect(text.status == 0)
+        #expect(text.stdout.contains(": \(Self.images) images, 1 platform, \(Self.images * 5) blobs, "), "\(text.stdout)")
+    }
+
+    /// A wrong diff_id in one image among many is found, whichever worker measured the layer.
+    @Test func aWrongDiffIDAmongManyIsFound() throws {
+        let layout = try Self.layout(breaking: 7)
+        let report = verify(layout)
+        #expect(report.status == .failed)
+        let failed = failures(report)
+        #expect(!failed.isEmpty)
+        #expect(failed.allSatisfy { $0.contains("manifests[7]") }, "\(failed)")
+    }
+}
