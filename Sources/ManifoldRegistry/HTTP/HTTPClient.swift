@@ -56,7 +56,8 @@ package final class HTTPClient: Sendable {
                     var fields: UnsafeMutablePointer<curl_slist>?
                     defer { curl_slist_free_all(fields) }
                     try configure(easy, for: request, options: options, transfer: transfer, fields: &fields)
-                    let code = curl_easy_perform(easy)
+                    // The callbacks hold the transfer unretained: keep it alive through the perform.
+                    let code = withExtendedLifetime(transfer) { curl_easy_perform(easy) }
                     if code == CURLE_OK, let head = transfer.head { return head }
                     if let thrown = transfer.thrown { throw thrown }
                     if transfer.cancelled { throw CancellationError() }
@@ -80,7 +81,8 @@ package final class HTTPClient: Sendable {
         var body: [UInt8] = []
         let name = { "\(request.method) \((try? CurlURL(request.url))?.redacted ?? "?")" }
         let head = try perform(request, cancellation: cancellation) { head in
-            if let length = head.contentLength {
+            // A HEAD answer's Content-Length is that of the body a GET would get.
+            if request.method != .head, let length = head.contentLength {
                 guard length <= UInt64(max(bodyLimit, 0)) else {
                     throw ManifoldError(
                         .limitExceeded, "\(name()): the response body is \(length) bytes, more than the \(bodyLimit) allowed")
