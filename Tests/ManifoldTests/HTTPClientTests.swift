@@ -239,6 +239,51 @@ import Testing
         #expect(Set(ports).count == 1, "client ports seen by the server: \(ports)")
     }
 
+    /// Go's server (distribution's docker-registry) offers h2 over TLS; the client takes it.
+    @Test(.requires(.dockerRegistry)) func http2OverTLSWhenTheServerOffersIt() throws {
+        let certificates = try TestCertificates.shared.get()
+        let directory = URL(fileURLWithPath: certificates.directory).appendingPathComponent("h2-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let port = try shell("python3 -c 'import socket; s=socket.socket(); s.bind((\"127.0.0.1\", 0)); print(s.getsockname()[1])'")
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let config = directory.appendingPathComponent("registry.yml")
+        try Data("""
+            version: 0.1
+            log:
+              level: error
+            storage:
+              filesystem:
+                rootdirectory: \(directory.path)/data
+            http:
+              addr: 127.0.0.1:\(port)
+              tls:
+                certificate: \(certificates.serverCertificate)
+                key: \(certificates.serverKey)
+            """.utf8).write(to: config)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "exec docker-registry serve '\(config.path)' > '\(directory.path)/registry.log' 2>&1"]
+        try process.run()
+        defer {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        var configuration = HTTPClientConfiguration()
+        configuration.hostOptions["127.0.0.1:\(port)"] = HTTPHostOptions(caFile: certificates.caCertificate)
+        let client = try HTTPClient(configuration: configuration)
+        let request = HTTPRequest(url: "https://127.0.0.1:\(port)/v2/")
+        var response: HTTPResponse?
+        for _ in 0..<100 where response == nil {
+            response = try? client.fetch(request, bodyLimit: 1024)
+            if response == nil { usleep(100_000) }
+        }
+        #expect(response?.head.status == 200)
+        #expect(response?.head.version == .http2)
+        #expect(response?.head.headers["docker-distribution-api-version"] == "registry/2.0")
+        #expect(try client.fetch(request, bodyLimit: 1024).head.version == .http2)
+    }
+
     @Test func manyThreadsShareOneClient() throws {
         let (client, server) = try plainClient()
         let failures = Locked(0)

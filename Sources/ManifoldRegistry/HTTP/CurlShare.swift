@@ -8,8 +8,9 @@ import ManifoldBlob
 /// handle of one client, with a mutex per kind of shared data (curl calls the lock and
 /// unlock callbacks around every use).
 ///
-/// The connection cache is not shared: libcurl documents that sharing it between threads
-/// that run transfers at the same time is unsafe (a known bug up to at least 8.x). Each
+/// The connection cache is not shared: curl's known bug "a shared connection cache is not
+/// thread-safe" (KNOWN_BUGS 11.11, curl/curl#4915) makes that unsafe for transfers running
+/// on several threads at once, and curl removed its threaded example for it. Each
 /// pooled easy handle keeps its own connections instead, so reuse comes from reusing the
 /// handle (``CurlHandlePool``).
 ///
