@@ -205,6 +205,9 @@ import Testing
             _ = try trusting.fetch(HTTPRequest(url: "https://localhost:\(server.port)/bytes/1"), bodyLimit: 1)
         } == .tls)
 
+        configuration.hostOptions[server.authority] = HTTPHostOptions(caDirectory: certificates.caDirectory)
+        #expect(try HTTPClient(configuration: configuration).fetch(request, bodyLimit: 100).head.status == 200)
+
         configuration.hostOptions[server.authority] = HTTPHostOptions(verifiesTLS: false)
         let unverified = try HTTPClient(configuration: configuration)
         #expect(try unverified.fetch(request, bodyLimit: 100).head.status == 200)

@@ -81,6 +81,8 @@ struct TestCertificates: Sendable {
     var serverKey: String { directory + "/server.key" }
     var clientCertificate: String { directory + "/client.crt" }
     var clientKey: String { directory + "/client.key" }
+    /// A directory holding only the CA, hashed by `openssl rehash` (a CApath).
+    var caDirectory: String { directory + "/ca.d" }
 
     static let shared = Result { try TestCertificates() }
 
@@ -100,7 +102,8 @@ struct TestCertificates: Sendable {
             for who in server client; do \
               openssl x509 -req -in $who.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 \
                 -extfile $who.ext -out $who.crt 2>/dev/null || exit 1; \
-            done
+            done && \
+            mkdir ca.d && cp ca.crt ca.d/ && openssl rehash ca.d
             """)
     }
 }

@@ -8,7 +8,8 @@ package struct HTTPHostOptions: Sendable, Equatable {
     /// A PEM file of CA certificates trusted for this host, in addition to the system store
     /// (whose directory, `/etc/ssl/certs`, curl keeps using).
     package var caFile: String?
-    /// A directory of hashed CA certificates (`c_rehash`) to use instead of the system's.
+    /// A directory of hashed CA certificates (`openssl rehash`) trusted in place of the
+    /// system's directory; the system's CA bundle file stays trusted.
     package var caDirectory: String?
     /// A PEM client certificate presented when the server asks for one.
     package var clientCertificateFile: String?
