@@ -4,7 +4,7 @@ import Testing
 /// Vectors/registry/http_test_server.py on a free port of 127.0.0.1: plain http, https with
 /// a certificate from ``TestCertificates``, or https requiring a client certificate. The
 /// server exits when its standard input closes — when this value is released or the test
-/// process ends — or after ten minutes, so it never outlives the tests.
+/// process ends — or after an hour, so it never outlives the tests.
 /// `@unchecked Sendable`: every stored property is set once in `init`; Process and FileHandle are
 /// only used again in `deinit`.
 final class HTTPTestServer: @unchecked Sendable {

@@ -141,7 +141,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
     parser.add_argument("--client-ca")
-    parser.add_argument("--lifetime", type=float, default=600)
+    parser.add_argument("--lifetime", type=float, default=3600)
     args = parser.parse_args()
     server = Server(("127.0.0.1", 0), Handler)
     if args.tls:
