@@ -9,6 +9,9 @@ let package = Package(
     products: [
         // Both library targets: ManifoldBlob's API is part of Manifold's (Manifold re-exports it).
         .library(name: "Manifold", targets: ["Manifold", "ManifoldBlob"]),
+        // The registry client (the read side for now); joins the Manifold product once the
+        // commands use it.
+        .library(name: "ManifoldRegistry", targets: ["ManifoldRegistry"]),
         .executable(name: "manifold", targets: ["ManifoldCLI"]),
     ],
     dependencies: [
@@ -29,6 +32,10 @@ let package = Package(
         .systemLibrary(
             name: "CZstd", pkgConfig: "libzstd",
             providers: [.apt(["libzstd-dev"]), .brew(["zstd"])]),
+        // HTTP for the registry client only: the core library builds and works without it.
+        .systemLibrary(
+            name: "CCurl", pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]),
 
         // Linux calls Swift cannot make itself (variadic ioctl, renameat2); no library.
         .systemLibrary(name: "CSystem"),
@@ -44,6 +51,11 @@ let package = Package(
         .target(
             name: "Manifold",
             dependencies: ["ManifoldBlob", "CSystem"]),
+        // The registry client: HTTP over libcurl (HTTP/), and later references, auth and the
+        // registry ContentProvider. A target of its own so that libcurl stays out of the core.
+        .target(
+            name: "ManifoldRegistry",
+            dependencies: ["Manifold", "ManifoldBlob", "CCurl"]),
         .executableTarget(
             name: "ManifoldCLI",
             dependencies: [
@@ -54,7 +66,7 @@ let package = Package(
             name: "ManifoldTests",
             // CZlib, CZstd: the tests compress large inputs themselves instead of committing them.
             // ManifoldCLI: so `swift test` builds the binary the end-to-end tests run.
-            dependencies: ["Manifold", "ManifoldBlob", "CZlib", "CZstd", "ManifoldCLI"]),
+            dependencies: ["Manifold", "ManifoldBlob", "ManifoldRegistry", "CZlib", "CZstd", "ManifoldCLI"]),
     ],
     swiftLanguageModes: [.v6]
 )

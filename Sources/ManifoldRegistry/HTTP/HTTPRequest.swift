@@ -1,0 +1,29 @@
+/// One HTTP request as the client sends it: no redirect is followed, no credential or
+/// `Accept-Encoding` is added, so what the caller builds is what goes on the wire (plus
+/// `Host`, `User-Agent` and, for a body, `Content-Length`).
+package struct HTTPRequest: Sendable {
+    package var method: HTTPMethod
+    /// An absolute `http://` or `https://` URL. Plain http is refused unless the host's
+    /// ``HTTPHostOptions/allowsPlainHTTP`` says otherwise.
+    package var url: String
+    package var headers: HTTPHeaders
+    /// A small body sent in one piece (a token request's form, for example); nil for none.
+    package var body: [UInt8]?
+    /// Asks for part of the resource (`Range: bytes=…`); the answer may still be a full 200.
+    package var range: HTTPByteRange?
+    /// How long the whole exchange may take, head and body; nil for no limit beyond the
+    /// client's connect timeout and low-speed watchdog.
+    package var deadline: Duration?
+
+    package init(
+        method: HTTPMethod = .get, url: String, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8]? = nil,
+        range: HTTPByteRange? = nil, deadline: Duration? = nil
+    ) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.range = range
+        self.deadline = deadline
+    }
+}
