@@ -9,6 +9,7 @@ let package = Package(
     products: [
         // Both library targets: ManifoldBlob's API is part of Manifold's (Manifold re-exports it).
         .library(name: "Manifold", targets: ["Manifold", "ManifoldBlob"]),
+        .library(name: "ManifoldRegistry", targets: ["ManifoldRegistry"]),
         .executable(name: "manifold", targets: ["ManifoldCLI"]),
     ],
     dependencies: [
@@ -44,6 +45,11 @@ let package = Package(
         .target(
             name: "Manifold",
             dependencies: ["ManifoldBlob", "CSystem"]),
+        // The registry client: references, auth, credentials (and, with the curl helper's
+        // CCurl, HTTP). Its own target so that the core library builds and works without it.
+        .target(
+            name: "ManifoldRegistry",
+            dependencies: ["Manifold"]),
         .executableTarget(
             name: "ManifoldCLI",
             dependencies: [
@@ -54,7 +60,7 @@ let package = Package(
             name: "ManifoldTests",
             // CZlib, CZstd: the tests compress large inputs themselves instead of committing them.
             // ManifoldCLI: so `swift test` builds the binary the end-to-end tests run.
-            dependencies: ["Manifold", "ManifoldBlob", "CZlib", "CZstd", "ManifoldCLI"]),
+            dependencies: ["Manifold", "ManifoldBlob", "ManifoldRegistry", "CZlib", "CZstd", "ManifoldCLI"]),
     ],
     swiftLanguageModes: [.v6]
 )
