@@ -71,7 +71,7 @@ public struct CredentialHelper: Sendable, Hashable {
         let document = JSONValue.object(JSONObject([
             ("ServerURL", .string(serverURL)), ("Username", .string(username)), ("Secret", .string(secret)),
         ]))
-        let result = try run("store", input: JSONWriter().bytes(document))
+        let result = try run("store", input: JSONWriter(sortKeys: false).bytes(document))
         guard result.exitStatus == 0 else { throw failure("store", result) }
     }
 

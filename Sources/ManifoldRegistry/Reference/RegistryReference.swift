@@ -35,6 +35,13 @@ public struct RegistryReference: Hashable, Sendable, CustomStringConvertible {
             } catch let error as ManifoldError {
                 throw error.prefixed("invalid reference format \(quoted(text))")
             }
+            // A registry is asked for content by this digest and its answer checked against
+            // it, so an algorithm that cannot be computed here is refused up front.
+            if let digest, !digest.isVerifiable {
+                throw ManifoldError(
+                    .unsupportedAlgorithm,
+                    "invalid reference format \(quoted(text)): unsupported digest algorithm \(quoted(digest.algorithm.rawValue))")
+            }
             guard !rest.isEmpty else {
                 throw RepositoryReference.referenceError(text, "no repository name before the digest")
             }
