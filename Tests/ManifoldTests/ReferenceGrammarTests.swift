@@ -158,6 +158,12 @@ import Manifold
         #expect(errorCode { _ = try RepositoryReference(parsing: "ubuntu:22.04") } == .invalidArgument)
         #expect(errorCode { _ = try RepositoryReference(parsing: "ubuntu@\(Self.sha256)") } == .invalidArgument)
         #expect(errorCode { _ = try RepositoryReference(parsing: "localhost:5000") } == .invalidArgument)
+        do {
+            _ = try RepositoryReference(parsing: "localhost:5000/app:1")
+            Issue.record("no error")
+        } catch let error as ManifoldError {
+            #expect(error.message == #"invalid reference format "localhost:5000/app:1": a repository is named without a tag or digest"#)
+        }
         #expect(errorCode { _ = try RepositoryReference(parsing: "UPPER") } == .invalidArgument)
     }
 

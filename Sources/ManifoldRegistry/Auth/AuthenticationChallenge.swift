@@ -30,6 +30,8 @@ public struct AuthenticationChallenge: Hashable, Sendable, CustomStringConvertib
     /// The `service` to name in the token request.
     public var service: String? { parameters["service"] }
     /// The scopes the registry asks for, split on spaces (one parameter may carry several).
+    /// A scope that is not `type:name:actions` is left out; the raw text stays in
+    /// ``parameters``.
     public var scopes: [Scope] {
         guard let scope = parameters["scope"] else { return [] }
         return scope.split(separator: " ").compactMap { try? Scope(parsing: String($0)) }

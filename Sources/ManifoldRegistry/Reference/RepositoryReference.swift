@@ -28,8 +28,13 @@ public struct RepositoryReference: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses `[domain/]path`, normalised as Docker does. A tag or digest is an error here.
     public init(parsing text: String) throws {
-        let name = try Self.validatedName(text, whole: text)
-        self = name
+        // The full grammar first, so that `host:5000/app:1` is refused for its tag rather
+        // than for a path component `app:1`.
+        let reference = try RegistryReference(parsing: text)
+        guard reference.tag == nil, reference.digest == nil else {
+            throw Self.referenceError(text, "a repository is named without a tag or digest")
+        }
+        self = reference.repository
     }
 
     /// Builds a reference from parts already known to be valid (domain and path as parsed).
@@ -72,9 +77,6 @@ public struct RepositoryReference: Hashable, Sendable, CustomStringConvertible {
         }
         guard text.utf8.count <= ReferenceGrammar.maxNameLength else {
             throw referenceError(whole, "repository name must not be more than \(ReferenceGrammar.maxNameLength) characters")
-        }
-        if text.contains("@") || text.contains(":") && !Self.firstComponentIsDomain(text) {
-            throw referenceError(whole, "a repository name has no tag or digest")
         }
         if ReferenceGrammar.isIdentifier(text[...]) {
             throw referenceError(whole, "cannot specify 64-byte hexadecimal strings as a repository name")
