@@ -36,6 +36,7 @@ import Manifold
                 broken.example) echo "the keyring is locked" >&2; exit 3 ;;
                 big.example) head -c 2000000 /dev/zero ;;
                 garbage.example) echo "not json" ;;
+                hang.example) exec sleep 30 ;;
                 *) printf '{"ServerURL":"%s","Username":"user-%s","Secret":"pw"}' "$input" "$input" ;;
                 esac
                 """
@@ -195,6 +196,28 @@ import Manifold
         let absent = try #require(message("absent.example"))
         #expect(absent.hasPrefix("absent"))
         #expect(absent.contains("docker-credential-absent") && absent.contains(config) && absent.contains("$PATH"))
+    }
+
+    @Test func aHelperThatHangsIsKilledAtItsTimeout() throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        var helper = CredentialHelper(name: "test", configuredIn: "config.json", environment: sandbox.environment())
+        helper.timeout = 0.5
+        do {
+            _ = try helper.get(serverURL: "hang.example")
+            Issue.record("no error")
+        } catch let error as ManifoldError {
+            #expect(error.message.contains("docker-credential-test get") && error.message.contains("no answer within"), "\(error.message)")
+        }
+        // The helper runs with the injected environment only.
+        #expect(try helper.executablePath() == "\(sandbox.bin)/docker-credential-test")
+    }
+
+    @Test func theProcessEnvironmentIsReadOnlyByCurrent() {
+        let current = CredentialEnvironment.current()
+        #expect(current["PATH"] == ProcessInfo.processInfo.environment["PATH"])
+        #expect(current.userID == getuid())
+        #expect(current.homeDirectory != nil)
     }
 
     @Test(arguments: [

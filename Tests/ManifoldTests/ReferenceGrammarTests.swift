@@ -167,6 +167,14 @@ import Manifold
         #expect(errorCode { _ = try RepositoryReference(parsing: "UPPER") } == .invalidArgument)
     }
 
+    @Test func dockerTransport() throws {
+        #expect(try RegistryReference(parsingTransport: "docker://alpine:3")?.canonical == "docker.io/library/alpine:3")
+        #expect(try RegistryReference(parsingTransport: "oci:dir:tag") == nil)
+        #expect(try RegistryReference(parsingTransport: "alpine") == nil)
+        #expect(errorCode { _ = try RegistryReference(parsingTransport: "docker://") } == .invalidArgument)
+        #expect(errorCode { _ = try RegistryReference(parsingTransport: "docker:///alpine") } == .invalidArgument)
+    }
+
     @Test func referencesFromParts() throws {
         let repository = try RepositoryReference(parsing: "localhost:5000/app")
         let tagged = try RegistryReference(repository: repository, tag: "v1")

@@ -24,8 +24,11 @@ public struct CredentialHelper: Sendable, Hashable {
 
     /// The most a helper may write; a password or token is far smaller.
     public static let outputLimit = 1 << 20
-    /// How long a helper may take (one may wait for a keyring to unlock).
-    public static let timeout: Double = 60
+    /// How long a helper may take by default (one may wait for a keyring to unlock).
+    public static let defaultTimeout: Double = 60
+
+    /// How long this helper may take before it is killed, in seconds.
+    public var timeout: Double = defaultTimeout
     /// What a helper writes when it has nothing for the server.
     static let notFoundMessage = "credentials not found in native keychain"
     /// The user name that marks the secret as an identity token.
@@ -104,7 +107,7 @@ public struct CredentialHelper: Sendable, Hashable {
     private func run(_ action: String, input: [UInt8]) throws -> HelperProcess.Result {
         let process = HelperProcess(
             path: try executablePath(), arguments: [action], environment: environment.variables,
-            outputLimit: Self.outputLimit, timeout: Self.timeout)
+            outputLimit: Self.outputLimit, timeout: timeout)
         do {
             return try process.run(input: input)
         } catch let error as ManifoldError {

@@ -73,7 +73,8 @@ struct HelperProcess {
         while open.contains(where: { $0 >= 0 }) {
             let remaining = deadline - Self.monotonicNow()
             guard remaining > 0 else {
-                throw ManifoldError(.unreadable, "\(path): gave no answer within \(Int(timeout)) seconds")
+                let seconds = timeout == timeout.rounded() ? "\(Int(timeout))" : "\(timeout)"
+                throw ManifoldError(.unreadable, "\(path): gave no answer within \(seconds) seconds; killed")
             }
             var fds = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
             let ready = poll(&fds, nfds_t(fds.count), Int32(min(remaining * 1000, 1000)) + 1)

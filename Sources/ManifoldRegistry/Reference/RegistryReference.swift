@@ -67,6 +67,16 @@ public struct RegistryReference: Hashable, Sendable, CustomStringConvertible {
         self.digest = digest
     }
 
+    /// How skopeo, and commands that also take files, mark a registry reference.
+    public static let transportPrefix = "docker://"
+
+    /// Parses `docker://REF`; nil when `text` does not start with `docker://` (it names a
+    /// file or another transport), an error when what follows is not a reference.
+    public init?(parsingTransport text: String) throws {
+        guard text.hasPrefix(Self.transportPrefix) else { return nil }
+        try self.init(parsing: String(text.dropFirst(Self.transportPrefix.count)))
+    }
+
     /// A reference from its parts; `tag` is checked against the grammar.
     public init(repository: RepositoryReference, tag: String? = nil, digest: Digest? = nil) throws {
         if let tag, !ReferenceGrammar.isTag(tag[...]) {
