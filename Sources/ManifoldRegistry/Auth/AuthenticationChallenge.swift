@@ -14,6 +14,7 @@ public struct AuthenticationChallenge: Hashable, Sendable, CustomStringConvertib
     /// The token68 form (`Negotiate abc==`), when the challenge has one instead of parameters.
     public let token68: String?
 
+    /// A challenge; the scheme and parameter names are lowercased.
     public init(scheme: String, parameters: [String: String] = [:], token68: String? = nil) {
         self.scheme = scheme.lowercased()
         self.parameters = Dictionary(uniqueKeysWithValues: parameters.map { ($0.key.lowercased(), $0.value) })

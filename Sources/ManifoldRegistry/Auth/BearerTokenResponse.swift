@@ -23,6 +23,7 @@ public struct BearerTokenResponse: Hashable, Sendable {
     /// A refresh token for later token requests without the password, if one was given.
     public let refreshToken: String?
 
+    /// A response from its fields; a lifetime below ``minimumLifetime`` is raised to it.
     public init(token: String, expiresIn: Int = minimumLifetime, issuedAt: Double? = nil, refreshToken: String? = nil) {
         self.token = token
         self.expiresIn = max(expiresIn, Self.minimumLifetime)

@@ -16,6 +16,7 @@ public struct Scope: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// The actions, sorted and unique: `pull`, `push`, `delete`, `*`.
     public let actions: [String]
 
+    /// A scope from its parts; empty actions are dropped, the rest sorted and made unique.
     public init(resourceType: String, name: String, actions: [String]) {
         self.resourceType = resourceType
         self.name = name
@@ -68,6 +69,7 @@ public struct Scope: Hashable, Sendable, Comparable, CustomStringConvertible {
         return actions.values.map { Scope(resourceType: $0.type, name: $0.name, actions: Array($0.actions)) }.sorted()
     }
 
+    /// By type, then name, then actions: the order tokens are requested in.
     public static func < (lhs: Scope, rhs: Scope) -> Bool {
         (lhs.resourceType, lhs.name, lhs.actions.joined(separator: ","))
             < (rhs.resourceType, rhs.name, rhs.actions.joined(separator: ","))

@@ -10,17 +10,21 @@ import Manifold
 public final class TokenCache: Sendable {
     /// What a token was issued for.
     public struct Key: Hashable, Sendable, CustomStringConvertible {
+        /// The token server's URL, from the challenge.
         public let realm: String
+        /// The `service` the challenge named, if any.
         public let service: String?
         /// Merged and sorted (``Scope/merged(_:)``), so the same request has the same key.
         public let scopes: [Scope]
 
+        /// A key; `scopes` are merged and sorted here.
         public init(realm: String, service: String?, scopes: [Scope]) {
             self.realm = realm
             self.service = service
             self.scopes = Scope.merged(scopes)
         }
 
+        /// For debugging output: realm, service and scopes.
         public var description: String {
             "\(realm) service=\(service ?? "-") scope=\(scopes.map(\.description).joined(separator: " "))"
         }

@@ -19,6 +19,7 @@ public struct AuthFile: Sendable {
     /// The largest credentials file read; real ones are a few kilobytes.
     static let sizeLimit = 4 << 20
 
+    /// The file, as named in the search order or by `--authfile`.
     public let path: String
     /// True for the legacy `.dockercfg` layout (no `auths` wrapper).
     public let isLegacyFormat: Bool

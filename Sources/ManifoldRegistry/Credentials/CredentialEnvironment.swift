@@ -18,6 +18,7 @@ public struct CredentialEnvironment: Sendable, Hashable {
     /// The user ID, for `/run/containers/UID/auth.json` when `XDG_RUNTIME_DIR` is unset.
     public var userID: UInt32
 
+    /// An environment made up by the caller (a test's, or a sandbox's).
     public init(variables: [String: String], homeDirectory: String?, userID: UInt32) {
         self.variables = variables
         self.homeDirectory = homeDirectory

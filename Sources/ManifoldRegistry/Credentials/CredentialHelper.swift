@@ -34,6 +34,8 @@ public struct CredentialHelper: Sendable, Hashable {
     /// The user name that marks the secret as an identity token.
     static let identityTokenUsername = "<token>"
 
+    /// The helper `name`, named in the file `configuredIn`, run with `environment`'s
+    /// variables and found on its `PATH`.
     public init(name: String, configuredIn: String, environment: CredentialEnvironment) {
         self.name = name
         self.configuredIn = configuredIn

@@ -28,16 +28,21 @@ import Manifold
 public struct CredentialStore: Sendable {
     /// A file in the search order.
     public struct SearchPath: Hashable, Sendable {
+        /// The file's path.
         public let path: String
+        /// True for `~/.dockercfg`.
         public let isLegacyFormat: Bool
     }
 
+    /// Variables, home and user the search is made in.
     public let environment: CredentialEnvironment
     /// `--authfile`, if given.
     public let authFile: String?
     /// The credential `--creds` gave, which overrides every file.
     public let explicitCredential: RegistryCredential?
 
+    /// A store over `environment` (by default this process's), with the command's
+    /// `--authfile` and `--creds`, if given.
     public init(environment: CredentialEnvironment = .current(), authFile: String? = nil,
                 explicitCredential: RegistryCredential? = nil) {
         self.environment = environment

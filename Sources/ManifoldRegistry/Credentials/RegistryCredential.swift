@@ -14,6 +14,7 @@ public struct RegistryCredential: Hashable, Sendable, CustomStringConvertible {
     /// `docker-credential-NAME`. Never the secret.
     public let source: String
 
+    /// A credential; `source` says where it came from, for messages.
     public init(username: String, password: String, identityToken: String? = nil, source: String) {
         self.username = username
         self.password = password
