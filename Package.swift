@@ -51,8 +51,9 @@ let package = Package(
         .target(
             name: "Manifold",
             dependencies: ["ManifoldBlob", "CSystem"]),
-        // The registry client: HTTP over libcurl (HTTP/), and later references, auth and the
-        // registry ContentProvider. A target of its own so that libcurl stays out of the core.
+        // The registry client: references, auth, credentials, HTTP over libcurl (HTTP/), and
+        // later the registry ContentProvider. A target of its own so that libcurl stays out of
+        // the core, which builds and works without it.
         .target(
             name: "ManifoldRegistry",
             dependencies: ["Manifold", "ManifoldBlob", "CCurl"]),
