@@ -77,7 +77,7 @@ class Issuer:
         """The access claim: for each requested repository scope, the requested actions the
         user's entries allow (an entry's key is a repository name or a glob)."""
         allowed_by = self.users.get(user, {}).get("access", {})
-        access = []
+        granted = {}  # (type, name) -> actions, so a scope asked twice yields one entry
         for scope in scopes:
             parts = scope.split(":")
             if len(parts) < 3:
@@ -86,13 +86,13 @@ class Issuer:
             if kind != "repository":
                 continue
             allowed = set()
-            for pattern, granted in allowed_by.items():
+            for pattern, actions_allowed in allowed_by.items():
                 if fnmatch.fnmatchcase(name, pattern):
-                    allowed.update(granted)
+                    allowed.update(actions_allowed)
             kept = [a for a in actions if a in allowed or ("*" in allowed)]
             if kept:
-                access.append({"type": kind, "name": name, "actions": sorted(set(kept))})
-        return access
+                granted.setdefault((kind, name), set()).update(kept)
+        return [{"type": kind, "name": name, "actions": sorted(actions)} for (kind, name), actions in granted.items()]
 
     def sign(self, user, access):
         now = int(time.time())

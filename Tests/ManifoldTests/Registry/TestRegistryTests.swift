@@ -81,7 +81,7 @@ import Testing
             && $0.granted == [.init(type: "repository", name: "public/zstd", actions: ["pull"])] })
         #expect(log.contains { $0.username == "reader" && $0.status == 401 })
         #expect(log.contains { $0.username == "reader" && $0.scopes.contains("repository:manifold/plain:pull,push")
-            && $0.granted?.allSatisfy { $0.actions == ["pull"] } == true })
+            && $0.granted == [.init(type: "repository", name: "manifold/plain", actions: ["pull"])] })
         #expect(log.allSatisfy { $0.service == nil || $0.service == TestTokenServer.service })
 
         // The challenge names the realm and service; an identity (refresh) token buys access
