@@ -72,7 +72,7 @@ import Testing
         #expect(readerPush.status != 0)
 
         let log = try tokens.requests()
-        let pullPush = TokenRequest.Access(type: "repository", name: "manifold/gzip", actions: ["pull", "push"])
+        let pullPush = TokenServerRequest.Access(type: "repository", name: "manifold/gzip", actions: ["pull", "push"])
         #expect(log.contains { $0.username == "writer" && $0.scopes.contains("repository:manifold/gzip:pull,push") && $0.granted == [pullPush] })
         #expect(log.contains { $0.username == "reader" && $0.scopes == ["repository:manifold/gzip:pull"]
             && $0.granted == [.init(type: "repository", name: "manifold/gzip", actions: ["pull"])] })

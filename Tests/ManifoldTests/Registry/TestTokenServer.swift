@@ -37,8 +37,8 @@ final class TestTokenServer {
     var realm: String { "https://127.0.0.1:\(port)/token" }
 
     /// Every request answered so far, oldest first.
-    func requests() throws -> [TokenRequest] {
+    func requests() throws -> [TokenServerRequest] {
         guard let text = try? String(contentsOf: logFile, encoding: .utf8) else { return [] }
-        return try text.split(separator: "\n").map { try JSONDecoder().decode(TokenRequest.self, from: Data($0.utf8)) }
+        return try text.split(separator: "\n").map { try JSONDecoder().decode(TokenServerRequest.self, from: Data($0.utf8)) }
     }
 }

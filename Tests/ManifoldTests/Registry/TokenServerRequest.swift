@@ -1,5 +1,5 @@
 /// One request the test token server answered, as its log records it.
-struct TokenRequest: Decodable, Sendable, Equatable {
+struct TokenServerRequest: Decodable, Sendable, Equatable {
     /// An access entry of a token: `repository`, its name and the actions granted.
     struct Access: Decodable, Sendable, Equatable {
         let type: String
