@@ -198,9 +198,17 @@ import Testing
         let layout = try ImageFixtures.copy("oci-two-platforms")
         let editor = LayoutEditor(root: layout)
         try editor.flipByte(editor.manifestParts(editor.manifestDigest(1)).layers[1])
+        // A layer longer than its descriptor: the same words as verify's (the file is
+        // measured whole, though only its declared size is copied).
+        let longer = editor.blobURL(try editor.manifestParts(editor.manifestDigest(0)).layers[0])
+        var data = try Data(contentsOf: longer)
+        data.append(contentsOf: [UInt8](repeating: 7, count: 3 << 20))
+        try data.write(to: longer)
         let failed = try pull(layout.path, path("failed"), ["--json"])
         #expect(failed.status == 1)
-        #expect(try object(failed.stdout)["output"] is NSNull)
+        var failedJSON = try object(failed.stdout)
+        #expect(failedJSON.removeValue(forKey: "output") is NSNull)
+        #expect(timeless(failedJSON) == timeless(try object(try run(manifoldBinary, ["verify", "--json", layout.path]).stdout)))
     }
 
     // MARK: sources

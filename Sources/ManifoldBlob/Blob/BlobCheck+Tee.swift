@@ -4,9 +4,10 @@ extension BlobCheck {
     /// still read with `pread` straight into the measurer's buffers (the tee reads them
     /// there); a provider's chunks go to the tee and then the measurer.
     ///
-    /// At most `limit` bytes (the descriptor's size) reach `tee`. Reading stops at the first
-    /// chunk that goes past it, which is still measured, so the measurement's size says the
-    /// blob is too large without the rest of an endless stream being read.
+    /// At most `limit` bytes (the descriptor's size) reach `tee`. A provider's stream stops
+    /// being read at the first chunk that goes past it, which is still measured, so the
+    /// measurement's size says the blob is too large without the rest of an endless stream
+    /// being read; a file, bounded, is measured whole.
     ///
     /// Errors thrown by `tee` are rethrown as they are (a write failure is not the input's);
     /// errors reading the input are prefixed with its name, as in ``measure(_:)``.
@@ -41,16 +42,17 @@ extension BlobCheck {
                     if over { break }
                 }
             } else {
+                // A file's size is known and bounded: it is measured whole, as verify measures
+                // it (the same report), though no more than `limit` bytes reach the tee.
                 let reader = try BlobReader(input)
                 measurer.expectedSize = reader.expectedSize
-                var over = false
-                while !over, try measurer.fill({ buffer in
+                while try measurer.fill({ buffer in
                     if cancellation?.isCancelled == true { throw CancellationError() }
                     let count = try reader.read(into: buffer)
-                    over = try pass(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
+                    _ = try pass(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
                     return count
                 }) > 0 {}
-                if !over && measurer.wantsMoreInput && reader.endedEarly {
+                if measurer.wantsMoreInput && reader.endedEarly {
                     throw ManifoldError(.unreadable, "file ends before the blob does (\(reader.bytesRead) bytes read)")
                 }
             }
