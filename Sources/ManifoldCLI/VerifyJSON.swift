@@ -5,17 +5,21 @@ enum VerifyJSON {
     static let version = 1
 
     static func document(_ reports: [VerificationReport]) -> String {
+        JSONWriter(indent: "  ", sortKeys: false).string(.object(root(reports)))
+    }
+
+    /// The document's members, for a command that adds its own (pull's `output`).
+    static func root(_ reports: [VerificationReport]) -> JSONObject {
         // The same rule as the exit code (ExitStatus.combined): failed wins over unusable.
         let worst: String
         if reports.contains(where: { $0.status == .failed }) { worst = "failed" }
         else if reports.contains(where: { $0.status == .unusable }) { worst = "unusable" }
         else { worst = "verified" }
-        let root: JSONValue = .object(JSONObject([
+        return JSONObject([
             ("version", .number("\(version)")),
             ("status", .string(worst)),
             ("images", .array(reports.map(image))),
-        ]))
-        return JSONWriter(indent: "  ", sortKeys: false).string(root)
+        ])
     }
 
     private static func image(_ report: VerificationReport) -> JSONValue {

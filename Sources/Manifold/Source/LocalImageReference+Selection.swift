@@ -1,7 +1,7 @@
 /// Which images of a file a reference names: one rule for verify, inspect and pack.
 extension LocalImageReference {
     /// Opens the file and checks that a transport prefix, when given, says what it is.
-    func open(limits: ImageLimits) throws -> any ContentProvider {
+    public func open(limits: ImageLimits) throws -> any ContentProvider {
         let source = try LocalContent.open(path, limits: limits)
         if let transport, let kind = source.kind, transport.kind != kind {
             throw ManifoldError(

@@ -29,7 +29,9 @@ final class OutputPath {
     /// Refuses at once, before any work, when `path` exists and `force` is false, or when
     /// `force` is given but what is there is not what this command writes. Removes the
     /// leftovers of earlier runs writing the same destination whose writer is gone.
-    init(_ path: String, kind: Kind, force: Bool) throws {
+    /// `checksExisting` false: a second temporary for the same destination (a pull's staging
+    /// directory), which never replaces it, so what is there does not matter.
+    init(_ path: String, kind: Kind, force: Bool, checksExisting: Bool = true) throws {
         var trimmed = path
         while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed.removeLast() }
         let slash = trimmed.lastIndex(of: "/")
@@ -51,7 +53,7 @@ final class OutputPath {
         // Every property is set from here on, so deinit runs and closes `parent`: closing it
         // here too would close whatever descriptor another thread opened in the meantime.
         TemporaryOutputs.sweep(in: parent, output: name)
-        if exists(name) {
+        if checksExisting, exists(name) {
             guard force else { throw ManifoldError(.outputExists, "\(path) exists; give --force to replace it") }
             try checkReplaceable()
         }

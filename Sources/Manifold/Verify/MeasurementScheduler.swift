@@ -11,7 +11,10 @@ struct MeasurementScheduler {
 
     /// Once `cancellation` is set no blob is started, and those being measured stop at their
     /// next chunk (their outcome: `CancellationError`).
-    func run(_ planned: [PlannedMeasurement], progress: Progress?, cancellation: CancellationFlag? = nil) -> [Result<BlobMeasurement, any Error>] {
+    /// `measure`, when given, measures planned blob `index` with `check` instead of
+    /// ``BlobCheck/measure(_:)`` (a copy writes the bytes as it measures them).
+    func run(_ planned: [PlannedMeasurement], progress: Progress?, cancellation: CancellationFlag? = nil,
+             measure: (@Sendable (_ index: Int, _ check: BlobCheck) throws -> BlobMeasurement)? = nil) -> [Result<BlobMeasurement, any Error>] {
         let order = planned.indices.sorted { planned[$0].file.size > planned[$1].file.size }
         let total = planned.reduce(UInt64(0)) { $0 + $1.file.size }
         let done = Atomic<UInt64>(0)
@@ -34,7 +37,7 @@ struct MeasurementScheduler {
                         progress(now, total)
                     }
                 }
-                let outcome = Result { try check.measure(work.planned[index].file.input) }
+                let outcome = Result { try measure?(index, check) ?? check.measure(work.planned[index].file.input) }
                 outcomes.withLock { $0[index] = outcome }
             }
         }

@@ -24,6 +24,7 @@ extension VerificationWalk {
         result.tags = found.entry.repoTags
         result.sameAs = found.sameAs
         if found.sameAs == nil {
+            copyPlan?.dockerEntry()
             countDockerImage()
             openImage(at: results.count)
         }

@@ -20,6 +20,8 @@ final class VerificationWalk: ImageGraphVisitor {
     private(set) var indexImages: Set<Digest> = []
     private(set) var dockerImages = 0
     private(set) var availableTags: [String] = []
+    /// Set by a copy (pull): what it needs of the walk besides the results.
+    var copyPlan: CopyPlan?
 
     private var measurementIndex: [MeasurementKey: Int] = [:]
     private(set) var skippedPlatforms: [String] = []
@@ -82,6 +84,7 @@ final class VerificationWalk: ImageGraphVisitor {
         results.append(DescriptorResult(path: ["index.json"], kind: .index, mediaType: index.mediaType))
         availableTags += index.manifests.flatMap { LocalImageReference.shownTags(of: $0) }
         for position in selected { indexImages.insert(index.manifests[position].digest) }
+        copyPlan?.root(index, selected: selected)
     }
 
     func visitDisagreements(_ disagreements: [DockerSaveAgreement.Disagreement]) throws {
@@ -91,6 +94,7 @@ final class VerificationWalk: ImageGraphVisitor {
     // MARK: descriptors
 
     func visitIndex(_ entry: GraphEntry, _ outcome: DocumentOutcome<ImageIndex>) throws {
+        copyPlan?.index(entry, outcome)
         var result = newResult(entry, kind: .index, platform: nil)
         if case .tooDeep = outcome {
             result.fail(Problem(.document, message: ImageGraphRules.depthExceeded(limit: options.limits.indexDepth)))
@@ -102,6 +106,7 @@ final class VerificationWalk: ImageGraphVisitor {
     }
 
     func visitManifest(_ entry: GraphEntry, _ outcome: DocumentOutcome<ImageManifest>) throws {
+        copyPlan?.manifest(entry, outcome)
         var result = newResult(entry, kind: .manifest, platform: entry.entryPlatform)
         record(outcome, of: entry.descriptor, into: &result)
         if let manifest = outcome.value { result.notes += manifest.portabilityNotes }
@@ -111,6 +116,7 @@ final class VerificationWalk: ImageGraphVisitor {
     }
 
     func visitConfig(_ found: ConfigFound) throws {
+        copyPlan?.config(found)
         var result = DescriptorResult(path: found.path, kind: .config, mediaType: found.descriptor.mediaType,
                                       digest: found.descriptor.digest, size: found.descriptor.size, platform: found.platform)
         if let outcome = found.outcome {
@@ -152,7 +158,11 @@ final class VerificationWalk: ImageGraphVisitor {
     /// first time (from the cache) and its entry's platform against the config; its children
     /// are reported once, at `first.path`.
     func visitRepeat(_ entry: GraphEntry, first: FirstVisit, reread: DocumentReader.Outcome?) throws {
-        if first.state == .skipped { return }  // its config's platform is not one asked for
+        if first.state == .skipped {  // its config's platform is not one asked for
+            copyPlan?.skip(entry)
+            return
+        }
+        copyPlan?.repeated(entry, first: first)
         let kind: DescriptorResult.Kind = MediaType.isIndex(entry.descriptor.mediaType) ? .index : .manifest
         var result = newResult(entry, kind: kind, platform: entry.entryPlatform ?? first.configPlatform)
         result.sameAs = first.path
@@ -173,6 +183,7 @@ final class VerificationWalk: ImageGraphVisitor {
     }
 
     func visitSkipped(_ entry: GraphEntry?, platform: Platform, byConfig: Bool) throws {
+        copyPlan?.skip(entry, platform: platform)
         // Left out after its manifest (or docker-save entry) was reported: so is that.
         if byConfig { results.removeLast(results.count - openImage) }
         skippedPlatforms.append(platform.description)
@@ -180,6 +191,7 @@ final class VerificationWalk: ImageGraphVisitor {
 
     func visitOther(_ entry: GraphEntry) throws {
         // Not an error (image-spec): report it, check its bytes, do not descend.
+        copyPlan?.entry(entry)
         var result = newResult(entry, kind: .blob, platform: entry.entryPlatform)
         result.notes.append("media type \(entry.descriptor.mediaType) is not an index or manifest: checked by digest and size only")
         planBlob(entry.descriptor, result: result, decompression: .skip, diffID: nil)

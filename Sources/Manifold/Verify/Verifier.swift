@@ -66,9 +66,10 @@ public struct Verifier: Sendable {
     /// report is incomplete: the async caller throws `CancellationError` instead of returning it.
     func verify(_ source: any ContentProvider, reference: LocalImageReference,
                 progress: (@Sendable (_ done: UInt64, _ total: UInt64) -> Void)?, start: Double,
-                cancellation: CancellationFlag? = nil) -> VerificationReport {
+                cancellation: CancellationFlag? = nil, copy: BlobStaging? = nil) -> VerificationReport {
         let path = reference.description
         var walk = VerificationWalk(source: source, options: options)
+        walk.copyPlan = copy?.plan
         var walker = ImageWalker(source: source, limits: options.limits, reference: reference, platforms: options.platforms)
         do {
             try walker.walk(&walk)
@@ -88,7 +89,13 @@ public struct Verifier: Sendable {
                 seconds: monotonicSeconds() - start)
         }
 
-        let outcomes = MeasurementScheduler(jobs: options.jobs).run(walk.measurements, progress: progress, cancellation: cancellation)
+        copy?.walked(walk.measurements, walk.references)
+        var measure: (@Sendable (Int, BlobCheck) throws -> BlobMeasurement)?
+        if let copy {
+            measure = { index, check in try copy.measure(index, check) }
+        }
+        let outcomes = MeasurementScheduler(jobs: options.jobs).run(
+            walk.measurements, progress: progress, cancellation: cancellation, measure: measure)
         var results = walk.results
         for reference in walk.references {
             switch outcomes[reference.measurement] {

@@ -1,0 +1,79 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Where a pull writes blobs while it measures them: one file per planned measurement in a
+/// temporary directory beside the output (registered with ``TemporaryOutputs``, so an
+/// interrupt removes it), written by the measuring threads at once, each to its own file.
+///
+/// Why stage rather than write into the sink: a ``ContentSink`` is used by one thread at a
+/// time and an oci-archive is one stream, while `--jobs` blobs arrive at once; and nothing
+/// may reach the output before every check passed. So each blob is teed into its own file
+/// as it is measured (one read of the provider's bytes), and only when the report passed
+/// are the staged files put into the sink, in digest order: hard-linked into a directory
+/// output, copied into a tar.
+///
+/// `@unchecked Sendable`: `limits` and `planned` are set once by ``walked(_:_:)`` before the
+/// measuring threads start and only read by them; each thread writes its own file.
+final class BlobStaging: @unchecked Sendable {
+    let plan = CopyPlan()
+    private let staging: OutputPath
+    private let directory: Int32
+    private var planned: [PlannedMeasurement] = []
+    /// The most bytes each planned blob may have: its descriptor's size.
+    private var limits: [UInt64] = []
+    /// The digest each planned blob is put under, when its descriptor names one.
+    private(set) var digests: [Digest?] = []
+
+    /// Creates the staging directory beside `output` (a temporary name of its own).
+    init(beside output: String) throws {
+        staging = try OutputPath(output, kind: .layout, force: true, checksExisting: false)
+        directory = try staging.makeTemporaryDirectory()
+    }
+
+    deinit {
+        close(directory)
+        staging.removeTemporary()
+    }
+
+    /// What the walk planned, and what each planned blob's descriptors say of it.
+    func walked(_ measurements: [PlannedMeasurement], _ references: [LayerReference]) {
+        planned = measurements
+        limits = measurements.map(\.file.size)
+        digests = Array(repeating: nil, count: measurements.count)
+        for reference in references {
+            if let size = reference.expectation.size, size >= 0 {
+                limits[reference.measurement] = min(limits[reference.measurement], UInt64(size))
+            }
+            if digests[reference.measurement] == nil { digests[reference.measurement] = reference.expectation.digest }
+        }
+    }
+
+    /// Measures planned blob `index` with `check` while writing what it reads to its staged file.
+    func measure(_ index: Int, _ check: BlobCheck) throws -> BlobMeasurement {
+        let name = "\(index)"
+        let file = try OutputFile(creating: name, in: directory, display: "\(staging.path) (staging)/\(name)")
+        let measurement = try check.measure(planned[index].file.input, limit: limits[index]) { try file.write($0) }
+        try file.flush()
+        return measurement
+    }
+
+    /// Planned blob `index` as staged, to be put into the output.
+    func staged(_ index: Int) throws -> StoredFile {
+        let fd = openat(directory, "\(index)", O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else {
+            let code = errno
+            throw ManifoldError(.unreadable, path: "\(staging.path) (staging)/\(index)", syscall: "openat", errno: code, action: "open")
+        }
+        let file = try OpenFile.adopting(fd, name: "\(index)")
+        return StoredFile(path: "\(index)", size: file.size, input: .region(of: file, offset: 0, length: file.size, name: "\(index)"),
+                          identity: "staged:\(index)")
+    }
+
+    /// Removes the staged files (the output is committed, or the pull failed).
+    func remove() {
+        staging.removeTemporary()
+    }
+}

@@ -1,0 +1,174 @@
+/// What a pull writes, decided after the report passed: from the chosen roots down, every
+/// document as the walk read it (or an index rewritten without the entries `--platform`
+/// left out) and every blob as it was staged, each once, put in path order so that an
+/// oci-archive's members are sorted as pack sorts them.
+struct PullAssembly {
+    /// One blob of the output and where its bytes are.
+    enum Content {
+        case document([UInt8])
+        case staged(Int)
+    }
+
+    /// A root of the output: as the source lists it, as written, and its tag.
+    struct Root {
+        let written: Descriptor
+        let tag: String?
+    }
+
+    let plan: CopyPlan
+    let staging: BlobStaging
+    private var items: [String: (descriptor: Descriptor, content: Content)] = [:]
+    private var stagedByDigest: [Digest: Int] = [:]
+    private(set) var rewritten: [(from: Descriptor, to: Descriptor)] = []
+
+    init(plan: CopyPlan, staging: BlobStaging) {
+        self.plan = plan
+        self.staging = staging
+        for (index, digest) in staging.digests.enumerated() {
+            if let digest, stagedByDigest[digest] == nil { stagedByDigest[digest] = index }
+        }
+    }
+
+    var count: Int { items.count }
+    var bytes: UInt64 { items.values.map { UInt64(max($0.descriptor.size, 0)) }.saturatingSum() }
+
+    /// The output's roots, every document and blob below them gathered. `tag` names the
+    /// only root (an error when there are several); nil keeps each root's own name.
+    mutating func collect(tag: String?) throws -> [Root] {
+        let dropped = plan.skipped[[ContentRoot.index.name]] ?? []
+        var roots: [Root] = []
+        for root in plan.roots where !dropped.contains(root.position) {
+            guard let written = try collect(root.descriptor, path: root.path) else { continue }
+            roots.append(Root(written: written, tag: tag))
+        }
+        if tag != nil && roots.count > 1 {
+            throw ManifoldError(.invalidArgument, "the source holds \(roots.count) images; name one (SOURCE:TAG or SOURCE@DIGEST) to give it a tag, or give none to keep their names")
+        }
+        return roots
+    }
+
+    /// Gathers `descriptor`, walked at `path`, and what it lists; returns it as written (an
+    /// index rewritten), or nil when `--platform` left out everything it lists.
+    private mutating func collect(_ descriptor: Descriptor, path: [String]) throws -> Descriptor? {
+        let walked = plan.repeats[path] ?? path
+        if let digest = plan.indexAt[walked], let kept = plan.documents[digest], let index = kept.index {
+            let skipped = plan.skipped[walked] ?? []
+            var changed = !skipped.isEmpty
+            var entries: [(position: Int, descriptor: Descriptor)] = []
+            for (position, child) in index.manifests.enumerated() where !skipped.contains(position) {
+                guard let childPath = plan.entryPaths[walked]?[position], let written = try collect(child, path: childPath) else {
+                    changed = true
+                    continue
+                }
+                if written.digest != child.digest { changed = true }
+                entries.append((position, written))
+            }
+            if entries.isEmpty { return nil }
+            guard changed else {
+                add(descriptor, .document(kept.bytes))
+                return descriptor
+            }
+            let bytes = try Self.rewrite(kept.bytes, keeping: entries)
+            var written = descriptor
+            written.digest = try DigestHasher.digest(of: bytes, algorithm: descriptor.digest.algorithm)
+            written.size = Int64(bytes.count)
+            written.data = nil
+            add(written, .document(bytes))
+            rewritten.append((descriptor, written))
+            return written
+        }
+        if let kept = plan.documents[descriptor.digest], let manifest = kept.manifest {
+            add(descriptor, .document(kept.bytes))
+            try collectBlob(manifest.config)
+            for layer in manifest.layers { try collectBlob(layer) }
+            return descriptor
+        }
+        try collectBlob(descriptor)
+        return descriptor
+    }
+
+    /// A config or layer: a document the walk read, or a staged blob; an absent foreign
+    /// layer (the report passed, so it may be absent) is listed and not copied.
+    private mutating func collectBlob(_ descriptor: Descriptor) throws {
+        if let kept = plan.documents[descriptor.digest] {
+            add(descriptor, .document(kept.bytes))
+        } else if let index = stagedByDigest[descriptor.digest] {
+            add(descriptor, .staged(index))
+        } else if descriptor.data != nil || MediaType.isForeignLayer(descriptor.mediaType) {
+            return
+        } else {
+            throw ManifoldError(.internalFailure, "blob \(descriptor.digest.abbreviated)… was verified but not staged")
+        }
+    }
+
+    private mutating func add(_ descriptor: Descriptor, _ content: Content) {
+        let path = descriptor.digest.layoutPath
+        if items[path] == nil { items[path] = (descriptor, content) }
+    }
+
+    /// The index's exact JSON with only the kept entries, in their order, each one's digest
+    /// and size replaced when it was itself rewritten; every other member kept as it was.
+    static func rewrite(_ bytes: [UInt8], keeping entries: [(position: Int, descriptor: Descriptor)]) throws -> [UInt8] {
+        guard case .object(var object) = try JSONParser.parse(bytes),
+              let at = object.members.firstIndex(where: { $0.key == "manifests" }),
+              case .array(let listed) = object.members[at].value
+        else {
+            throw ManifoldError(.internalFailure, "an index to rewrite has no manifests array")
+        }
+        var kept: [JSONValue] = []
+        for entry in entries {
+            guard case .object(var member) = listed[entry.position] else { continue }
+            for i in member.members.indices {
+                switch member.members[i].key {
+                case "digest": member.members[i].value = .string(entry.descriptor.digest.description)
+                case "size": member.members[i].value = .number(String(entry.descriptor.size))
+                default: break
+                }
+            }
+            member.members.removeAll { $0.key == "data" && entry.descriptor.data == nil }
+            kept.append(.object(member))
+        }
+        object.members[at].value = .array(kept)
+        return JSONWriter(sortKeys: false).bytes(.object(object))
+    }
+
+    /// Puts everything into `sink` in path order, names the roots and commits. A staged blob
+    /// goes into a directory by hard link when it can (`link`), else it is copied.
+    /// Returns how many blobs were linked.
+    func write(into sink: OCILayoutSink, link: Bool, roots: [Root], cancellation: CancellationFlag?) throws -> Int {
+        var linked = 0
+        for path in items.keys.sorted() {
+            guard let item = items[path] else { continue }
+            if cancellation?.isCancelled == true { throw CancellationError() }
+            switch item.content {
+            case .document(let bytes):
+                try sink.putDocument(item.descriptor, bytes: bytes)
+            case .staged(let index):
+                let file = try staging.staged(index)
+                if link, try sink.link(item.descriptor, to: file) != nil {
+                    linked += 1
+                    continue
+                }
+                try sink.putBlob(item.descriptor) { emit in try Self.copy(file, cancellation: cancellation, into: emit) }
+            }
+        }
+        for root in roots { try sink.setTag(root.tag, for: root.written) }
+        try sink.commit()
+        return linked
+    }
+
+    /// Copies a staged file as it is: it was hashed as it was written.
+    private static func copy(_ file: StoredFile, cancellation: CancellationFlag?, into emit: (UnsafeRawBufferPointer) throws -> Void) throws {
+        guard let open = file.wholeFile else { throw ManifoldError(.internalFailure, "\(file.path): not a staged file") }
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: BlobReader.defaultChunkSize, alignment: 64)
+        defer { buffer.deallocate() }
+        var offset: UInt64 = 0
+        while offset < file.size {
+            if cancellation?.isCancelled == true { throw CancellationError() }
+            let count = try open.read(into: buffer, at: offset)
+            guard count > 0 else { throw ManifoldError(.unreadable, "\(file.path): staged file ends early") }
+            try emit(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
+            offset += UInt64(count)
+        }
+    }
+}

@@ -1,0 +1,20 @@
+/// What `pull` did: verify's report of the source, and — only when it passed — what was written.
+public struct PullResult: Sendable {
+    /// The same report `verify` gives of the source (the same results, the same words).
+    public let report: VerificationReport
+    /// The output, once committed; nil when the report did not pass (nothing was written).
+    public let output: String?
+    public let format: PullOptions.Format
+    /// index.json's entries as written (a rewritten index in place of a filtered one).
+    public let roots: [Descriptor]
+    /// Indexes rewritten to list only the platforms `--platform` kept: (source's, written).
+    public let rewritten: [(from: Descriptor, to: Descriptor)]
+    /// The platforms `--platform` left out, each once.
+    public let dropped: [String]
+    /// Blobs (documents included) in the output, and their bytes.
+    public let blobCount: Int
+    public let byteCount: UInt64
+    /// Blobs hard-linked from the staging directory into a directory output.
+    public let linked: Int
+    public let seconds: Double
+}

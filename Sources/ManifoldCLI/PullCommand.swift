@@ -1,0 +1,168 @@
+import ArgumentParser
+import Manifold
+
+struct PullCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pull",
+        abstract: "Copy an image to a layout or an oci-archive, verifying every byte as it is written.",
+        usage: "manifold pull [<options>] <source> -o <out>",
+        discussion: HelpText.reflow("""
+            Everything `manifold verify` checks — every descriptor's size and digest, every
+            document decoded strictly, every layer decompressed and its diff_id compared with
+            the config — applied to the bytes as they are copied: one read of each blob feeds
+            both the check and the copy. OUT appears, atomically, only when every check
+            passed; otherwise nothing is written and the report names what failed (exit 1).
+
+            SOURCE is an OCI layout directory or an oci-archive, optionally SOURCE:TAG or
+            SOURCE@sha256:… (skopeo's oci: and oci-archive: prefixes are accepted). Registry
+            sources (docker://REF) are coming. All platforms are copied by default; with
+            --platform, an index listing others is rewritten to list only the kept manifests
+            (whose digests do not change), and the dropped platforms are named.
+
+            OUT is a directory (an OCI layout) or, when its name ends in .tar or with
+            --format tar, an oci-archive. It is never replaced without --force. Documents are
+            written exactly as read; index.json lists the pulled image, named --tag TAG (or
+            OUT:TAG), else as the source names it.
+
+            Exit 0 when everything verified and OUT was written, 1 when a check failed, 2 when
+            SOURCE cannot be used or OUT cannot be written.
+
+            Examples:
+              manifold pull ./layout:1.0 -o copy.tar
+              manifold pull image.tar -o subset/ --platform linux/arm64
+              manifold pull --json image.tar -o out.tar > report.json
+            """))
+
+    @Argument(help: "The image to copy: PATH, PATH:TAG, PATH@DIGEST.")
+    var source: String
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("The image to write: a directory, or a tar (.tar); OUT:TAG names it TAG.", valueName: "OUT"))
+    var output: String
+
+    @Option(help: "The name index.json gives the pulled image (default: the source's).")
+    var tag: String?
+
+    @Option(name: .customLong("platform"), parsing: .singleValue,
+            help: ArgumentHelp("Copy only this platform (os/arch[/variant]); repeatable.", valueName: "platform"))
+    var platformFilters: [String] = []
+
+    @Option(help: ArgumentHelp("dir (OCI layout) or tar (oci-archive); default from OUT's name.", valueName: "dir|tar"))
+    var format: String?
+
+    @Option(help: "Blobs to copy at once (default: the number of cores + 1).")
+    var jobs: Int?
+
+    @Flag(help: "Replace OUT if it exists.")
+    var force = false
+
+    @Flag(help: "Print verify's JSON report, with an `output` member, instead of the tree.")
+    var json = false
+
+    @Flag(name: .shortAndLong, help: "Print only failures and the summary lines.")
+    var quiet = false
+
+    @Option(help: .hidden)
+    var gzipBackend: String = "isal"
+
+    @OptionGroup var limits: ImageLimitOptions
+
+    func validate() throws {
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
+        if let format, PullOptions.Format(rawValue: format) == nil { throw ValidationError("--format is dir or tar, got \(format)") }
+        for filter in platformFilters { _ = try parsePlatform(filter) }
+        guard GzipBackend(rawValue: gzipBackend) != nil else { throw ValidationError("--gzip-backend is isal or zlib") }
+        do {
+            try options().validate()
+        } catch let error as ManifoldError {
+            throw ValidationError(error.message)
+        }
+    }
+
+    /// `OUT:TAG` when what follows the last colon (after the last slash) is a valid tag and
+    /// OUT itself is not an existing path with that colon in its name.
+    private func splitOutput() -> (path: String, tag: String?) {
+        guard !pathExists(output), let colon = output.lastIndex(of: ":"),
+              output.lastIndex(of: "/").map({ $0 < colon }) ?? true
+        else { return (output, nil) }
+        let tag = String(output[output.index(after: colon)...])
+        let path = String(output[..<colon])
+        guard !path.isEmpty, (try? ImageTag.validate(tag, what: "tag")) != nil else { return (output, nil) }
+        return (path, tag)
+    }
+
+    func options() throws -> PullOptions {
+        let (path, outputTag) = splitOutput()
+        if let outputTag, let tag, outputTag != tag {
+            throw ValidationError("OUT:TAG names \(outputTag), --tag \(tag): give one")
+        }
+        var options = PullOptions(output: path)
+        options.format = format.flatMap(PullOptions.Format.init(rawValue:))
+        options.tag = tag ?? outputTag
+        options.force = force
+        options.verify.platforms = try platformFilters.map(parsePlatform)
+        options.verify.jobs = jobs ?? activeCores() + 1
+        options.verify.limits = limits.limits
+        options.verify.gzipBackend = GzipBackend(rawValue: gzipBackend) ?? .isal
+        return options
+    }
+
+    func run() throws {
+        let options = try options()
+        let result: PullResult
+        do {
+            let (source, reference) = try PullSource.open(self.source, limits: options.verify.limits)
+            let line: ProgressLine? = !json && Terminal.stderrIsTerminal ? ProgressLine(label: self.source) : nil
+            var progress: (@Sendable (UInt64, UInt64) -> Void)?
+            if let line { progress = { done, total in line.update(done, total) } }
+            result = try ImagePuller(options: options).pull(source, reference: reference, progress: progress)
+            line?.clear()
+        } catch let error as PullSourceUnavailable {
+            Terminal.error(error.message)
+            throw ExitCode(ExitStatus.unusable)
+        } catch let error as ManifoldError {
+            Terminal.error(error.message)
+            throw ExitCode(error.code.isContentFailure ? ExitStatus.failed : ExitStatus.unusable)
+        }
+        if json {
+            var root = VerifyJSON.root([result.report])
+            root.members.append(("output", Self.outputJSON(result)))
+            Terminal.output(JSONWriter(indent: "  ", sortKeys: false).string(.object(root)))
+        } else {
+            Terminal.output(VerifyPrinter(report: result.report, quiet: quiet).text)
+            Terminal.output(Self.summary(result, path: options.output))
+        }
+        switch result.report.status {
+        case .verified: return
+        case .failed: throw ExitCode(ExitStatus.failed)
+        case .unusable: throw ExitCode(ExitStatus.unusable)
+        }
+    }
+
+    /// What was written, after verify's report.
+    static func summary(_ result: PullResult, path: String) -> String {
+        guard let output = result.output else { return "nothing written to \(path)" }
+        var lines: [String] = []
+        if !result.dropped.isEmpty { lines.append("dropped by --platform: \(result.dropped.joined(separator: ", "))") }
+        for rewrite in result.rewritten {
+            lines.append("index \(rewrite.from.digest.abbreviated)… rewritten without them: \(rewrite.to.digest)")
+        }
+        let kind = result.format == .tar ? "oci-archive" : "OCI layout"
+        lines.append("pulled into \(output) (\(kind)): \(counted(result.roots.count, "image")), \(counted(result.blobCount, "blob")), \(formatBytes(result.byteCount)) in \(formatDecimal(result.seconds, places: 2)) s")
+        return lines.joined(separator: "\n")
+    }
+
+    static func outputJSON(_ result: PullResult) -> JSONValue {
+        guard let output = result.output else { return .null }
+        return .object(JSONObject([
+            ("path", .string(output)),
+            ("format", .string(result.format.rawValue)),
+            ("roots", .array(result.roots.map(\.json))),
+            ("rewritten", .array(result.rewritten.map { rewrite in
+                .object(JSONObject([("from", .string(rewrite.from.digest.description)), ("to", .string(rewrite.to.digest.description))]))
+            })),
+            ("dropped", .array(result.dropped.map(JSONValue.string))),
+            ("blobs", .number("\(result.blobCount)")),
+            ("bytes", .number("\(result.byteCount)")),
+        ]))
+    }
+}
