@@ -108,6 +108,22 @@ import Testing
         #expect(try measurer.finish().decompressionError != nil)
     }
 
+    /// A bomb that fits one input chunk inflates within one `take`: once the measurer's
+    /// cancellation is set, the inline inflater stops after the output buffer it is on, as
+    /// the pipeline's inflater does, instead of inflating all 64 MiB and succeeding.
+    @Test func aBombInOneChunkStopsWhenCancelled() throws {
+        let bomb = gzipCompress([UInt8](repeating: 0, count: 64 << 20), level: 9)
+        #expect(bomb.count < BlobReader.defaultChunkSize)
+        let cancellation = CancellationFlag()
+        cancellation.cancel()
+        var check = BlobCheck(decompression: .sniff)
+        check.cancellation = cancellation
+        let measurer = try BlobMeasurer(check)
+        try bomb.withUnsafeBytes { try measurer.feed($0) }  // less than a chunk: nothing inflated yet
+        #expect(throws: CancellationError.self) { try measurer.finish() }
+        #expect(!measurer.isPipelined)
+    }
+
     @Test func thePoolReusesAndIsBounded() {
         let pool = BufferPool(maxIdle: 2)
         let size = 3 * 4096
