@@ -68,7 +68,11 @@ public struct Verifier: Sendable {
                 progress: (@Sendable (_ done: UInt64, _ total: UInt64) -> Void)?, start: Double,
                 cancellation: CancellationFlag? = nil) -> VerificationReport {
         let path = reference.description
-        var walk = VerificationWalk(source: source, options: options)
+        // Measuring starts with the first blob the walk plans, on the scheduler's workers,
+        // while the walk goes on here; the outcomes are indexed, so the report is the same.
+        let scheduler = MeasurementScheduler(jobs: options.jobs, progress: progress, cancellation: cancellation)
+        defer { scheduler.abandon() }  // after finish(), nothing; on an early return, stops the workers
+        var walk = VerificationWalk(source: source, options: options, scheduler: scheduler)
         var walker = ImageWalker(source: source, limits: options.limits, reference: reference, platforms: options.platforms)
         do {
             try walker.walk(&walk)
@@ -88,7 +92,7 @@ public struct Verifier: Sendable {
                 seconds: monotonicSeconds() - start)
         }
 
-        let outcomes = MeasurementScheduler(jobs: options.jobs).run(walk.measurements, progress: progress, cancellation: cancellation)
+        let outcomes = scheduler.finish()
         var results = walk.results
         for reference in walk.references {
             switch outcomes[reference.measurement] {
