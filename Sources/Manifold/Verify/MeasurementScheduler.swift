@@ -25,6 +25,11 @@ final class MeasurementScheduler: @unchecked Sendable {
     /// One signal per submitted measurement, and one per worker once closed: a worker that
     /// wakes to an empty queue knows nothing more will come and ends.
     private let available = DispatchSemaphore(value: 0)
+    /// Measurements queued but not yet signalled. Workers measure small blobs faster than
+    /// the walk finds them, so a signal per blob would wake a sleeping worker (two futex
+    /// calls) per blob: they are signalled by the batch, and a large blob at once.
+    private var unsignalled = 0
+    private static let batch = 16
     private let workers = DispatchGroup()
     private let done = Atomic<UInt64>(0)
     private let total = Atomic<UInt64>(0)
@@ -47,7 +52,8 @@ final class MeasurementScheduler: @unchecked Sendable {
         precondition(!closed, "submit after finish")
         total.wrappingAdd(planned.file.size, ordering: .relaxed)
         state.withLock { $0.push(planned) }
-        available.signal()
+        unsignalled += 1
+        if unsignalled >= Self.batch || planned.file.size > UInt64(BlobReader.defaultChunkSize) { signalQueued() }
         if !started {
             started = true
             for _ in 0..<jobs { startWorker() }
@@ -73,8 +79,14 @@ final class MeasurementScheduler: @unchecked Sendable {
         guard !closed else { return }
         closed = true
         guard started else { return }
+        signalQueued()
         for _ in 0..<jobs { available.signal() }
         workers.wait()
+    }
+
+    private func signalQueued() {
+        for _ in 0..<unsignalled { available.signal() }
+        unsignalled = 0
     }
 
     private func startWorker() {
