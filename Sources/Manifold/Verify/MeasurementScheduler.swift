@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Dispatch
 import Synchronization
 
@@ -41,7 +46,10 @@ final class MeasurementScheduler: @unchecked Sendable {
     /// Once `cancellation` is set no blob is started, and those being measured stop at their
     /// next chunk (their outcome: `CancellationError`).
     init(jobs: Int, progress: Progress?, cancellation: CancellationFlag? = nil) {
-        self.jobs = max(1, jobs)
+        // No more workers than cores, as `concurrentPerform` ran them before measuring
+        // overlapped the walk: the default (cores + 1) then measures as many blobs at once,
+        // and holds as many buffer sets, as it did.
+        self.jobs = max(1, min(jobs, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))))
         self.progress = progress
         self.cancellation = cancellation
     }
