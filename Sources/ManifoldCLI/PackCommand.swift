@@ -244,7 +244,12 @@ struct PackPrinter {
                 column == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[column] - cell.count)
             }.joined(separator: "  "))
         }
-        var tail = "\(counted(result.entries.filter { !$0.isAttestation }.count, "platform")), \(counted(result.blobCount, "blob")), \(formatBytes(result.byteCount)) in \(formatDecimal(result.seconds, places: 2)) s"
+        // Images and platforms counted as verify counts them: 200 images of linux/amd64
+        // (--allow-duplicate-platforms) are "200 images, 1 platform", not "200 platforms".
+        let images = result.entries.filter { !$0.isAttestation }
+        let platforms = Set(images.map { $0.platform?.normalized }).count
+        let imageCount = images.count > platforms ? "\(counted(images.count, "image")), " : ""
+        var tail = "\(imageCount)\(counted(platforms, "platform")), \(counted(result.blobCount, "blob")), \(formatBytes(result.byteCount)) in \(formatDecimal(result.seconds, places: 2)) s"
         if !result.linked.isEmpty {
             tail += "; linked instead of copied: " + result.linked.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.value) by \($0.key.rawValue)" }.joined(separator: ", ")
         }

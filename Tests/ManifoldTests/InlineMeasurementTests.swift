@@ -108,6 +108,22 @@ import Testing
         #expect(try measurer.finish().decompressionError != nil)
     }
 
+    /// A bomb that fits one input chunk inflates within one `take`: once the measurer's
+    /// cancellation is set, the inline inflater stops after the output buffer it is on, as
+    /// the pipeline's inflater does, instead of inflating all 64 MiB and succeeding.
+    @Test func aBombInOneChunkStopsWhenCancelled() throws {
+        let bomb = gzipCompress([UInt8](repeating: 0, count: 64 << 20), level: 9)
+        #expect(bomb.count < BlobReader.defaultChunkSize)
+        let cancellation = CancellationFlag()
+        cancellation.cancel()
+        var check = BlobCheck(decompression: .sniff)
+        check.cancellation = cancellation
+        let measurer = try BlobMeasurer(check)
+        try bomb.withUnsafeBytes { try measurer.feed($0) }  // less than a chunk: nothing inflated yet
+        #expect(throws: CancellationError.self) { try measurer.finish() }
+        #expect(!measurer.isPipelined)
+    }
+
     @Test func thePoolReusesAndIsBounded() {
         let pool = BufferPool(maxIdle: 2)
         let size = 3 * 4096
@@ -119,6 +135,28 @@ import Testing
         #expect(pool.idleCount(byteCount: size) == 2)
         #expect(pool.idleCount(byteCount: 4096) == 0)
         for _ in 0..<2 { pool.take(byteCount: size).deallocate() }
+    }
+
+    /// ISA-L's inflate states are reused across blobs: one left in the middle of a deflate
+    /// stream by corrupt content inflates the next blob as a fresh one would, and the pool
+    /// keeps at most its bound.
+    @Test func aReusedInflateStateStartsClean() throws {
+        let good = gzipCompress(BlobMeasurerTests.content)
+        var corrupt = good
+        for i in (corrupt.count / 2)..<(corrupt.count / 2 + 64) { corrupt[i] ^= 0x5A }  // mid-stream
+        let check = BlobCheck(decompression: .sniff, gzipBackend: .isal, chunkSize: 4096)
+        for _ in 0..<3 {
+            #expect(try Self.inline(corrupt, check).decompressionError != nil)
+            let measured = try Self.inline(good, check)
+            #expect(measured.decompressionError == nil)
+            #expect(measured.uncompressedDigest == (try sha256(BlobMeasurerTests.content)))
+        }
+        do {
+            let decompressors = try (0..<6).map { _ in try ISALGzipDecompressor() }
+            #expect(decompressors.count == 6)
+        }
+        // Other tests may hold states meanwhile: only the bound is certain.
+        #expect(ISALStatePool.shared.idleCount <= ISALStatePool.shared.maxIdle)
     }
 
     /// A small file is copied on the caller's thread, a large one through the read thread:

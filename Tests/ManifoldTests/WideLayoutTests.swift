@@ -70,6 +70,16 @@ import Testing
         #expect(text.stdout.contains(": \(Self.images) images, 1 platform, \(Self.images * 5) blobs, "), "\(text.stdout)")
     }
 
+    /// Packing the 24 linux/amd64 images (duplicates allowed) counts them as verify does:
+    /// 24 images of 1 platform, not 24 platforms.
+    @Test func packsSummaryCountsImagesAndPlatforms() throws {
+        let layout = try Self.layout()
+        let out = try ImageFixtures.temporaryDirectory().appendingPathComponent("wide.tar").path
+        let pack = try run(manifoldBinary, ["pack", "--allow-duplicate-platforms", "-o", out, layout.path])
+        #expect(pack.status == 0, "\(pack.stderr)")
+        #expect(pack.stdout.split(separator: "\n").last?.hasPrefix("\(Self.images) images, 1 platform, ") == true, "\(pack.stdout)")
+    }
+
     /// A wrong diff_id in one image among many is found, whichever worker measured the layer.
     @Test func aWrongDiffIDAmongManyIsFound() throws {
         let layout = try Self.layout(breaking: 7)

@@ -149,6 +149,40 @@ public struct JSONParser {
 
     private mutating func parseString() throws -> String {
         position += 1  // opening quote
+        // Fast path: most strings (keys, digests, media types) have no escape. Scan to the
+        // closing quote and build the String once; the first escape hands over to the full
+        // path from the start. The same errors at the same bytes: a control character is
+        // refused where it is met, invalid UTF-8 at the closing quote, as below.
+        let start = position
+        let scanned: Int? = bytes.withUnsafeBufferPointer { buffer in
+            var index = start
+            while index < buffer.count {
+                let byte = buffer[index]
+                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { return index }
+                index += 1
+            }
+            return nil
+        }
+        if let end = scanned {
+            let byte = bytes[end]
+            if byte < 0x20 {
+                position = end
+                throw error("control character \(describe(byte)) in a string")
+            }
+            if byte == UInt8(ascii: "\"") {
+                position = end
+                guard let string = String(validating: bytes[start..<end], as: UTF8.self) else {
+                    throw error("invalid UTF-8 in a string")
+                }
+                position += 1
+                return string
+            }
+        }
+        return try parseEscapedString()
+    }
+
+    /// A string with an escape (or unterminated), from just after its opening quote.
+    private mutating func parseEscapedString() throws -> String {
         var scalars = String.UnicodeScalarView()
         var runStart = position
         func flushRun(_ end: Int) throws {

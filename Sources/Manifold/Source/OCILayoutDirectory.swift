@@ -14,11 +14,14 @@ import Darwin
 struct OCILayoutDirectory: ContentProvider {
     let location: String
     let directory: OpenFile
+    /// `blobs/<algorithm>` and the like, opened once (their files are opened by the thousand).
+    private let directories: LayoutDirectoryCache
     var kind: ImageSourceKind? { .ociLayout }
 
     init(path: String, directory: OpenFile) throws {
         self.location = path
         self.directory = directory
+        directories = LayoutDirectoryCache(root: directory)
         guard let layout = try file(at: "oci-layout") else {
             throw ManifoldError(.invalidLayout, "\(path) is a directory without an oci-layout file: not an OCI image layout")
         }
@@ -36,9 +39,14 @@ struct OCILayoutDirectory: ContentProvider {
 
     func file(at path: String) throws -> StoredFile? {
         let components = try safeComponents(path)
-        guard let file = try OpenFile.openRegular(in: directory.descriptor, components: components, display: path) else {
-            return nil
+        let opened: OpenFile?
+        if components.count > 1 {
+            guard let parent = try directories.directory(Array(components.dropLast())) else { return nil }
+            opened = try OpenFile.openRegular(in: parent, components: components, from: components.count - 1, display: path)
+        } else {
+            opened = try OpenFile.openRegular(in: directory.descriptor, components: components, display: path)
         }
+        guard let file = opened else { return nil }
         return StoredFile(path: path, size: file.size, input: .region(of: file, offset: 0, length: file.size, name: path),
                           identity: "dir:\(path)")
     }

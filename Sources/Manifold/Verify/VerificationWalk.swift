@@ -34,9 +34,14 @@ final class VerificationWalk: ImageGraphVisitor {
     /// Tags a Docker 25+ save's two roots give different images: reported after both walks.
     private var disagreements: [DockerSaveAgreement.Disagreement] = []
 
-    init(source: any ContentProvider, options: VerifyOptions) {
+    /// Where planned measurements go as they are found, so measuring overlaps the walk
+    /// (nil: the caller measures ``measurements`` afterwards).
+    private let scheduler: MeasurementScheduler?
+
+    init(source: any ContentProvider, options: VerifyOptions, scheduler: MeasurementScheduler? = nil) {
         self.source = source
         self.options = options
+        self.scheduler = scheduler
     }
 
     /// Docker 25+ and the containerd store put an OCI layout beside manifest.json: both are
@@ -272,7 +277,9 @@ final class VerificationWalk: ImageGraphVisitor {
                                   uncompressedAlgorithm: uncompressedAlgorithm, gzipBackend: options.gzipBackend,
                                   limits: options.limits.decompression)
             check.chunkSize = BlobReader.defaultChunkSize
-            measurements.append(PlannedMeasurement(file: file, check: check))
+            let planned = PlannedMeasurement(file: file, check: check)
+            measurements.append(planned)
+            scheduler?.submit(planned)  // its index there is `measurement` too: same order
         }
         references.append(LayerReference(result: resultIndex, measurement: measurement, expectation: expectation))
     }

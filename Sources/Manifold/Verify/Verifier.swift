@@ -68,7 +68,17 @@ public struct Verifier: Sendable {
                 progress: (@Sendable (_ done: UInt64, _ total: UInt64) -> Void)?, start: Double,
                 cancellation: CancellationFlag? = nil, copy: BlobStaging? = nil) -> VerificationReport {
         let path = reference.description
-        var walk = VerificationWalk(source: source, options: options)
+        // Measuring starts with the first blob the walk plans, on the scheduler's workers,
+        // while the walk goes on here; the outcomes are indexed, so the report is the same.
+        // A copy stages each blob under the limits of every descriptor naming it, known only
+        // once the walk is done: its measurements start then.
+        var measure: (@Sendable (Int, BlobCheck) throws -> BlobMeasurement)?
+        if let copy {
+            measure = { index, check in try copy.measure(index, check) }
+        }
+        let scheduler = MeasurementScheduler(jobs: options.jobs, progress: progress, cancellation: cancellation, measure: measure)
+        defer { scheduler.abandon() }  // after finish(), nothing; on an early return, stops the workers
+        var walk = VerificationWalk(source: source, options: options, scheduler: copy == nil ? scheduler : nil)
         walk.copyPlan = copy?.plan
         var walker = ImageWalker(source: source, limits: options.limits, reference: reference, platforms: options.platforms)
         do {
@@ -89,13 +99,11 @@ public struct Verifier: Sendable {
                 seconds: monotonicSeconds() - start)
         }
 
-        copy?.walked(walk.measurements, walk.references)
-        var measure: (@Sendable (Int, BlobCheck) throws -> BlobMeasurement)?
         if let copy {
-            measure = { index, check in try copy.measure(index, check) }
+            copy.walked(walk.measurements, walk.references)
+            for planned in walk.measurements { scheduler.submit(planned) }
         }
-        let outcomes = MeasurementScheduler(jobs: options.jobs).run(
-            walk.measurements, progress: progress, cancellation: cancellation, measure: measure)
+        let outcomes = scheduler.finish()
         var results = walk.results
         for reference in walk.references {
             switch outcomes[reference.measurement] {

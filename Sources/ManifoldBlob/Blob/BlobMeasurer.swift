@@ -247,7 +247,8 @@ public final class BlobMeasurer {
             if atEnd || alwaysInline || (expectedSize ?? .max) <= UInt64(chunkSize) {
                 inline = try InlineInflater(
                     decompressor: decompressor, output: buffers[InflatePipeline.inputBuffers], outputLimit: check.limits.outputLimit,
-                    algorithm: check.uncompressedAlgorithm, readToEnd: check.digestAlgorithm != nil)
+                    algorithm: check.uncompressedAlgorithm, readToEnd: check.digestAlgorithm != nil,
+                    cancellation: check.cancellation)
             } else {
                 pipeline = try InflatePipeline(
                     buffers: buffers, decompressor: decompressor, outputLimit: check.limits.outputLimit,

@@ -12,6 +12,9 @@ final class InlineInflater {
     private let output: UnsafeMutableRawBufferPointer
     private let outputLimit: UInt64?
     private let readToEnd: Bool
+    /// The measurer's: a bomb within one input chunk inflates to gigabytes in one `take`, so
+    /// it is polled between output buffers, as ``InflaterStage`` polls its own flag.
+    private let cancellation: CancellationFlag?
     private var hasher: DigestHasher
     private var filled = 0
     private(set) var produced: UInt64 = 0
@@ -20,12 +23,13 @@ final class InlineInflater {
     /// `output` must stay valid while this lives. When `readToEnd` is false (no stored digest
     /// to finish), a decompression failure makes ``wantsInput`` false.
     init(decompressor: any Decompressor, output: UnsafeMutableRawBufferPointer, outputLimit: UInt64?,
-         algorithm: DigestAlgorithm, readToEnd: Bool) throws
+         algorithm: DigestAlgorithm, readToEnd: Bool, cancellation: CancellationFlag? = nil) throws
     {
         self.decompressor = decompressor
         self.output = output
         self.outputLimit = outputLimit
         self.readToEnd = readToEnd
+        self.cancellation = cancellation
         hasher = try DigestHasher(algorithm)
     }
 
@@ -33,14 +37,15 @@ final class InlineInflater {
     var wantsInput: Bool { readToEnd || failure == nil }
 
     /// Decompresses `bytes` completely and hashes what comes out. A decompression failure is
-    /// kept (``failure``), and later input ignored; throws only when hashing fails.
+    /// kept (``failure``), and later input ignored; throws when hashing fails, or
+    /// `CancellationError` once `cancellation` is set (checked after each full output buffer).
     func take(_ bytes: UnsafeRawBufferPointer) throws {
         guard failure == nil else { return }
         try pump(bytes)
     }
 
     /// Declares the end of input. Returns the decompressed size and digest, or the
-    /// decompression failure; throws when hashing failed.
+    /// decompression failure; throws when hashing failed, or when cancelled as `take`.
     func finish() throws -> Result<(size: UInt64, digest: Digest), ManifoldError> {
         if failure == nil {
             try pump(UnsafeRawBufferPointer(start: nil, count: 0))
@@ -75,7 +80,10 @@ final class InlineInflater {
                 fail(error)
                 return
             }
-            if filled == output.count { try hashOutput() }
+            if filled == output.count {
+                try hashOutput()
+                if cancellation?.isCancelled == true { throw CancellationError() }
+            }
             if rest.isEmpty && count < space.count { return }
         }
     }
