@@ -59,7 +59,8 @@ struct RegistryFlags: ParsableArguments {
 func registryFailure(_ error: any Error, about subject: String) -> ExitCode {
     let failure = error as? ManifoldError ?? ManifoldError(.unreadable, "\(error)")
     Terminal.error(failure.message, about: subject)
-    return ExitCode(failure.code.isContentFailure ? ExitStatus.failed : ExitStatus.unusable)
+    // A repository or tag the registry does not have is an input that cannot be used.
+    return ExitCode(failure.code.isContentFailure && failure.code != .absent ? ExitStatus.failed : ExitStatus.unusable)
 }
 
 /// A source that could not even be opened (its reference did not parse): every read throws
