@@ -8,7 +8,7 @@ import Testing
 /// on the missing tool, and ``PeerToolTests`` names every missing peer, so a CI run can never
 /// go green on tests that did not run.
 enum PeerTool: String, CaseIterable, Sendable, CustomStringConvertible {
-    case sha256sum, sha512sum, gzip, pigz, zstd, umoci, skopeo, buildah
+    case sha256sum, sha512sum, gzip, pigz, zstd, umoci, skopeo, buildah, curl, openssl
     case ociImageTool = "oci-image-tool"
     case dockerRegistry = "docker-registry"
 
