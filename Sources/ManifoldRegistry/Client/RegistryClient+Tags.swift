@@ -4,16 +4,15 @@
 import Manifold
 
 extension RegistryClient {
-    /// Tags asked for per page (`n`); registries may send fewer, or ignore it.
-    package static let tagPageSize = 1000
     /// The most pages one listing follows.
     package static let maxTagPages = 10_000
 
-    /// Every tag of `repository`, sorted and without duplicates. Pages are followed by the
-    /// `Link: <…>; rel="next"` header (on the registry's own host and scheme only, a page
-    /// seen twice is an error), else by `last` while a page comes back full.
+    /// Every tag of `repository`, sorted and without duplicates. The first page is asked for
+    /// without `n`, so the registry pages as it likes; pages are followed by the
+    /// `Link: <…>; rel="next"` header, which carries the registry's `n` and `last` (on the
+    /// registry's own host and scheme only; a page asked for twice is a loop, an error).
     package func tags(_ repository: RepositoryReference) throws -> [String] {
-        let first = "/v2/\(repository.path)/tags/list?n=\(Self.tagPageSize)"
+        let first = "/v2/\(repository.path)/tags/list"
         let base = try URLParts(try baseURL() + "/v2/")
         var next: String? = first
         var visited: Set<String> = []
@@ -40,7 +39,6 @@ extension RegistryClient {
             }
             guard answer.isSuccess else { throw failure(answer, "GET tags of \(repository.path)") }
             let page = try Self.tagPage(body, repository: repository)
-            let before = tags.count
             tags.formUnion(page)
             if let link = Self.nextLink(answer.head.headers.values("Link")) {
                 let target = try url.resolving(link)
@@ -49,8 +47,6 @@ extension RegistryClient {
                         .unreadable, "tags of \(repository.path): the next page is on another host (\(target.redacted)); not followed")
                 }
                 next = target.url
-            } else if page.count >= Self.tagPageSize, tags.count > before, let last = page.max() {
-                next = "/v2/\(repository.path)/tags/list?n=\(Self.tagPageSize)&last=\(TokenRequest.percentEncoded(last))"
             }
         }
         return tags.sorted()
