@@ -6,6 +6,7 @@ struct ListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ls",
         abstract: "List a repository's tags with digest, media type, platforms, size and creation time.",
+        usage: "manifold ls [<options>] <repository>",
         discussion: HelpText.reflow("""
             `az acr manifest list-metadata` for any registry. For each tag (sorted): the digest
             of the manifest or index it names (computed over the bytes served), its media type,

@@ -11,6 +11,7 @@ struct LoginCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "login",
         abstract: "Check credentials against a registry and save them where skopeo and podman read them.",
+        usage: "manifold login [<options>] <host>",
         discussion: HelpText.reflow("""
             The credentials are tried on the registry's /v2/ first (Basic, or a token from its
             token server) and saved only when it accepts them: in the --authfile, else

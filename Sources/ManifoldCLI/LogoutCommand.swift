@@ -6,6 +6,7 @@ struct LogoutCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "logout",
         abstract: "Remove the credentials saved for a registry.",
+        usage: "manifold logout [<options>] <host>",
         discussion: HelpText.reflow("""
             Removes HOST's entry from the file `login` writes (--authfile, else as skopeo), and
             from the credential helper that file names for HOST. Exit 2 when there was none.

@@ -6,6 +6,7 @@ struct TagsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tags",
         abstract: "List every tag of a repository on a registry, sorted.",
+        usage: "manifold tags [<options>] <repository>",
         discussion: HelpText.reflow("""
             REPOSITORY is written as Docker does, without docker:// and without a tag:
             `ubuntu` is docker.io/library/ubuntu, `localhost:5000/team/app` is on localhost:5000.
