@@ -114,8 +114,7 @@ extension RegistryClient {
 
     /// The error for an answer that is neither success nor absence.
     func failure(_ answer: Answer, _ what: String) -> ManifoldError {
-        let code: ManifoldError.Code = answer.status == 403 ? .unreadable : .unreadable
-        return ManifoldError(code, "\(what) on \(host): the registry answered \(answer.status)\(Self.errorDetail(answer.errorBody))")
+        ManifoldError(.unreadable, "\(what) on \(host): the registry answered \(answer.status)\(Self.errorDetail(answer.errorBody))")
     }
 
     /// `: CODE: message` from a registry's error body (`{"errors":[{"code","message"}]}`),

@@ -125,10 +125,11 @@ package final class RegistryClient: Sendable {
         while true {
             attempt += 1
             let outcome: Outcome
+            var delivered = false
             do {
-                outcome = try sendFollowingRedirects(request, base: base, head: head, body: body)
+                outcome = try sendFollowingRedirects(request, base: base, delivered: &delivered, head: head, body: body)
             } catch let error as ManifoldError {
-                guard let transport = error.cause as? HTTPTransportFailure, transport.mayHelpToRetry, !Self.delivered(error),
+                guard let transport = error.cause as? HTTPTransportFailure, transport.mayHelpToRetry, !delivered,
                       mayRetry(attempt: attempt, started: started) else { throw error }
                 RetryPolicy.sleep(retry.delay(afterAttempt: attempt, retryAfter: nil))
                 continue
@@ -177,12 +178,10 @@ package final class RegistryClient: Sendable {
         var onRegistry: Bool
     }
 
-    private static func delivered(_ error: ManifoldError) -> Bool {
-        error.message.hasSuffix(" (after part of the body)")
-    }
-
+    /// `delivered` turns true once a body byte has reached `body`: from then on a failure
+    /// is the caller's to resume, not this client's to retry.
     private func sendFollowingRedirects(
-        _ request: Request, base: String, head: (HTTPResponseHead) throws -> HTTPBodyDecision,
+        _ request: Request, base: String, delivered: inout Bool, head: (HTTPResponseHead) throws -> HTTPBodyDecision,
         body: (UnsafeRawBufferPointer) throws -> Void
     ) throws -> Outcome {
         var url = request.target.hasPrefix("/") ? base + request.target : request.target
@@ -198,25 +197,21 @@ package final class RegistryClient: Sendable {
             var errorBody: [UInt8] = []
             var passing = false
             var deliveredBytes = false
-            let responseHead: HTTPResponseHead
-            do {
-                responseHead = try http.perform(HTTPRequest(method: request.method, url: url, headers: headers, range: request.range)) { answer in
-                    if (200...299).contains(answer.status) {
-                        passing = true
-                        return try head(answer)
-                    }
-                    // Redirects and errors: keep a little of the body for the message.
-                    return (300...399).contains(answer.status) ? .discard : .receive
-                } body: { chunk in
-                    if passing {
-                        if !chunk.isEmpty { deliveredBytes = true }
-                        try body(chunk)
-                    } else if errorBody.count < Self.errorBodyLimit {
-                        errorBody += chunk.prefix(Self.errorBodyLimit - errorBody.count)
-                    }
+            defer { delivered = delivered || deliveredBytes }
+            let responseHead = try http.perform(HTTPRequest(method: request.method, url: url, headers: headers, range: request.range)) { answer in
+                if (200...299).contains(answer.status) {
+                    passing = true
+                    return try head(answer)
                 }
-            } catch let error as ManifoldError where deliveredBytes {
-                throw ManifoldError(error.code, error.message + " (after part of the body)", cause: error.cause)
+                // Redirects and errors: keep a little of the body for the message.
+                return (300...399).contains(answer.status) ? .discard : .receive
+            } body: { chunk in
+                if passing {
+                    if !chunk.isEmpty { deliveredBytes = true }
+                    try body(chunk)
+                } else if errorBody.count < Self.errorBodyLimit {
+                    errorBody += chunk.prefix(Self.errorBodyLimit - errorBody.count)
+                }
             }
             if (300...399).contains(responseHead.status), responseHead.status != 304, let location = responseHead.location {
                 hops += 1
