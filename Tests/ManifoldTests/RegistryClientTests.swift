@@ -87,6 +87,22 @@ import Testing
         }
     }
 
+    @Test func aRefusedTokenIsRenewedOnceThenTheErrorIsClear() throws {
+        let registry = try FlakyRegistry(in: try ImageFixtures.temporaryDirectory())
+        // The first token is stale: one fresh token, and the blob comes.
+        #expect(try fetch(try registry.client(), "bearer") == Self.blob)
+        func tokenRequests() throws -> Int { try registry.requests().filter { ($0["path"] as? String)?.hasPrefix("/token") == true }.count }
+        #expect(try tokenRequests() == 2)
+        // Every token is refused: two token requests, then an error — never a loop.
+        do {
+            _ = try fetch(try registry.client(), "revoked")
+            Issue.record("a refused token was accepted")
+        } catch let error as ManifoldError {
+            #expect(error.message.contains("requires authentication for revoked"), "\(error.message)")
+        }
+        #expect(try tokenRequests() == 4)
+    }
+
     @Test func schemaOneIsRefusedWithAClearMessage() throws {
         let registry = try FlakyRegistry(in: try ImageFixtures.temporaryDirectory())
         let client = try registry.client()

@@ -9,6 +9,8 @@ Serves one blob (BLOB_SIZE bytes, byte i = i % 251) under any digest at
   busy        the first two GETs answer 503 (Retry-After: 1, then an HTTP-date), then the blob
   auth        requires Basic user:pass; the blob answers 307 to this server as `localhost`
   schema1     /v2/schema1/manifests/* answers a schema 1 manifest
+  bearer      requires `Bearer good`; the token server (/token) first hands out `stale`, then `good`
+  revoked     requires `Bearer good`; the token server only ever hands out `stale`
 Each request is logged as a JSON line (path, Range, Authorization present, Host).
 Listens on 127.0.0.1, writes the port to --port-file, exits after an hour (the test stops it first).
 """
@@ -45,6 +47,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
         parts = self.path.split("?")[0].strip("/").split("/")
         if parts == ["v2"]:
             return self.send(200, b"{}")
+        if parts == ["token"]:
+            with self.lock:
+                count = self.counts.get("token", 0) + 1
+                self.counts["token"] = count
+            scope = self.path.split("scope=")[-1]
+            token = "good" if "bearer" in scope and count >= 2 else "stale"
+            return self.send(200, json.dumps({"token": token, "expires_in": 300}).encode())
         if parts[0] == "storage":
             return self.send(200, BLOB)
         if len(parts) < 4 or parts[0] != "v2":
@@ -53,6 +62,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if repo == "auth" and self.headers.get("Authorization") != "Basic dXNlcjpwYXNz":
             return self.send(401, b'{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}',
                              [("WWW-Authenticate", 'Basic realm="flaky"')])
+        if repo in ("bearer", "revoked") and self.headers.get("Authorization") != "Bearer good":
+            challenge = 'Bearer realm="http://127.0.0.1:%d/token",service="flaky"' % self.port
+            return self.send(401, b'{"errors":[{"code":"UNAUTHORIZED","message":"token refused"}]}',
+                             [("WWW-Authenticate", challenge)])
         if kind == "manifests" and repo == "schema1":
             body = b'{"schemaVersion":1,"name":"schema1","tag":"old","fsLayers":[]}'
             return self.send(200, body, [("Content-Type", "application/vnd.docker.distribution.manifest.v1+prettyjws")])
