@@ -36,7 +36,7 @@ struct ListCommand: ParsableCommand {
     func run() throws {
         let summaries: [TagSummary]
         do {
-            summaries = try registry.options().list(try RepositoryReference(parsing: repository), limits: limits.limits)
+            summaries = try registry.options().list(try RepositoryReference(parsing: Self.bare(repository)), limits: limits.limits)
         } catch let error as ValidationError {
             throw error
         } catch {
@@ -88,5 +88,10 @@ struct ListCommand: ParsableCommand {
             unit += 1
         }
         return unit == 0 ? "\(bytes) B" : "\((value * 10).rounded() / 10) \(units[unit])"
+    }
+
+    /// REPOSITORY as skopeo's `list-tags` takes it is accepted too: `docker://` is dropped.
+    static func bare(_ text: String) -> String {
+        text.hasPrefix(RegistryReference.transportPrefix) ? String(text.dropFirst(RegistryReference.transportPrefix.count)) : text
     }
 }

@@ -8,11 +8,12 @@ struct TagsCommand: ParsableCommand {
         abstract: "List every tag of a repository on a registry, sorted.",
         usage: "manifold tags [<options>] <repository>",
         discussion: HelpText.reflow("""
-            REPOSITORY is written as Docker does, without docker:// and without a tag:
+            REPOSITORY is written as Docker does, without a tag (docker:// may precede it):
             `ubuntu` is docker.io/library/ubuntu, `localhost:5000/team/app` is on localhost:5000.
-            Every page of the registry's list is followed (`Link: <…>; rel="next"` on the same
-            host only, or `last`), a page seen twice is an error, and the tags are printed once
-            each, sorted, one per line; --json prints {"repository": …, "tags": […]}.
+            Every page of the registry's list is followed (`Link: <…>; rel="next"`, which
+            carries `n` and `last`, on the same host only), a page seen twice is an error,
+            and the tags are printed once each, sorted, one per line; --json prints
+            {"repository": …, "tags": […]}.
 
             Exit 0 on success, 2 when the registry cannot be reached, refuses the credentials
             or does not have the repository.
@@ -34,7 +35,7 @@ struct TagsCommand: ParsableCommand {
         let tags: [String]
         let parsed: RepositoryReference
         do {
-            parsed = try RepositoryReference(parsing: repository)
+            parsed = try RepositoryReference(parsing: Self.bare(repository))
             tags = try registry.options().tags(parsed)
         } catch let error as ValidationError {
             throw error
@@ -49,5 +50,10 @@ struct TagsCommand: ParsableCommand {
         } else if !tags.isEmpty {
             Terminal.output(tags.joined(separator: "\n"))
         }
+    }
+
+    /// REPOSITORY as skopeo's `list-tags` takes it is accepted too: `docker://` is dropped.
+    static func bare(_ text: String) -> String {
+        text.hasPrefix(RegistryReference.transportPrefix) ? String(text.dropFirst(RegistryReference.transportPrefix.count)) : text
     }
 }
