@@ -61,6 +61,7 @@ let package = Package(
             name: "ManifoldCLI",
             dependencies: [
                 "Manifold",
+                "ManifoldRegistry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(

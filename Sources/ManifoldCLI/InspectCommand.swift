@@ -1,5 +1,6 @@
 import ArgumentParser
 import Manifold
+import ManifoldRegistry
 
 struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -28,15 +29,19 @@ struct InspectCommand: ParsableCommand {
             config` give it: created, author, os/arch, user, working dir, entrypoint, cmd, env,
             exposed ports, volumes, labels, stop signal; --json prints them with stable keys.
 
+            docker://REF reads the image from a registry (its manifests and configs, checked
+            against their digests; no layer is fetched), like `docker manifest inspect`.
+
             Examples:
               manifold inspect multi.tar
               manifold inspect --tree multi.tar
               manifold inspect --platform linux/arm/v7 multi.tar
               manifold inspect --config --json multi.tar
               manifold inspect --raw ./layout:latest | sha256sum
+              manifold inspect --tree docker://localhost:5000/app:1.0
             """))
 
-    @Argument(help: "The image: PATH, PATH:TAG or PATH@DIGEST.")
+    @Argument(help: "The image: PATH, PATH:TAG, PATH@DIGEST or docker://REF.")
     var image: String
 
     @Flag(help: "Print the exact bytes of the document instead of pretty JSON.")
@@ -62,6 +67,8 @@ struct InspectCommand: ParsableCommand {
 
     @OptionGroup var limits: ImageLimitOptions
 
+    @OptionGroup(title: "Registry options (docker://)") var registry: RegistryFlags
+
     func validate() throws {
         if let platform { _ = try parsePlatform(platform) }
         guard [raw, verbose, tree, config].filter({ $0 }).count <= 1 else {
@@ -75,9 +82,13 @@ struct InspectCommand: ParsableCommand {
         var subject = image
         let resolved: ResolvedImage
         do {
-            let reference = try LocalImageReference(parsing: image)
-            subject = reference.path
-            resolved = try ResolvedImage.open(reference, limits: limits.limits)
+            if let (source, selection) = try registrySource(image, flags: registry) {
+                resolved = try ResolvedImage.open(source, reference: selection, limits: limits.limits)
+            } else {
+                let reference = try LocalImageReference(parsing: image)
+                subject = reference.path
+                resolved = try ResolvedImage.open(reference, limits: limits.limits)
+            }
         } catch let error as ManifoldError {
             Terminal.error(error.message, about: subject)
             throw ExitCode(error.code.isContentFailure ? ExitStatus.failed : ExitStatus.unusable)

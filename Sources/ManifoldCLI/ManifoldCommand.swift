@@ -18,7 +18,10 @@ struct ManifoldCommand: ParsableCommand {
             With several inputs, 1 wins over 2: a failure is never hidden by another's error.
             """,
         version: ManifoldVersion.current,
-        subcommands: [VerifyCommand.self, InspectCommand.self, PackCommand.self, PullCommand.self, DigestCommand.self])
+        subcommands: [
+            VerifyCommand.self, InspectCommand.self, PackCommand.self, PullCommand.self, DigestCommand.self, TagsCommand.self, ListCommand.self,
+            LoginCommand.self, LogoutCommand.self,
+        ])
 
     /// Runs the command, mapping usage errors to exit code 2 (ArgumentParser's default is
     /// 64), so every "could not use the input" case exits the same way.

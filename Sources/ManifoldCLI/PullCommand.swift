@@ -13,9 +13,10 @@ struct PullCommand: ParsableCommand {
             both the check and the copy. OUT appears, atomically, only when every check
             passed; otherwise nothing is written and the report names what failed (exit 1).
 
-            SOURCE is an OCI layout directory or an oci-archive, optionally SOURCE:TAG or
-            SOURCE@sha256:… (skopeo's oci: and oci-archive: prefixes are accepted). Registry
-            sources (docker://REF) are coming. All platforms are copied by default; with
+            SOURCE is a registry reference (docker://REF, or bare: [HOST[:PORT]/]NAME[:TAG]
+            [@DIGEST], read from the registry unless a file of that name exists), an OCI
+            layout directory or an oci-archive, optionally SOURCE:TAG or SOURCE@sha256:…
+            (skopeo's oci: and oci-archive: prefixes are accepted). All platforms are copied by default; with
             --platform, an index listing others is rewritten to list only the kept manifests
             (whose digests do not change), and the dropped platforms are named.
 
@@ -28,12 +29,13 @@ struct PullCommand: ParsableCommand {
             SOURCE cannot be used or OUT cannot be written.
 
             Examples:
+              manifold pull localhost:5000/app:1.0 -o app.tar
               manifold pull ./layout:1.0 -o copy.tar
               manifold pull image.tar -o subset/ --platform linux/arm64
               manifold pull --json image.tar -o out.tar > report.json
             """))
 
-    @Argument(help: "The image to copy: PATH, PATH:TAG, PATH@DIGEST.")
+    @Argument(help: "The image to copy: REF or docker://REF (a registry), PATH, PATH:TAG, PATH@DIGEST.")
     var source: String
 
     @Option(name: .shortAndLong, help: ArgumentHelp("The image to write: a directory, or a tar (.tar); OUT:TAG names it TAG.", valueName: "OUT"))
@@ -65,6 +67,8 @@ struct PullCommand: ParsableCommand {
     var gzipBackend: String = "isal"
 
     @OptionGroup var limits: ImageLimitOptions
+
+    @OptionGroup(title: "Registry options") var registry: RegistryFlags
 
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
@@ -110,15 +114,12 @@ struct PullCommand: ParsableCommand {
         let options = try options()
         let result: PullResult
         do {
-            let (source, reference) = try PullSource.open(self.source, limits: options.verify.limits)
+            let (source, reference) = try PullSource.open(self.source, limits: options.verify.limits, registry: registry)
             let line: ProgressLine? = !json && Terminal.stderrIsTerminal ? ProgressLine(label: self.source) : nil
             var progress: (@Sendable (UInt64, UInt64) -> Void)?
             if let line { progress = { done, total in line.update(done, total) } }
             result = try ImagePuller(options: options).pull(source, reference: reference, progress: progress)
             line?.clear()
-        } catch let error as PullSourceUnavailable {
-            Terminal.error(error.message)
-            throw ExitCode(ExitStatus.unusable)
         } catch let error as ManifoldError {
             Terminal.error(error.message)
             throw ExitCode(error.code.isContentFailure ? ExitStatus.failed : ExitStatus.unusable)

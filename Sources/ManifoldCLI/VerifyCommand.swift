@@ -1,5 +1,6 @@
 import ArgumentParser
 import Manifold
+import ManifoldRegistry
 
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -10,7 +11,9 @@ struct VerifyCommand: ParsableCommand {
             IMAGE is an OCI layout directory, an oci-archive tar, or a `docker save` tar (any
             Docker version, including the containerd store); the kind is detected. Every image
             it holds is verified; IMAGE:TAG or IMAGE@sha256:… verifies only the one named.
-            skopeo's oci:, oci-archive: and docker-archive: prefixes are accepted.
+            skopeo's oci:, oci-archive: and docker-archive: prefixes are accepted. docker://REF
+            verifies an image on a registry as it streams, writing nothing to disk (the registry
+            flags say how to reach it).
 
             Checked: every descriptor's size and digest; every index, manifest and config decoded
             strictly (ambiguous documents, case-variant keys, duplicate keys, invalid UTF-8 are
@@ -30,9 +33,10 @@ struct VerifyCommand: ParsableCommand {
               manifold verify image.tar
               manifold verify --platform linux/arm64 ./oci-layout
               manifold verify --json image.tar > report.json
+              manifold verify docker://localhost:5000/app:1.0
             """))
 
-    @Argument(help: "Images to verify: PATH, PATH:TAG, PATH@DIGEST.")
+    @Argument(help: "Images to verify: PATH, PATH:TAG, PATH@DIGEST, docker://REF.")
     var images: [String]
 
     @Option(name: .customLong("platform"), parsing: .singleValue,
@@ -62,6 +66,8 @@ struct VerifyCommand: ParsableCommand {
 
     @OptionGroup var limits: ImageLimitOptions
 
+    @OptionGroup(title: "Registry options (docker://)") var registry: RegistryFlags
+
     func validate() throws {
         guard !images.isEmpty else { throw ValidationError("give at least one IMAGE") }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
@@ -84,7 +90,9 @@ struct VerifyCommand: ParsableCommand {
             let line: ProgressLine? = !json && Terminal.stderrIsTerminal ? ProgressLine(label: image) : nil
             var progress: (@Sendable (UInt64, UInt64) -> Void)?
             if let line { progress = { done, total in line.update(done, total) } }
-            let report = verifier.verify(parsing: image, progress: progress)
+            let report = image.hasPrefix(RegistryReference.transportPrefix)
+                ? verifyRegistry(image, verifier: verifier, progress: progress)
+                : verifier.verify(parsing: image, progress: progress)
             line?.clear()
             reports.append(report)
             if !json { Terminal.output(VerifyPrinter(report: report, quiet: quiet).text) }
@@ -98,6 +106,22 @@ struct VerifyCommand: ParsableCommand {
             }
         })
         if status != ExitStatus.ok { throw ExitCode(status) }
+    }
+}
+
+extension VerifyCommand {
+    /// Verifies `docker://REF` through the registry provider; a reference or flag that cannot
+    /// be used is an unusable report, as an unreadable file is.
+    func verifyRegistry(_ image: String, verifier: Verifier, progress: (@Sendable (UInt64, UInt64) -> Void)?) -> VerificationReport {
+        do {
+            if let (source, selection) = try registrySource(image, flags: registry) {
+                return verifier.verify(source, reference: selection, progress: progress)
+            }
+        } catch {
+            let failure = error as? ManifoldError ?? ManifoldError(.invalidArgument, "\(error)")
+            return verifier.verify(UnopenedSource(location: image, error: failure), reference: LocalImageReference(path: image))
+        }
+        return verifier.verify(parsing: image, progress: progress)
     }
 }
 

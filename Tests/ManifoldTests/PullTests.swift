@@ -213,10 +213,8 @@ import Testing
 
     // MARK: sources
 
+    /// (Registry sources: RegistryCommandTests.pullWritesWhatSkopeoPullsAndNothingWhenTampered.)
     @Test func unsupportedSourcesExitTwo() throws {
-        let registry = try pull("docker://example.com/app:1.0", path("r"))
-        #expect(registry.status == 2)
-        #expect(registry.stderr.contains("registry sources are not supported yet"))
         let docker = try pull(fixture("docker-24.tar"), path("d"))
         #expect(docker.status == 2)
         #expect(docker.stderr.contains("pull from a docker save archive is not supported yet"))

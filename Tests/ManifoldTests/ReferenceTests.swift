@@ -92,7 +92,9 @@ import Testing
                      ("oci-archive:\(fixture("docker-24.tar"))", "is a docker-save archive (write docker-archive:"),
                      ("docker://docker.io/library/alpine:3", "registry references are not supported yet")]
         for (reference, words) in cases {
-            for (command, result) in try runAll(reference) {
+            // verify and inspect read docker:// from the registry now (RegistryCommandTests);
+            // pack still refuses it with the same words.
+            for (command, result) in try runAll(reference) where !(reference.hasPrefix("docker://") && command != "pack") {
                 #expect(result.status == 2, "\(command) \(reference)")
                 #expect((result.stdout + result.stderr).contains(words), "\(command) \(reference): \(result.stdout) \(result.stderr)")
             }

@@ -27,6 +27,17 @@ public struct StoredFile: Sendable {
         self.init(path: path, size: size, input: .chunks(name: path, open: chunks), identity: "chunks:\(identity)")
     }
 
+    /// Content a provider pushes as it arrives (a registry's response body): `write` is
+    /// called each time the blob is read, must start at its first byte and hands each chunk
+    /// to `consume` in order, rethrowing what `consume` throws (see ``BlobInput/stream(name:write:)``).
+    /// `identity` names where the bytes are, so references to the same bytes are measured once.
+    public init(
+        path: String, size: UInt64, identity: String,
+        stream write: @escaping @Sendable (_ consume: (UnsafeRawBufferPointer) throws -> Void) throws -> Void
+    ) {
+        self.init(path: path, size: size, input: .stream(name: path, write: write), identity: "stream:\(identity)")
+    }
+
     /// The open file when this is all of a regular file (a layout directory's blob), which
     /// `pack --link` can link instead of copying.
     var wholeFile: OpenFile? { input.wholeRegularFile }

@@ -2,7 +2,7 @@ extension BlobCheck {
     /// Measures `input` as ``measure(_:)`` does and, from the same read, hands each byte to
     /// `tee` (a sink's writer) before the measurer sees it: one read feeds both. A file is
     /// still read with `pread` straight into the measurer's buffers (the tee reads them
-    /// there); a provider's chunks go to the tee and then the measurer.
+    /// there); a provider's chunks, pulled or pushed, go to the tee and then the measurer.
     ///
     /// At most `limit` bytes (the descriptor's size) reach `tee`. A provider's stream stops
     /// being read at the first chunk that goes past it, which is still measured, so the
@@ -41,6 +41,18 @@ extension BlobCheck {
                     }
                     if over { break }
                 }
+            } else if case .stream(let write) = input.kind {
+                // Pushed from the provider's own buffer (a registry's response body): to the
+                // tee, then the measurer; the stream is ended past `limit`, as chunks are.
+                do {
+                    try write { bytes in
+                        if cancellation?.isCancelled == true { throw CancellationError() }
+                        guard measurer.wantsMoreInput else { throw StreamStop() }
+                        let over = try pass(bytes)
+                        try measurer.feed(bytes)
+                        if over { throw StreamStop() }
+                    }
+                } catch is StreamStop {}
             } else {
                 // A file's size is known and bounded: it is measured whole, as verify measures
                 // it (the same report), though no more than `limit` bytes reach the tee.

@@ -56,7 +56,10 @@ public struct BlobCheck: Sendable {
         // First, and unprefixed: a bad algorithm or chunk size is no fault of the input.
         let measurer = try BlobMeasurer(self)
         do {
-            if case .chunks(let open) = input.kind {
+            if case .stream(let write) = input.kind {
+                // Pushed chunks go from the provider's buffer into the measurer's, one copy.
+                try measurer.feed(stream: write, cancellation: cancellation)
+            } else if case .chunks(let open) = input.kind {
                 // A provider's chunks go straight into the measurer; files keep `pread`.
                 try measurer.feed(chunks: open(), cancellation: cancellation)
             } else {

@@ -3,6 +3,17 @@ extension BlobInput {
     /// whole, or a prefix to sniff. A file is read with `pread` into the result; a provider's
     /// chunks are appended as they come, and the stream is not read past `count` bytes.
     package func read(upTo count: Int) throws -> [UInt8] {
+        if case .stream(let write) = kind {
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(count)
+            do {
+                try write { chunk in
+                    bytes += chunk.prefix(count - bytes.count)
+                    if bytes.count >= count { throw StreamStop() }
+                }
+            } catch is StreamStop {}
+            return bytes
+        }
         guard case .chunks(let open) = kind else {
             let reader = try BlobReader(self)
             var bytes = [UInt8](repeating: 0, count: count)

@@ -7,6 +7,9 @@ public struct BlobInput: Sendable, CustomStringConvertible {
         case standardInput
         /// Chunks a content provider supplies; opened when read.
         case chunks(@Sendable () throws -> any BlobChunkIterator)
+        /// Bytes a content provider pushes: `write` hands each chunk, in order, to the
+        /// consumer's closure while it runs (a network body straight from the receive buffer).
+        case stream(@Sendable (_ consume: (UnsafeRawBufferPointer) throws -> Void) throws -> Void)
     }
 
     let kind: Kind
@@ -33,6 +36,18 @@ public struct BlobInput: Sendable, CustomStringConvertible {
     /// `open` is called once per read of the blob and must start at its first byte.
     public static func chunks(name: String, open: @escaping @Sendable () throws -> any BlobChunkIterator) -> BlobInput {
         BlobInput(kind: .chunks(open), name: name)
+    }
+
+    /// Bytes a content provider pushes as they arrive: `write` is called once per read of the
+    /// blob, must start at its first byte and hands every chunk, in order, to `consume`, which
+    /// uses it before returning (no copy is kept, so the chunk may live in the provider's own
+    /// receive buffer). An error thrown by `consume` must be rethrown by `write` unchanged: it
+    /// is how the consumer stops the stream early. For sources that push (libcurl's write
+    /// callback), where a pull-style ``BlobChunkIterator`` would cost a thread and a copy per chunk.
+    public static func stream(
+        name: String, write: @escaping @Sendable (_ consume: (UnsafeRawBufferPointer) throws -> Void) throws -> Void
+    ) -> BlobInput {
+        BlobInput(kind: .stream(write), name: name)
     }
 
     public var description: String { name }

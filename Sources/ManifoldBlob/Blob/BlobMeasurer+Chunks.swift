@@ -18,4 +18,25 @@ extension BlobMeasurer {
             throw error
         }
     }
+
+    /// Feeds every chunk a pushing provider hands out (``BlobInput/stream(name:write:)``),
+    /// each straight into ``feed(_:)`` from the provider's own buffer. Stops the stream once
+    /// no more input is wanted; cancelled and rethrowing as ``feed(chunks:cancellation:)``.
+    func feed(
+        stream write: (_ consume: (UnsafeRawBufferPointer) throws -> Void) throws -> Void,
+        cancellation: CancellationFlag? = nil
+    ) throws {
+        do {
+            try write { chunk in
+                if cancellation?.isCancelled == true { throw CancellationError() }
+                guard wantsMoreInput else { throw StreamStop() }
+                try feed(chunk)
+            }
+        } catch is StreamStop {
+            return
+        } catch {
+            cancel()
+            throw error
+        }
+    }
 }

@@ -32,7 +32,7 @@ package final class BlobReader {
         case .standardInput:
             file = try OpenFile.borrowing(0, name: "-")
             offset = nil
-        case .chunks:
+        case .chunks, .stream:
             throw ManifoldError(.internalFailure, "\(input.name): chunks are fed to their consumer, not read as a file")
         }
     }

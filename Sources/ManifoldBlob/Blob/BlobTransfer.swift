@@ -23,6 +23,9 @@ package enum BlobTransfer {
         if case .chunks(let open) = input.kind {
             return try copy(chunks: open(), limit: limit, algorithm: algorithm, cancellation: cancellation, into: emit)
         }
+        if case .stream(let write) = input.kind {
+            return try copy(stream: write, limit: limit, algorithm: algorithm, cancellation: cancellation, into: emit)
+        }
         let ring = BufferSet(count: buffers, size: BlobReader.defaultChunkSize)
         let opened = try BlobReader(input)
         if let expected = opened.expectedSize, expected <= UInt64(BlobReader.defaultChunkSize) {
@@ -97,6 +100,33 @@ package enum BlobTransfer {
             }
             bytes += UInt64(chunk.count)
         }
+        return (bytes, try hasher.finalize())
+    }
+}
+
+extension BlobTransfer {
+    /// A pushed stream, on the provider's thread: each chunk hashed and handed on from the
+    /// provider's buffer. A stream running past `limit` is stopped one chunk later: the count
+    /// returned is then above `limit`, which is all the caller needs to know.
+    fileprivate static func copy(
+        stream write: (_ consume: (UnsafeRawBufferPointer) throws -> Void) throws -> Void, limit: UInt64,
+        algorithm: DigestAlgorithm, cancellation: CancellationFlag?, into emit: (UnsafeRawBufferPointer) throws -> Void
+    ) throws -> (bytes: UInt64, digest: Digest) {
+        var hasher = try DigestHasher(algorithm)
+        var bytes: UInt64 = 0
+        do {
+            // `emit` is only called while `write` runs.
+            try withoutActuallyEscaping(emit) { emit in
+                try write { chunk in
+                    if cancellation?.isCancelled == true { throw CancellationError() }
+                    try hasher.update(bufferPointer: chunk)
+                    let room = Int(min(UInt64(chunk.count), limit - min(bytes, limit)))
+                    if room > 0 { try emit(UnsafeRawBufferPointer(rebasing: chunk[..<room])) }
+                    bytes += UInt64(chunk.count)
+                    if bytes > limit { throw StreamStop() }
+                }
+            }
+        } catch is StreamStop {}
         return (bytes, try hasher.finalize())
     }
 }

@@ -1,0 +1,59 @@
+import ArgumentParser
+import Manifold
+import ManifoldRegistry
+
+struct TagsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tags",
+        abstract: "List every tag of a repository on a registry, sorted.",
+        usage: "manifold tags [<options>] <repository>",
+        discussion: HelpText.reflow("""
+            REPOSITORY is written as Docker does, without a tag (docker:// may precede it):
+            `ubuntu` is docker.io/library/ubuntu, `localhost:5000/team/app` is on localhost:5000.
+            Every page of the registry's list is followed (`Link: <…>; rel="next"`, which
+            carries `n` and `last`, on the same host only), a page seen twice is an error,
+            and the tags are printed once each, sorted, one per line; --json prints
+            {"repository": …, "tags": […]}.
+
+            Exit 0 on success, 2 when the registry cannot be reached, refuses the credentials
+            or does not have the repository.
+
+            Examples:
+              manifold tags localhost:5000/team/app
+              manifold tags --json --creds me:secret registry.example.com/app
+            """))
+
+    @Argument(help: "The repository: [HOST[:PORT]/]PATH.")
+    var repository: String
+
+    @Flag(help: "Print JSON instead of one tag per line.")
+    var json = false
+
+    @OptionGroup(title: "Registry options") var registry: RegistryFlags
+
+    func run() throws {
+        let tags: [String]
+        let parsed: RepositoryReference
+        do {
+            parsed = try RepositoryReference(parsing: Self.bare(repository))
+            tags = try registry.options().tags(parsed)
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            throw registryFailure(error, about: repository)
+        }
+        if json {
+            let document: JSONValue = .object(JSONObject([
+                ("repository", .string(parsed.canonical)), ("tags", .array(tags.map(JSONValue.string))),
+            ]))
+            Terminal.output(JSONWriter(indent: "  ", sortKeys: false).string(document))
+        } else if !tags.isEmpty {
+            Terminal.output(tags.joined(separator: "\n"))
+        }
+    }
+
+    /// REPOSITORY as skopeo's `list-tags` takes it is accepted too: `docker://` is dropped.
+    static func bare(_ text: String) -> String {
+        text.hasPrefix(RegistryReference.transportPrefix) ? String(text.dropFirst(RegistryReference.transportPrefix.count)) : text
+    }
+}

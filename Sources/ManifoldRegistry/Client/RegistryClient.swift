@@ -1,0 +1,233 @@
+// https://github.com/opencontainers/distribution-spec/blob/main/spec.md
+// https://distribution.github.io/distribution/spec/auth/token/
+
+import Manifold
+
+/// The registry protocol for one registry host: the `/v2/` API with authentication, retries
+/// and redirects, on a blocking ``HTTPClient``.
+///
+/// Authentication: requests go out anonymous until the registry answers 401; its challenge
+/// is then kept for the host and every request carries `Basic` (the credential the
+/// ``CredentialStore`` finds for the repository) or a `Bearer` token (asked for with the
+/// repository's `pull` scope, cached in a ``TokenCache``). A 401 to a token refreshes it once;
+/// a second 401 is an error naming the credential's source, never a loop.
+///
+/// Redirects (blob GETs are sent to storage) are followed here, at most ``maxRedirects``:
+/// never from https to http, and `Authorization` goes to the registry's host only.
+/// Connection errors, 408, 429 and 5xx are retried as ``RetryPolicy`` says. Nothing a server
+/// says about content (`Docker-Content-Digest`, Content-Length) is taken as proof: callers
+/// hash what arrives.
+///
+/// Thread safety: one client serves any number of threads (parallel blobs); its state
+/// (scheme, challenge, credentials, tokens) is behind locks.
+package final class RegistryClient: Sendable {
+    /// `host[:port]` to connect to: `registry-1.docker.io` for Docker Hub.
+    package let host: String
+    package let http: HTTPClient
+    package let credentials: CredentialStore
+    package let tokens: TokenCache
+    package let retry: RetryPolicy
+    /// Whether plain http may be used when https does not answer (`--tls-verify=false`).
+    package let allowsPlainHTTP: Bool
+    /// The most redirects one request follows.
+    package let maxRedirects = 5
+    /// The most bytes of an error answer (or a token response) kept.
+    static let errorBodyLimit = 64 * 1024
+
+    struct State {
+        /// "https" or "http" once the first request found which answers.
+        var scheme: String?
+        /// The registry's challenge, from its first 401 (without a `scope`).
+        var challenge: AuthenticationChallenge?
+        /// Credentials looked up, per repository path ("" for the registry itself).
+        var credentials: [String: RegistryCredential?] = [:]
+    }
+    let state = Locked(State())
+
+    package init(
+        host: String, http: HTTPClient, credentials: CredentialStore = CredentialStore(), tokens: TokenCache = TokenCache(),
+        retry: RetryPolicy = RetryPolicy(), allowsPlainHTTP: Bool = false
+    ) {
+        self.host = host
+        self.http = http
+        self.credentials = credentials
+        self.tokens = tokens
+        self.retry = retry
+        self.allowsPlainHTTP = allowsPlainHTTP
+    }
+
+    /// A request to the registry: a path under the host (`/v2/…`), or an absolute URL on it
+    /// (a `Link` to the next page), for `repository` (whose `pull` scope a token needs).
+    package struct Request: Sendable {
+        package var target: String
+        package var repository: RepositoryReference?
+        package var accept: [String] = []
+        package var range: HTTPByteRange?
+        package var method: HTTPMethod = .get
+
+        package init(_ target: String, repository: RepositoryReference?, accept: [String] = [], range: HTTPByteRange? = nil,
+                     method: HTTPMethod = .get) {
+            self.target = target
+            self.repository = repository
+            self.accept = accept
+            self.range = range
+            self.method = method
+        }
+    }
+
+    /// What ``send(_:head:body:)`` returns: the final head and, for an answer that was not
+    /// 2xx, the start of its body (for messages).
+    package struct Answer: Sendable {
+        package let head: HTTPResponseHead
+        package let errorBody: [UInt8]
+        package var status: Int { head.status }
+        package var isSuccess: Bool { (200...299).contains(head.status) }
+    }
+
+    /// `https://HOST` or `http://HOST`, found on first use: https, unless plain http is
+    /// allowed and https does not answer.
+    package func baseURL() throws -> String {
+        if let scheme = state.withLock({ $0.scheme }) { return "\(scheme)://\(host)" }
+        var scheme = "https"
+        if allowsPlainHTTP {
+            do {
+                _ = try http.fetch(HTTPRequest(method: .get, url: "https://\(host)/v2/", deadline: .seconds(30)), bodyLimit: Self.errorBodyLimit)
+            } catch let error as ManifoldError {
+                guard let failure = error.cause as? HTTPTransportFailure,
+                      [.tls, .protocolViolation, .connect, .connectionLost].contains(failure.kind) else { throw error }
+                scheme = "http"
+            }
+        }
+        state.withLock { $0.scheme = scheme }
+        return "\(scheme)://\(host)"
+    }
+
+    /// Checks that the host speaks the registry API (`GET /v2/`), authenticating if it asks
+    /// to: the credentials `login` is given are tried so. Throws what went wrong.
+    package func ping() throws {
+        let answer = try send(Request("/v2/", repository: nil)) { _ in .discard } body: { _ in }
+        guard answer.isSuccess else { throw failure(answer, "GET /v2/") }
+    }
+
+    /// Sends `request` with authentication, redirects and retries, and streams a 2xx body to
+    /// `body` (after `head` accepted it). A non-2xx final answer is returned with the start of
+    /// its body, for the caller to judge (404: absent). Transport failures are retried only
+    /// while no body byte has reached `body`; after that they are thrown, for the caller to
+    /// resume (blobs) or fail.
+    package func send(
+        _ request: Request, head: (HTTPResponseHead) throws -> HTTPBodyDecision, body: (UnsafeRawBufferPointer) throws -> Void
+    ) throws -> Answer {
+        let base = try baseURL()
+        let started = WallClock.now()
+        var attempt = 0
+        var refreshed = false
+        var learned = false
+        while true {
+            attempt += 1
+            let outcome: Outcome
+            var delivered = false
+            do {
+                outcome = try sendFollowingRedirects(request, base: base, delivered: &delivered, head: head, body: body)
+            } catch let error as ManifoldError {
+                guard let transport = error.cause as? HTTPTransportFailure, transport.mayHelpToRetry, !delivered,
+                      mayRetry(attempt: attempt, started: started) else { throw error }
+                RetryPolicy.sleep(retry.delay(afterAttempt: attempt, retryAfter: nil))
+                continue
+            }
+            let answer = outcome.answer
+            if answer.status == 401, outcome.onRegistry {
+                let challenge = try challenge(of: answer, request: request)
+                if outcome.sentAuthorization == nil {
+                    // Anonymous was refused: learn the scheme, then go again with credentials
+                    // (Bearer: a token, which a token server may grant anonymously).
+                    state.withLock { $0.challenge = challenge }
+                    if !learned, try challenge.isBearer || credential(for: request.repository) != nil {
+                        learned = true
+                        continue
+                    }
+                    throw try refusal(answer, request: request, credential: credential(for: request.repository))
+                }
+                if challenge.isBearer, !refreshed, outcome.sentAuthorization?.hasPrefix("Bearer ") == true {
+                    // The token may have been revoked or expired early: one fresh one.
+                    refreshed = true
+                    if let key = try tokenRequest(for: request.repository, challenge: challenge)?.cacheKey { tokens.invalidate(key) }
+                    state.withLock { $0.challenge = challenge }
+                    continue
+                }
+                throw try refusal(answer, request: request, credential: credential(for: request.repository))
+            }
+            if RetryPolicy.isRetryable(status: answer.status), mayRetry(attempt: attempt, started: started) {
+                RetryPolicy.sleep(retry.delay(afterAttempt: attempt, retryAfter: answer.head.headers["Retry-After"]))
+                continue
+            }
+            return answer
+        }
+    }
+
+    private func mayRetry(attempt: Int, started: Double) -> Bool {
+        let budget = Double(retry.timeBudget.components.seconds)
+        return attempt < retry.maxAttempts && WallClock.now() - started < budget
+    }
+
+    /// One attempt: the request and its redirects.
+    private struct Outcome {
+        var answer: Answer
+        /// The Authorization sent to the registry's host, if any.
+        var sentAuthorization: String?
+        /// Whether the final answer came from the registry's host (not a redirect's).
+        var onRegistry: Bool
+    }
+
+    /// `delivered` turns true once a body byte has reached `body`: from then on a failure
+    /// is the caller's to resume, not this client's to retry.
+    private func sendFollowingRedirects(
+        _ request: Request, base: String, delivered: inout Bool, head: (HTTPResponseHead) throws -> HTTPBodyDecision,
+        body: (UnsafeRawBufferPointer) throws -> Void
+    ) throws -> Outcome {
+        var url = request.target.hasPrefix("/") ? base + request.target : request.target
+        let registryURL = try URLParts(url)
+        let authorization = try self.authorization(for: request.repository, usesTLS: registryURL.scheme == "https")
+        var hops = 0
+        while true {
+            let parts = try URLParts(url)
+            let onRegistry = parts.scheme == registryURL.scheme && parts.authority == registryURL.authority
+            var headers = HTTPHeaders()
+            if !request.accept.isEmpty { headers.add("Accept", request.accept.joined(separator: ", ")) }
+            if onRegistry, let authorization { headers.add("Authorization", authorization) }
+            var errorBody: [UInt8] = []
+            var passing = false
+            var deliveredBytes = false
+            defer { delivered = delivered || deliveredBytes }
+            let responseHead = try http.perform(HTTPRequest(method: request.method, url: url, headers: headers, range: request.range)) { answer in
+                if (200...299).contains(answer.status) {
+                    passing = true
+                    return try head(answer)
+                }
+                // Redirects and errors: keep a little of the body for the message.
+                return (300...399).contains(answer.status) ? .discard : .receive
+            } body: { chunk in
+                if passing {
+                    if !chunk.isEmpty { deliveredBytes = true }
+                    try body(chunk)
+                } else if errorBody.count < Self.errorBodyLimit {
+                    errorBody += chunk.prefix(Self.errorBodyLimit - errorBody.count)
+                }
+            }
+            if (300...399).contains(responseHead.status), responseHead.status != 304, let location = responseHead.location {
+                hops += 1
+                guard hops <= maxRedirects else {
+                    throw ManifoldError(.unreadable, "\(request.method) \(parts.redacted): more than \(maxRedirects) redirects")
+                }
+                let next = try parts.resolving(location)
+                if parts.scheme == "https", next.scheme != "https" {
+                    throw ManifoldError(
+                        .unreadable, "\(request.method) \(parts.redacted): refusing a redirect from https to \(next.redacted)")
+                }
+                url = next.url
+                continue
+            }
+            return Outcome(answer: Answer(head: responseHead, errorBody: errorBody),
+                           sentAuthorization: onRegistry ? authorization : nil, onRegistry: onRegistry)
+        }
+    }
+}

@@ -1,0 +1,105 @@
+// https://github.com/containers/image/blob/main/docs/containers-certs.d.5.md
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Manifold
+
+/// How commands reach registries: the registry flags (`--authfile`, `--creds`, `--cert-dir`,
+/// `--tls-verify`) turned into clients and content providers.
+///
+/// TLS is verified unless ``verifiesTLS`` is false, which also allows plain http (tried when
+/// https does not answer, as skopeo does). Per-registry trust comes from ``certDirectory``
+/// when given, else `/etc/containers/certs.d/HOST[:PORT]/` and `/etc/docker/certs.d/HOST[:PORT]/`:
+/// a `*.crt` file is a CA (the first, by name, when there are several), a `*.cert` with the
+/// `*.key` of the same name a client certificate.
+public struct RegistryOptions: Sendable {
+    /// `--authfile`.
+    public var authFile: String?
+    /// `--creds USER:PASS`, parsed.
+    public var credential: RegistryCredential?
+    /// `--cert-dir`.
+    public var certDirectory: String?
+    /// `--tls-verify` (true unless `--tls-verify=false`).
+    public var verifiesTLS: Bool
+    /// Where credentials are looked for (this process's environment by default).
+    public var environment: CredentialEnvironment
+    /// Directories searched for `HOST/` when no ``certDirectory`` is given.
+    public var certsDirectories: [String]
+
+    public init(authFile: String? = nil, credential: RegistryCredential? = nil, certDirectory: String? = nil,
+                verifiesTLS: Bool = true, environment: CredentialEnvironment = .current(),
+                certsDirectories: [String] = ["/etc/containers/certs.d", "/etc/docker/certs.d"]) {
+        self.authFile = authFile
+        self.credential = credential
+        self.certDirectory = certDirectory
+        self.verifiesTLS = verifiesTLS
+        self.environment = environment
+        self.certsDirectories = certsDirectories
+    }
+
+    /// The credential store these options read (and `login` writes).
+    public var credentialStore: CredentialStore {
+        CredentialStore(environment: environment, authFile: authFile, explicitCredential: credential)
+    }
+
+    /// A client for `host` (`host[:port]`).
+    package func client(host: String, retry: RetryPolicy = RetryPolicy()) throws -> RegistryClient {
+        var configuration = HTTPClientConfiguration()
+        var options = HTTPHostOptions(verifiesTLS: verifiesTLS, allowsPlainHTTP: !verifiesTLS)
+        // A token server may live on another host: it gets the TLS settings, never a client certificate.
+        configuration.defaultHostOptions = options
+        let directories = certDirectory.map { [$0] } ?? certsDirectories.map { "\($0)/\(host)" }
+        for directory in directories {
+            let names = Self.fileNames(in: directory)
+            guard !names.isEmpty else { continue }
+            if let ca = names.first(where: { $0.hasSuffix(".crt") }) {
+                options.caFile = "\(directory)/\(ca)"
+                configuration.defaultHostOptions.caFile = options.caFile
+            }
+            if let certificate = names.first(where: { $0.hasSuffix(".cert") && names.contains(String($0.dropLast(5)) + ".key") }) {
+                options.clientCertificateFile = "\(directory)/\(certificate)"
+                options.clientKeyFile = "\(directory)/\(certificate.dropLast(5)).key"
+            }
+            break
+        }
+        configuration.hostOptions[host.lowercased()] = options
+        return RegistryClient(
+            host: host, http: try HTTPClient(configuration: configuration), credentials: credentialStore, retry: retry,
+            allowsPlainHTTP: !verifiesTLS)
+    }
+
+    /// The content provider for `reference`: what verify, inspect and pull read.
+    public func provider(for reference: RegistryReference) throws -> RegistryContentProvider {
+        RegistryContentProvider(reference: reference, client: try client(host: reference.repository.registryHost))
+    }
+
+    /// Every tag of `repository`, sorted.
+    public func tags(_ repository: RepositoryReference) throws -> [String] {
+        try client(host: repository.registryHost).tags(repository)
+    }
+
+    /// Checks `credential` against `host`'s `/v2/` (as `login` does before saving it).
+    public func checkLogin(host: String, credential: RegistryCredential) throws {
+        var options = self
+        options.credential = credential
+        let registryHost = host == RepositoryReference.dockerHubDomain ? RepositoryReference.dockerHubRegistryHost : host
+        try options.client(host: registryHost, retry: .never).ping()
+    }
+
+    /// The regular entries of a directory, sorted; none when it cannot be read.
+    static func fileNames(in directory: String) -> [String] {
+        guard let handle = opendir(directory) else { return [] }
+        defer { closedir(handle) }
+        var names: [String] = []
+        while let entry = readdir(handle) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names.sorted()
+    }
+}

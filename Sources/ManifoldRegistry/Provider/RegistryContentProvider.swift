@@ -1,0 +1,99 @@
+// https://github.com/opencontainers/image-spec/blob/main/image-index.md (the synthesized root)
+
+import Manifold
+
+/// One image on a registry as a ``ContentProvider``: what `verify`, `inspect` and `pull`
+/// read a `docker://` reference through, with every check they make on files.
+///
+/// Its one root is an OCI index synthesized here with a single entry: the reference's
+/// manifest (or index), its digest computed over the exact bytes served — for a digest
+/// reference, the digest given, so that bytes which do not hash to it are reported as a
+/// digest mismatch by the walk — its media type and size, and the tag as
+/// `org.opencontainers.image.ref.name`. Manifests below it are fetched by digest from
+/// `/manifests/`, configs from `/blobs/` (both capped at the document limit); blobs are
+/// streamed straight from the response into whoever measures them.
+public final class RegistryContentProvider: ContentProvider, Sendable {
+    /// The image.
+    public let reference: RegistryReference
+    let client: RegistryClient
+    /// The top document once fetched: `root` and `document` serve it from here, so the
+    /// bytes verified are the bytes the index was made from.
+    private let top = Locked<RegistryManifest?>(nil)
+
+    package init(reference: RegistryReference, client: RegistryClient) {
+        self.reference = reference
+        self.client = client
+    }
+
+    /// `docker://` and the reference as the user wrote it, normalised.
+    public var location: String { RegistryReference.transportPrefix + reference.description }
+
+    public func roots() throws -> [ContentRoot] { [.index] }
+
+    /// The reference's manifest, fetched once (by tag or digest) and kept.
+    func topManifest(limit: Int) throws -> RegistryManifest {
+        if let known = top.withLock({ $0 }) { return known }
+        guard let fetched = try client.manifest(reference.repository, reference: reference.manifestReference, limit: limit) else {
+            throw ManifoldError(.absent, "\(reference.canonical): manifest unknown to \(client.host)")
+        }
+        top.withLock { $0 = fetched }
+        return fetched
+    }
+
+    public func root(_ root: ContentRoot, limit: Int) throws -> [UInt8]? {
+        guard root == .index else { return nil }
+        let manifest = try topManifest(limit: limit)
+        var annotations: [String: String]?
+        if let tag = reference.tag ?? (reference.digest == nil ? RegistryReference.defaultTag : nil) {
+            annotations = ["org.opencontainers.image.ref.name": tag]
+        }
+        let entry = Descriptor(mediaType: manifest.mediaType, digest: reference.digest ?? manifest.digest,
+                               size: Int64(manifest.bytes.count), annotations: annotations)
+        let index: JSONValue = .object(JSONObject([
+            ("schemaVersion", .number("2")), ("mediaType", .string(MediaType.ociIndex)), ("manifests", .array([entry.json])),
+        ]))
+        return JSONWriter(sortKeys: false).bytes(index)
+    }
+
+    public func document(_ descriptor: Descriptor, limit: Int) throws -> [UInt8]? {
+        if let known = top.withLock({ $0 }), known.digest == descriptor.digest || reference.digest == descriptor.digest {
+            return known.bytes
+        }
+        if Self.isManifestType(descriptor.mediaType) {
+            return try client.manifest(reference.repository, reference: descriptor.digest.description, limit: limit)?.bytes
+        }
+        guard descriptor.size <= Int64(limit) else {
+            throw ManifoldError(.limitExceeded, "\(Self.path(descriptor.digest)) is \(descriptor.size) bytes, above the \(limit)-byte limit for documents")
+        }
+        var bytes: [UInt8] = []
+        let found = try client.blob(reference.repository, digest: descriptor.digest, size: UInt64(max(descriptor.size, 0))) { chunk in
+            guard chunk.count <= limit + 1 - bytes.count else {
+                throw ManifoldError(.limitExceeded, "\(Self.path(descriptor.digest)): more than the \(limit)-byte limit for documents")
+            }
+            bytes += chunk
+        }
+        return found ? bytes : nil
+    }
+
+    public func blob(_ descriptor: Descriptor) throws -> StoredFile? {
+        let client = self.client
+        let repository = reference.repository
+        let digest = descriptor.digest
+        let size = UInt64(max(descriptor.size, 0))
+        let path = Self.path(digest)
+        let identity = "\(client.host)/\(repository.path)@\(digest)"
+        return StoredFile(path: path, size: size, identity: identity) { consume in
+            guard try client.blob(repository, digest: digest, size: size, consume: consume) else {
+                throw ManifoldError(.absent, "blob unknown to \(client.host)/\(repository.path)")
+            }
+        }
+    }
+
+    /// Manifests and indexes live under `/manifests/`; everything else is a blob.
+    static func isManifestType(_ mediaType: String) -> Bool {
+        RegistryClient.manifestAccept.contains(mediaType)
+    }
+
+    /// How reports name content of a registry: as an OCI layout would store it.
+    static func path(_ digest: Digest) -> String { "blobs/\(digest.algorithm.rawValue)/\(digest.encoded)" }
+}
