@@ -126,7 +126,16 @@ struct HelperProcess {
         let envp = environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { for pointer in argv + envp { free(pointer) } }
         var pid = pid_t()
-        let result = posix_spawn(&pid, path, &actions, &attributes, argv, envp)
+        // ETXTBSY means some process holds the program open for writing: a package manager
+        // replacing it, or a child forked by another thread in the moment between its
+        // creation and its exec. Both pass within milliseconds; wait up to about a second.
+        var result = posix_spawn(&pid, path, &actions, &attributes, argv, envp)
+        var attempt = 0
+        while result == ETXTBSY, attempt < 20 {
+            attempt += 1
+            usleep(useconds_t(min(attempt, 10) * 10_000))
+            result = posix_spawn(&pid, path, &actions, &attributes, argv, envp)
+        }
         guard result == 0 else {
             throw ManifoldError(.unreadable, path: path, syscall: "posix_spawn", errno: result, action: "run")
         }
