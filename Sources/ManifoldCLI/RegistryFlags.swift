@@ -24,9 +24,18 @@ struct RegistryFlags: ParsableArguments {
         "Verify the registry's TLS certificate (false also allows plain http).", valueName: "bool"))
     var tlsVerify: Bool = true
 
+    @Option(help: ArgumentHelp(
+        "Give up talking to the registry after this long in all (30s, 5m, 1h30m); default: no limit beyond the stall watchdog.",
+        valueName: "duration"))
+    var timeout: String?
+
     func validate() throws {
         if let creds { _ = try parseCreds(creds) }
+        if let timeout { _ = try DurationText.parse(timeout, option: "--timeout") }
     }
+
+    /// When this run first asked for registry options (a static let is set on first use).
+    private static let firstUse = ContinuousClock.now
 
     /// The options the library takes. Asks for a password `--creds` left out, on the terminal.
     func options() throws -> RegistryOptions {
@@ -35,7 +44,14 @@ struct RegistryFlags: ParsableArguments {
             let (username, password) = try parseCreds(creds)
             credential = RegistryCredential(username: username, password: try password ?? Self.askPassword(), source: "--creds")
         }
-        return RegistryOptions(authFile: authfile, credential: credential, certDirectory: certDir, verifiesTLS: tlsVerify)
+        var options = RegistryOptions(authFile: authfile, credential: credential, certDirectory: certDir, verifiesTLS: tlsVerify)
+        if let timeout {
+            // One clock for the run, started when a registry is first used: several
+            // docker:// inputs share the limit.
+            options.deadline = RegistryDeadline(
+                limit: try DurationText.parse(timeout, option: "--timeout"), label: "--timeout \(timeout)", from: Self.firstUse)
+        }
+        return options
     }
 
     private func parseCreds(_ text: String) throws -> (String, String?) {

@@ -42,17 +42,18 @@ extension RegistryClient {
             attempt += 1
             let response: HTTPResponse
             do {
-                response = try self.http.fetch(http, bodyLimit: Self.errorBodyLimit)
+                let bounded = try self.bounded(http)
+                response = try explainingDeadline { try self.http.fetch(bounded, bodyLimit: Self.errorBodyLimit) }
             } catch let error as ManifoldError {
                 if let transport = error.cause as? HTTPTransportFailure, transport.mayHelpToRetry,
                    attempt < retry.maxAttempts, WallClock.now() - started < Double(retry.timeBudget.components.seconds) {
-                    RetryPolicy.sleep(retry.delay(afterAttempt: attempt, retryAfter: nil))
+                    sleepBeforeRetry(retry.delay(afterAttempt: attempt, retryAfter: nil))
                     continue
                 }
                 throw error.prefixed("token server \(realm)")
             }
             if RetryPolicy.isRetryable(status: response.head.status), attempt < retry.maxAttempts {
-                RetryPolicy.sleep(retry.delay(afterAttempt: attempt, retryAfter: response.head.headers["Retry-After"]))
+                sleepBeforeRetry(retry.delay(afterAttempt: attempt, retryAfter: response.head.headers["Retry-After"]))
                 continue
             }
             guard response.head.status == 200 else {

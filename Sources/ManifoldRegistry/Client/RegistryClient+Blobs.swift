@@ -68,7 +68,7 @@ extension RegistryClient {
                       attempt < retry.maxAttempts, WallClock.now() - started < Double(retry.timeBudget.components.seconds) else {
                     throw error
                 }
-                RetryPolicy.sleep(retry.delay(afterAttempt: attempt, retryAfter: nil))
+                sleepBeforeRetry(retry.delay(afterAttempt: attempt, retryAfter: nil))
             }
         }
     }

@@ -29,6 +29,12 @@ package final class RegistryClient: Sendable {
     package let retry: RetryPolicy
     /// Whether plain http may be used when https does not answer (`--tls-verify=false`).
     package let allowsPlainHTTP: Bool
+    /// Whether plain http may be used, with TLS verification on, when the https handshake
+    /// breaks because the server speaks plain HTTP: docker's rule for a registry on this
+    /// machine (``RepositoryReference/isLoopback(host:)``).
+    package let plainHTTPWhenNotTLS: Bool
+    /// The run's time limit (`--timeout`), shared by every transfer; nil for none.
+    package let deadline: RegistryDeadline?
     /// The most redirects one request follows.
     package let maxRedirects = 5
     /// The most bytes of an error answer (or a token response) kept.
@@ -46,8 +52,11 @@ package final class RegistryClient: Sendable {
 
     package init(
         host: String, http: HTTPClient, credentials: CredentialStore = CredentialStore(), tokens: TokenCache = TokenCache(),
-        retry: RetryPolicy = RetryPolicy(), allowsPlainHTTP: Bool = false
+        retry: RetryPolicy = RetryPolicy(), allowsPlainHTTP: Bool = false, plainHTTPWhenNotTLS: Bool = false,
+        deadline: RegistryDeadline? = nil
     ) {
+        self.plainHTTPWhenNotTLS = plainHTTPWhenNotTLS
+        self.deadline = deadline
         self.host = host
         self.http = http
         self.credentials = credentials
@@ -85,22 +94,38 @@ package final class RegistryClient: Sendable {
     }
 
     /// `https://HOST` or `http://HOST`, found on first use: https, unless plain http is
-    /// allowed and https does not answer.
+    /// allowed and https does not answer; or, for a registry on this machine, unless the TLS
+    /// handshake broke (curl error 35, not a certificate refused: that is 60) and
+    /// `http://HOST/v2/` then answers in HTTP with anything but 400 (which is what a TLS
+    /// server says to plain HTTP: the handshake broke for another reason, whose error stands).
     package func baseURL() throws -> String {
         if let scheme = state.withLock({ $0.scheme }) { return "\(scheme)://\(host)" }
         var scheme = "https"
-        if allowsPlainHTTP {
+        if allowsPlainHTTP || plainHTTPWhenNotTLS {
             do {
-                _ = try http.fetch(HTTPRequest(method: .get, url: "https://\(host)/v2/", deadline: .seconds(30)), bodyLimit: Self.errorBodyLimit)
+                let probe = try bounded(HTTPRequest(method: .get, url: "https://\(host)/v2/", deadline: .seconds(30)))
+                _ = try explainingDeadline { try http.fetch(probe, bodyLimit: Self.errorBodyLimit) }
             } catch let error as ManifoldError {
-                guard let failure = error.cause as? HTTPTransportFailure,
-                      [.tls, .protocolViolation, .connect, .connectionLost].contains(failure.kind) else { throw error }
-                scheme = "http"
+                guard let failure = error.cause as? HTTPTransportFailure else { throw error }
+                if allowsPlainHTTP, [.tls, .protocolViolation, .connect, .connectionLost].contains(failure.kind) {
+                    scheme = "http"
+                } else if plainHTTPWhenNotTLS, failure.kind == .tls, failure.curlCode == Self.curlSSLConnectError,
+                          let plain = try? http.perform(bounded(HTTPRequest(method: .get, url: "http://\(host)/v2/", deadline: .seconds(30))),
+                                                        head: { _ in .discard }, body: { _ in }),
+                          plain.status != 400 {
+                    scheme = "http"
+                } else {
+                    throw error
+                }
             }
         }
         state.withLock { $0.scheme = scheme }
         return "\(scheme)://\(host)"
     }
+
+    /// CURLE_SSL_CONNECT_ERROR: the handshake itself failed (a plain-HTTP answer to the
+    /// client's hello among the causes), as opposed to a certificate refused.
+    static let curlSSLConnectError = 35
 
     /// Checks that the host speaks the registry API (`GET /v2/`), authenticating if it asks
     /// to: the credentials `login` is given are tried so. Throws what went wrong.
@@ -131,7 +156,7 @@ package final class RegistryClient: Sendable {
             } catch let error as ManifoldError {
                 guard let transport = error.cause as? HTTPTransportFailure, transport.mayHelpToRetry, !delivered,
                       mayRetry(attempt: attempt, started: started) else { throw error }
-                RetryPolicy.sleep(retry.delay(afterAttempt: attempt, retryAfter: nil))
+                sleepBeforeRetry(retry.delay(afterAttempt: attempt, retryAfter: nil))
                 continue
             }
             let answer = outcome.answer
@@ -157,7 +182,7 @@ package final class RegistryClient: Sendable {
                 throw try refusal(answer, request: request, credential: credential(for: request.repository))
             }
             if RetryPolicy.isRetryable(status: answer.status), mayRetry(attempt: attempt, started: started) {
-                RetryPolicy.sleep(retry.delay(afterAttempt: attempt, retryAfter: answer.head.headers["Retry-After"]))
+                sleepBeforeRetry(retry.delay(afterAttempt: attempt, retryAfter: answer.head.headers["Retry-After"]))
                 continue
             }
             return answer
@@ -198,7 +223,8 @@ package final class RegistryClient: Sendable {
             var passing = false
             var deliveredBytes = false
             defer { delivered = delivered || deliveredBytes }
-            let responseHead = try http.perform(HTTPRequest(method: request.method, url: url, headers: headers, range: request.range)) { answer in
+            let transfer = try bounded(HTTPRequest(method: request.method, url: url, headers: headers, range: request.range))
+            let responseHead = try explainingDeadline { try http.perform(transfer) { answer in
                 if (200...299).contains(answer.status) {
                     passing = true
                     return try head(answer)
@@ -212,7 +238,7 @@ package final class RegistryClient: Sendable {
                 } else if errorBody.count < Self.errorBodyLimit {
                     errorBody += chunk.prefix(Self.errorBodyLimit - errorBody.count)
                 }
-            }
+            } }
             if (300...399).contains(responseHead.status), responseHead.status != 304, let location = responseHead.location {
                 hops += 1
                 guard hops <= maxRedirects else {

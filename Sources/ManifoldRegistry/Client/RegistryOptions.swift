@@ -11,10 +11,14 @@ import Manifold
 /// `--tls-verify`) turned into clients and content providers.
 ///
 /// TLS is verified unless ``verifiesTLS`` is false, which also allows plain http (tried when
-/// https does not answer, as skopeo does). Per-registry trust comes from ``certDirectory``
-/// when given, else `/etc/containers/certs.d/HOST[:PORT]/` and `/etc/docker/certs.d/HOST[:PORT]/`:
-/// a `*.crt` file is a CA (the first, by name, when there are several), a `*.cert` with the
-/// `*.key` of the same name a client certificate.
+/// https does not answer, as skopeo does). A registry on this machine (`localhost`,
+/// `127.0.0.0/8`, `::1`) may also be reached over plain http with verification on, as docker
+/// allows: https is tried first, and http only when the TLS handshake broke because the
+/// server answered in plain HTTP (see ``RegistryClient/baseURL()``). Per-registry trust comes
+/// from ``certDirectory`` when given, else the first of `/etc/containers/certs.d/HOST[:PORT]/`
+/// and `/etc/docker/certs.d/HOST[:PORT]/` that has files: every `*.crt` file is a CA, all of
+/// them trusted together with the system store; a `*.cert` with the `*.key` of the same name
+/// is a client certificate (the first by name).
 public struct RegistryOptions: Sendable {
     /// `--authfile`.
     public var authFile: String?
@@ -28,6 +32,8 @@ public struct RegistryOptions: Sendable {
     public var environment: CredentialEnvironment
     /// Directories searched for `HOST/` when no ``certDirectory`` is given.
     public var certsDirectories: [String]
+    /// `--timeout`: the time every registry transfer of the run together may take.
+    public var deadline: RegistryDeadline?
 
     public init(authFile: String? = nil, credential: RegistryCredential? = nil, certDirectory: String? = nil,
                 verifiesTLS: Bool = true, environment: CredentialEnvironment = .current(),
@@ -48,16 +54,19 @@ public struct RegistryOptions: Sendable {
     /// A client for `host` (`host[:port]`).
     package func client(host: String, retry: RetryPolicy = RetryPolicy()) throws -> RegistryClient {
         var configuration = HTTPClientConfiguration()
-        var options = HTTPHostOptions(verifiesTLS: verifiesTLS, allowsPlainHTTP: !verifiesTLS)
+        let loopback = RepositoryReference.isLoopback(host: host)
+        var options = HTTPHostOptions(verifiesTLS: verifiesTLS, allowsPlainHTTP: !verifiesTLS || loopback)
         // A token server may live on another host: it gets the TLS settings, never a client certificate.
-        configuration.defaultHostOptions = options
+        configuration.defaultHostOptions = HTTPHostOptions(verifiesTLS: verifiesTLS, allowsPlainHTTP: !verifiesTLS)
         let directories = certDirectory.map { [$0] } ?? certsDirectories.map { "\($0)/\(host)" }
         for directory in directories {
             let names = Self.fileNames(in: directory)
             guard !names.isEmpty else { continue }
-            if let ca = names.first(where: { $0.hasSuffix(".crt") }) {
-                options.caFile = "\(directory)/\(ca)"
-                configuration.defaultHostOptions.caFile = options.caFile
+            let authorities = try names.filter { $0.hasSuffix(".crt") }.map { try Self.readPEM("\(directory)/\($0)") }
+            if !authorities.isEmpty {
+                let bundle = Array(authorities.joined(separator: [UInt8(ascii: "\n")]))
+                options.caCertificates = bundle
+                configuration.defaultHostOptions.caCertificates = bundle
             }
             if let certificate = names.first(where: { $0.hasSuffix(".cert") && names.contains(String($0.dropLast(5)) + ".key") }) {
                 options.clientCertificateFile = "\(directory)/\(certificate)"
@@ -68,7 +77,25 @@ public struct RegistryOptions: Sendable {
         configuration.hostOptions[host.lowercased()] = options
         return RegistryClient(
             host: host, http: try HTTPClient(configuration: configuration), credentials: credentialStore, retry: retry,
-            allowsPlainHTTP: !verifiesTLS)
+            allowsPlainHTTP: !verifiesTLS, plainHTTPWhenNotTLS: loopback, deadline: deadline)
+    }
+
+    /// A CA file's bytes (PEM), at most 4 MiB: an error naming it when it cannot be read,
+    /// since a CA the user put there and the client silently ignored would be a puzzle.
+    static func readPEM(_ path: String) throws -> [UInt8] {
+        guard let file = fopen(path, "rb") else {
+            throw ManifoldError(.unreadable, "\(path): cannot read the CA certificate: \(String(cString: strerror(errno)))")
+        }
+        defer { fclose(file) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let count = fread(&buffer, 1, buffer.count, file)
+            if count <= 0 { break }
+            bytes += buffer[..<count]
+            guard bytes.count <= 4 << 20 else { throw ManifoldError(.limitExceeded, "\(path): a CA file of more than 4 MiB") }
+        }
+        return bytes
     }
 
     /// The content provider for `reference`: what verify, inspect and pull read.

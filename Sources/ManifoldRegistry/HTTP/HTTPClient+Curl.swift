@@ -1,4 +1,7 @@
 internal import CCurl
+#if canImport(Glibc)
+import Glibc
+#endif
 import ManifoldBlob
 
 extension HTTPClient {
@@ -48,7 +51,19 @@ extension HTTPClient {
         // TLS. A CA file adds to the system store: curl keeps its default CA directory.
         try set(CURLOPT_SSL_VERIFYPEER, options.verifiesTLS ? 1 : 0, "CURLOPT_SSL_VERIFYPEER")
         try set(CURLOPT_SSL_VERIFYHOST, options.verifiesTLS ? 2 : 0, "CURLOPT_SSL_VERIFYHOST")
-        if let file = options.caFile { try set(CURLOPT_CAINFO, file, "CURLOPT_CAINFO") }
+        if let pem = options.caCertificates {
+            // CAINFO_BLOB replaces curl's CA bundle file (its CA directory stays): the system
+            // bundle goes in after the host's own CAs, so both are trusted.
+            var bundle = pem
+            bundle.append(UInt8(ascii: "\n"))
+            bundle += Self.systemCABundle(easy)
+            try bundle.withUnsafeMutableBytes { bytes in
+                var blob = curl_blob(data: bytes.baseAddress, len: bytes.count, flags: UInt32(CURL_BLOB_COPY))
+                try check(manifold_curl_easy_setopt_pointer(easy, CURLOPT_CAINFO_BLOB, &blob), "CURLOPT_CAINFO_BLOB")
+            }
+        } else if let file = options.caFile {
+            try set(CURLOPT_CAINFO, file, "CURLOPT_CAINFO")
+        }
         if let directory = options.caDirectory { try set(CURLOPT_CAPATH, directory, "CURLOPT_CAPATH") }
         if let file = options.clientCertificateFile { try set(CURLOPT_SSLCERT, file, "CURLOPT_SSLCERT") }
         if let file = options.clientKeyFile { try set(CURLOPT_SSLKEY, file, "CURLOPT_SSLKEY") }
@@ -114,6 +129,30 @@ extension HTTPClient {
                 return Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue().progress() ? 0 : 1
             }, "CURLOPT_XFERINFOFUNCTION")
         try set(CURLOPT_NOPROGRESS, 0, "CURLOPT_NOPROGRESS")
+    }
+
+    /// The CA bundle file curl was built to read (CURLINFO_CAINFO), read once; empty when
+    /// there is none or it cannot be read.
+    private static let systemCABundleCache = Locked<[UInt8]?>(nil)
+
+    static func systemCABundle(_ easy: UnsafeMutableRawPointer) -> [UInt8] {
+        systemCABundleCache.withLock { cached in
+            if let cached { return cached }
+            var path: UnsafeMutablePointer<CChar>?
+            var bytes: [UInt8] = []
+            if manifold_curl_easy_getinfo_string(easy, CURLINFO_CAINFO, &path) == CURLE_OK, let path,
+               let file = fopen(path, "rb") {
+                defer { fclose(file) }
+                var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+                while true {
+                    let count = fread(&buffer, 1, buffer.count, file)
+                    if count <= 0 { break }
+                    bytes += buffer[..<count]
+                }
+            }
+            cached = bytes
+            return bytes
+        }
     }
 
     static func milliseconds(_ duration: Duration) -> Int {

@@ -8,6 +8,10 @@ package struct HTTPHostOptions: Sendable, Equatable {
     /// A PEM file of CA certificates trusted for this host, in addition to the system store
     /// (whose directory, `/etc/ssl/certs`, curl keeps using).
     package var caFile: String?
+    /// PEM CA certificates (any number, concatenated) trusted for this host in addition to
+    /// the system store, handed to curl in memory: every `*.crt` of a cert directory, where
+    /// curl takes one CA file. Wins over ``caFile``.
+    package var caCertificates: [UInt8]?
     /// A directory of hashed CA certificates (`openssl rehash`) trusted in place of the
     /// system's directory; the system's CA bundle file stays trusted.
     package var caDirectory: String?
