@@ -84,7 +84,12 @@ struct PullCommand: ParsableCommand {
 
     /// `OUT:TAG` when what follows the last colon (after the last slash) is a valid tag and
     /// OUT itself is not an existing path with that colon in its name.
+    /// skopeo's `oci:OUT[:TAG]` and `oci-archive:OUT[:TAG]` are accepted, and say the format.
     private func splitOutput() -> (path: String, tag: String?) {
+        var output = self.output
+        if !pathExists(output), let prefix = ["oci:", "oci-archive:"].first(where: output.hasPrefix) {
+            output.removeFirst(prefix.count)
+        }
         guard !pathExists(output), let colon = output.lastIndex(of: ":"),
               output.lastIndex(of: "/").map({ $0 < colon }) ?? true
         else { return (output, nil) }
@@ -101,6 +106,10 @@ struct PullCommand: ParsableCommand {
         }
         var options = PullOptions(output: path)
         options.format = format.flatMap(PullOptions.Format.init(rawValue:))
+        if options.format == nil, !pathExists(output) {
+            if output.hasPrefix("oci:") { options.format = .dir }
+            if output.hasPrefix("oci-archive:") { options.format = .tar }
+        }
         options.tag = tag ?? outputTag
         options.force = force
         options.verify.platforms = try platformFilters.map(parsePlatform)
@@ -147,8 +156,9 @@ struct PullCommand: ParsableCommand {
         for rewrite in result.rewritten {
             lines.append("index \(rewrite.from.digest.abbreviated)… rewritten without them: \(rewrite.to.digest)")
         }
-        let kind = result.format == .tar ? "oci-archive" : "OCI layout"
-        lines.append("pulled into \(output) (\(kind)): \(counted(result.roots.count, "image")), \(counted(result.blobCount, "blob")), \(formatBytes(result.byteCount)) in \(formatDecimal(result.seconds, places: 2)) s")
+        let kind = result.format == .tar ? "oci-archive" : result.addedTo ? "OCI layout, added to" : "OCI layout"
+        let reused = result.addedTo ? " (\(result.reused) there already)" : ""
+        lines.append("pulled into \(output) (\(kind)): \(counted(result.roots.count, "image")), \(counted(result.blobCount, "blob"))\(reused), \(formatBytes(result.byteCount)) in \(formatDecimal(result.seconds, places: 2)) s")
         return lines.joined(separator: "\n")
     }
 
@@ -163,6 +173,8 @@ struct PullCommand: ParsableCommand {
             })),
             ("dropped", .array(result.dropped.map(JSONValue.string))),
             ("blobs", .number("\(result.blobCount)")),
+            ("addedTo", .bool(result.addedTo)),
+            ("reused", .number("\(result.reused)")),
             ("bytes", .number("\(result.byteCount)")),
         ]))
     }

@@ -37,20 +37,31 @@ public struct ImagePuller: Sendable {
             throw ManifoldError(.unsupportedFormat, "pull from a docker save archive is not supported yet; `manifold pack` converts one to an OCI layout")
         }
         let format = options.resolvedFormat
-        let output = try OutputPath(options.output, kind: format == .tar ? .file : .layout, force: options.force)
+        // An OCI layout at OUT (and no --force to replace it) is added to: what it holds
+        // already is read from it, not from the source, and kept.
+        let existing: ExistingLayoutOverlay? = format == .dir && !options.force && OutputPath.isLayoutDirectory(options.output)
+            ? ExistingLayoutOverlay(source: source, layout: try Self.openLayout(options.output, limits: options.verify.limits)) : nil
+        if existing != nil { ExistingLayoutSink.sweep(options.output) }
+        let output = existing == nil ? try OutputPath(options.output, kind: format == .tar ? .file : .layout, force: options.force) : nil
         let staging = try BlobStaging(beside: options.output)
         defer { staging.remove() }
         let verifier = Verifier(options: options.verify)
-        let report = verifier.verify(source, reference: reference, progress: progress, start: start,
+        let report = verifier.verify(existing ?? source, reference: reference, progress: progress, start: start,
                                      cancellation: cancellation, copy: staging)
         if cancellation?.isCancelled == true { throw CancellationError() }
         guard report.status == .verified else {
             return PullResult(report: report, output: nil, format: format, roots: [], rewritten: [], dropped: staging.plan.droppedPlatforms,
-                              blobCount: 0, byteCount: 0, linked: 0, seconds: monotonicSeconds() - start)
+                              blobCount: 0, byteCount: 0, linked: 0, addedTo: false, reused: 0, seconds: monotonicSeconds() - start)
         }
         var assembly = PullAssembly(plan: staging.plan, staging: staging)
         let roots = try assembly.collect(tag: options.tag)
-        let sink = OCILayoutSink(format == .tar ? try TarSink(output) : try DirectorySink(output))
+        let reused = existing?.reused.withLock { $0 } ?? []
+        let files: any LayoutFileSink = if let output {
+            format == .tar ? try TarSink(output) : try DirectorySink(output)
+        } else {
+            try ExistingLayoutSink(options.output, keeping: Set(reused.map(\.layoutPath)))
+        }
+        let sink = OCILayoutSink(files)
         let linked: Int
         do {
             linked = try assembly.write(into: sink, link: format == .dir, roots: roots, cancellation: cancellation)
@@ -61,6 +72,15 @@ public struct ImagePuller: Sendable {
         return PullResult(
             report: report, output: options.output, format: format, roots: roots.map(\.written), rewritten: assembly.rewritten,
             dropped: staging.plan.droppedPlatforms, blobCount: assembly.count, byteCount: assembly.bytes, linked: linked,
-            seconds: monotonicSeconds() - start)
+            addedTo: existing != nil, reused: reused.count, seconds: monotonicSeconds() - start)
+    }
+
+    /// The OCI layout a pull adds to.
+    private static func openLayout(_ path: String, limits: ImageLimits) throws -> any ContentProvider {
+        let layout = try LocalImageReference(path: path).open(limits: limits)
+        guard layout.kind == .ociLayout else {
+            throw ManifoldError(.outputExists, "\(path) exists and is not an OCI layout; give --force to replace it")
+        }
+        return layout
     }
 }

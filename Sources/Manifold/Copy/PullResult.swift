@@ -16,5 +16,9 @@ public struct PullResult: Sendable {
     public let byteCount: UInt64
     /// Blobs hard-linked from the staging directory into a directory output.
     public let linked: Int
+    /// The output was an OCI layout already, added to in place (not replaced).
+    public let addedTo: Bool
+    /// Blobs (documents included) of the image the layout held already: read from it, kept.
+    public let reused: Int
     public let seconds: Double
 }

@@ -50,8 +50,16 @@ final class OCILayoutSink: ContentSink {
     /// copy: only into a directory, and only when the filesystem allows it. Returns how, or
     /// nil when it cannot (the caller then puts the blob). The caller has verified `source`.
     func link(_ descriptor: Descriptor, to source: StoredFile) throws -> LinkMethod? {
-        guard let directory = files as? DirectorySink, !stored.contains(descriptor.digest) else { return nil }
-        guard let method = try directory.link(try blobPath(descriptor), to: source) else { return nil }
+        guard !stored.contains(descriptor.digest) else { return nil }
+        let method: LinkMethod?
+        if let directory = files as? DirectorySink {
+            method = try directory.link(try blobPath(descriptor), to: source)
+        } else if let existing = files as? ExistingLayoutSink {
+            method = try existing.link(try blobPath(descriptor), to: source)
+        } else {
+            return nil
+        }
+        guard let method else { return nil }
         stored.insert(descriptor.digest)
         return method
     }

@@ -188,11 +188,26 @@ final class OutputPath {
         let root = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
         guard root >= 0 else { return "it cannot be opened" }
         defer { close(root) }
+        return notALayout(root: root)
+    }
+
+    /// Whether `path` is a directory (not a symlink to one) holding an OCI layout and
+    /// nothing else: what a pull may add to in place.
+    static func isLayoutDirectory(_ path: String) -> Bool {
+        let root = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard root >= 0 else { return false }
+        defer { close(root) }
+        return notALayout(root: root) == nil
+    }
+
+    /// Why the open directory `root` is not an OCI layout that a pack could have written, or nil.
+    private static func notALayout(root: Int32) -> String? {
         var info = stat()
         guard fstatat(root, "oci-layout", &info, AT_SYMLINK_NOFOLLOW) == 0, info.st_mode & S_IFMT == S_IFREG else {
             return "it is not an OCI layout (no oci-layout file)"
         }
-        for entry in directoryNames(root) where entry != "oci-layout" {
+        // A temporary of a pull that added to the layout and was killed is no content of its own.
+        for entry in directoryNames(root) where entry != "oci-layout" && !(entry.hasPrefix(".index.json.manifold-") && entry.hasSuffix(".tmp")) {
             guard entry == "index.json" || entry == "blobs" else {
                 return "it holds \(quoted(entry)), which is not part of an OCI layout"
             }
