@@ -1,5 +1,6 @@
 import ArgumentParser
 import Manifold
+import ManifoldRegistry
 
 struct PullCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -123,12 +124,15 @@ struct PullCommand: ParsableCommand {
         let options = try options()
         let result: PullResult
         do {
-            let (source, reference) = try PullSource.open(self.source, limits: options.verify.limits, registry: registry)
-            let line: ProgressLine? = !json && Terminal.stderrIsTerminal ? ProgressLine(label: self.source) : nil
+            // Progress only for a person watching: on a terminal, without --quiet or --json.
+            let board: TransferBoard? = !json && !quiet && Terminal.stderrIsTerminal ? TransferBoard(label: self.source) : nil
+            var blobProgress: RegistryContentProvider.BlobProgress?
+            if let board { blobProgress = { digest, done, size in board.blob(digest, done, size) } }
+            let (source, reference) = try PullSource.open(self.source, limits: options.verify.limits, registry: registry, blobProgress: blobProgress)
             var progress: (@Sendable (UInt64, UInt64) -> Void)?
-            if let line { progress = { done, total in line.update(done, total) } }
+            if let board { progress = { done, total in board.total(done, total) } }
+            defer { board?.clear() }
             result = try ImagePuller(options: options).pull(source, reference: reference, progress: progress)
-            line?.clear()
         } catch let error as ManifoldError {
             Terminal.error(error.message)
             throw ExitCode(error.code.isContentFailure ? ExitStatus.failed : ExitStatus.unusable)

@@ -9,14 +9,17 @@ import ManifoldRegistry
 /// missing file, never a registry reference (a mistyped `app.tar` must not go to Docker Hub);
 /// anything else is a bare registry reference, as `docker pull` reads it.
 enum PullSource {
-    static func open(_ text: String, limits: ImageLimits, registry: RegistryFlags) throws
+    /// `blobProgress` hears of a registry's blobs as they arrive.
+    static func open(_ text: String, limits: ImageLimits, registry: RegistryFlags, blobProgress: RegistryContentProvider.BlobProgress? = nil) throws
         -> (source: any ContentProvider, reference: LocalImageReference)
     {
-        if let remote = try registrySource(text, flags: registry) { return remote }
+        if let remote = try registrySource(text, flags: registry, blobProgress: blobProgress) { return remote }
         if let local = try? LocalImageReference(parsing: text), local.transport != nil || pathExists(local.path) || looksLikePath(text) {
             return (try local.open(limits: limits), local)
         }
-        if !looksLikePath(text), let remote = try? registrySource(RegistryReference.transportPrefix + text, flags: registry) { return remote }
+        if !looksLikePath(text), let remote = try? registrySource(RegistryReference.transportPrefix + text, flags: registry, blobProgress: blobProgress) {
+            return remote
+        }
         // Neither: the file's error (it names the path) says the most.
         let reference = try LocalImageReference(parsing: text)
         return (try reference.open(limits: limits), reference)

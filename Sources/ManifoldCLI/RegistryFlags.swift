@@ -93,9 +93,11 @@ struct UnopenedSource: ContentProvider {
 
 /// The registry provider for `docker://REF`, and the reference that selects its one image
 /// (by the tag or digest its synthesized index names it with).
-func registrySource(_ text: String, flags: RegistryFlags) throws -> (any ContentProvider, LocalImageReference)? {
+func registrySource(_ text: String, flags: RegistryFlags, blobProgress: RegistryContentProvider.BlobProgress? = nil) throws
+    -> (any ContentProvider, LocalImageReference)?
+{
     guard let reference = try RegistryReference(parsingTransport: text) else { return nil }
-    let provider = try flags.options().provider(for: reference)
+    let provider = try flags.options().provider(for: reference, blobProgress: blobProgress)
     let tag = reference.digest == nil ? (reference.tag ?? RegistryReference.defaultTag) : nil
     let selection = LocalImageReference(
         path: RegistryReference.transportPrefix + reference.repository.description, tag: tag, digest: reference.digest)

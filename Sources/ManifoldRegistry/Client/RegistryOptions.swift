@@ -99,8 +99,10 @@ public struct RegistryOptions: Sendable {
     }
 
     /// The content provider for `reference`: what verify, inspect and pull read.
-    public func provider(for reference: RegistryReference) throws -> RegistryContentProvider {
-        RegistryContentProvider(reference: reference, client: try client(host: reference.repository.registryHost))
+    public func provider(for reference: RegistryReference, blobProgress: RegistryContentProvider.BlobProgress? = nil) throws
+        -> RegistryContentProvider
+    {
+        RegistryContentProvider(reference: reference, client: try client(host: reference.repository.registryHost), blobProgress: blobProgress)
     }
 
     /// Every tag of `repository`, sorted.

@@ -20,9 +20,15 @@ public final class RegistryContentProvider: ContentProvider, Sendable {
     /// bytes verified are the bytes the index was made from.
     private let top = Locked<RegistryManifest?>(nil)
 
-    package init(reference: RegistryReference, client: RegistryClient) {
+    /// Told of each blob's bytes as they arrive: its digest, the bytes so far (a resumed
+    /// transfer goes on from where it broke) and its size. For progress displays.
+    public typealias BlobProgress = @Sendable (_ digest: Digest, _ done: UInt64, _ size: UInt64) -> Void
+    let blobProgress: BlobProgress?
+
+    package init(reference: RegistryReference, client: RegistryClient, blobProgress: BlobProgress? = nil) {
         self.reference = reference
         self.client = client
+        self.blobProgress = blobProgress
     }
 
     /// `docker://` and the reference as the user wrote it, normalised.
@@ -82,8 +88,16 @@ public final class RegistryContentProvider: ContentProvider, Sendable {
         let size = UInt64(max(descriptor.size, 0))
         let path = Self.path(digest)
         let identity = "\(client.host)/\(repository.path)@\(digest)"
+        let progress = blobProgress
         return StoredFile(path: path, size: size, identity: identity) { consume in
-            guard try client.blob(repository, digest: digest, size: size, consume: consume) else {
+            var done: UInt64 = 0
+            let found = try client.blob(repository, digest: digest, size: size) { chunk in
+                try consume(chunk)
+                guard let progress else { return }
+                done += UInt64(chunk.count)
+                progress(digest, done, size)
+            }
+            guard found else {
                 throw ManifoldError(.absent, "blob unknown to \(client.host)/\(repository.path)")
             }
         }
