@@ -15,22 +15,31 @@ struct PullCommand: ParsableCommand {
             passed; otherwise nothing is written and the report names what failed (exit 1).
 
             SOURCE is a registry reference (docker://REF, or bare: [HOST[:PORT]/]NAME[:TAG]
-            [@DIGEST], read from the registry unless a file of that name exists), an OCI
-            layout directory or an oci-archive, optionally SOURCE:TAG or SOURCE@sha256:…
-            (skopeo's oci: and oci-archive: prefixes are accepted). All platforms are copied by default; with
+            [@DIGEST], read from the registry unless a file of that name exists; text
+            written like a path — starting with /, ./, ../ or ~, or ending in .tar, .tar.gz
+            or .tgz — is never a registry reference), an OCI layout directory or an
+            oci-archive, optionally SOURCE:TAG or SOURCE@sha256:… (skopeo's oci: and
+            oci-archive: prefixes are accepted). All platforms are copied by default; with
             --platform, an index listing others is rewritten to list only the kept manifests
             (whose digests do not change), and the dropped platforms are named.
 
             OUT is a directory (an OCI layout) or, when its name ends in .tar or with
             --format tar, an oci-archive. It is never replaced without --force. Documents are
             written exactly as read; index.json lists the pulled image, named --tag TAG (or
-            OUT:TAG), else as the source names it.
+            OUT:TAG, or skopeo's oci:OUT:TAG), else as the source names it. An OCI layout
+            already at OUT is added to: the blobs it holds are read from it, not downloaded;
+            the rest are added complete; index.json gains the image (replacing the entry of
+            the same name, keeping the others byte for byte), renamed into place last.
+
+            Progress (per registry blob, and in total) is shown on stderr when it is a
+            terminal, unless --quiet or --json.
 
             Exit 0 when everything verified and OUT was written, 1 when a check failed, 2 when
             SOURCE cannot be used or OUT cannot be written.
 
             Examples:
               manifold pull localhost:5000/app:1.0 -o app.tar
+              manifold pull localhost:5000/app:1.1 -o images:app-1.1
               manifold pull ./layout:1.0 -o copy.tar
               manifold pull image.tar -o subset/ --platform linux/arm64
               manifold pull --json image.tar -o out.tar > report.json
@@ -61,7 +70,7 @@ struct PullCommand: ParsableCommand {
     @Flag(help: "Print verify's JSON report, with an `output` member, instead of the tree.")
     var json = false
 
-    @Flag(name: .shortAndLong, help: "Print only failures and the summary lines.")
+    @Flag(name: .shortAndLong, help: "Print only failures and the summary lines; no progress.")
     var quiet = false
 
     @Option(help: .hidden)
