@@ -27,8 +27,15 @@ final class BlobStaging: @unchecked Sendable {
     /// The digest each planned blob is put under, when its descriptor names one.
     private(set) var digests: [Digest?] = []
 
+    /// Blobs the output holds already (a layout being added to): measured, not staged.
+    private let alreadyThere: (@Sendable (Digest) -> Bool)?
+    /// The planned blobs measured without being staged, for ``alreadyThere``.
+    private let unstaged = Locked(Set<Int>())
+
     /// Creates the staging directory beside `output` (a temporary name of its own).
-    init(beside output: String) throws {
+    /// `alreadyThere` names the blobs the output holds already: those are only measured.
+    init(beside output: String, alreadyThere: (@Sendable (Digest) -> Bool)? = nil) throws {
+        self.alreadyThere = alreadyThere
         staging = try OutputPath(output, kind: .layout, force: true, checksExisting: false)
         directory = try staging.makeTemporaryDirectory()
     }
@@ -53,11 +60,26 @@ final class BlobStaging: @unchecked Sendable {
 
     /// Measures planned blob `index` with `check` while writing what it reads to its staged file.
     func measure(_ index: Int, _ check: BlobCheck) throws -> BlobMeasurement {
+        if let digest = digests[index], alreadyThere?(digest) == true {
+            let measurement = try check.measure(planned[index].file.input, limit: limits[index]) { _ in }
+            unstaged.withLock { _ = $0.insert(index) }
+            return measurement
+        }
         let name = "\(index)"
         let file = try OutputFile(creating: name, in: directory, display: "\(staging.path) (staging)/\(name)")
         let measurement = try check.measure(planned[index].file.input, limit: limits[index]) { try file.write($0) }
         try file.flush()
         return measurement
+    }
+
+    /// Whether planned blob `index` was staged (not only measured: ``alreadyThere``).
+    func isStaged(_ index: Int) -> Bool {
+        !unstaged.withLock { $0.contains(index) }
+    }
+
+    /// Whether the output holds blob `digest` already, so that it need not be put.
+    func isAlreadyThere(_ digest: Digest) -> Bool {
+        alreadyThere?(digest) == true
     }
 
     /// Planned blob `index` as staged, to be put into the output.

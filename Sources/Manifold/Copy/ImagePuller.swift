@@ -43,7 +43,11 @@ public struct ImagePuller: Sendable {
             ? ExistingLayoutOverlay(source: source, layout: try Self.openLayout(options.output, limits: options.verify.limits)) : nil
         if existing != nil { ExistingLayoutSink.sweep(options.output) }
         let output = existing == nil ? try OutputPath(options.output, kind: format == .tar ? .file : .layout, force: options.force) : nil
-        let staging = try BlobStaging(beside: options.output)
+        var alreadyThere: (@Sendable (Digest) -> Bool)?
+        if let reused = existing?.reused {
+            alreadyThere = { digest in reused.withLock { $0.contains(digest) } }
+        }
+        let staging = try BlobStaging(beside: options.output, alreadyThere: alreadyThere)
         defer { staging.remove() }
         let verifier = Verifier(options: options.verify)
         let report = verifier.verify(existing ?? source, reference: reference, progress: progress, start: start,

@@ -7,6 +7,8 @@ struct PullAssembly {
     enum Content {
         case document([UInt8])
         case staged(Int)
+        /// In the output already (a layout being added to): listed, not put.
+        case alreadyThere
     }
 
     /// A root of the output: as the source lists it, as written, and its tag.
@@ -25,7 +27,7 @@ struct PullAssembly {
         self.plan = plan
         self.staging = staging
         for (index, digest) in staging.digests.enumerated() {
-            if let digest, stagedByDigest[digest] == nil { stagedByDigest[digest] = index }
+            if let digest, stagedByDigest[digest] == nil, staging.isStaged(index) { stagedByDigest[digest] = index }
         }
     }
 
@@ -94,6 +96,8 @@ struct PullAssembly {
             add(descriptor, .document(kept.bytes))
         } else if let index = stagedByDigest[descriptor.digest] {
             add(descriptor, .staged(index))
+        } else if staging.isAlreadyThere(descriptor.digest) {
+            add(descriptor, .alreadyThere)
         } else if descriptor.data != nil || MediaType.isForeignLayer(descriptor.mediaType) {
             return
         } else {
@@ -143,6 +147,8 @@ struct PullAssembly {
             switch item.content {
             case .document(let bytes):
                 try sink.putDocument(item.descriptor, bytes: bytes)
+            case .alreadyThere:
+                continue
             case .staged(let index):
                 let file = try staging.staged(index)
                 if link, try sink.link(item.descriptor, to: file) != nil {
