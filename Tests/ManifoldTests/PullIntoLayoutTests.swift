@@ -171,3 +171,21 @@ import Testing
         #expect(try entries(out).map(\.0) == ["one", "two"])
     }
 }
+
+extension PullIntoLayoutTests {
+    /// Pulls adding to one layout at the same time each add their entry: none is lost.
+    @Test func concurrentPullsIntoOneLayoutKeepEveryEntry() throws {
+        let out = path("layout")
+        #expect(try pull(fixture("zstd-layers"), out + ":base").status == 0)
+        let tags = (0..<6).map { "t\($0)" }
+        let failures = Locked(0)
+        DispatchQueue.concurrentPerform(iterations: tags.count) { index in
+            let source = index % 2 == 0 ? fixture("oci-two-platforms") + ":amd64" : fixture("zstd-layers")
+            if (try? pull(source, out + ":" + tags[index]))?.status != 0 { failures.withLock { $0 += 1 } }
+        }
+        #expect(failures.withLock { $0 } == 0)
+        #expect(Set(try entries(out).compactMap(\.0)) == Set(["base"] + tags))
+        #expect(try run(manifoldBinary, ["verify", "-q", out]).status == 0)
+        #expect(temporaries() == [])
+    }
+}

@@ -15,7 +15,8 @@ internal import CSystem
 /// - `index.json` is written last, under a temporary name renamed over the old one (one
 ///   atomic step): the old file's entries kept byte for byte, those the new roots replace
 ///   left out (``LayoutIndexMerge``);
-/// - `oci-layout` is kept as it is.
+/// - `oci-layout` is kept as it is;
+/// - concurrent pulls into one layout merge their entries under a `flock` of its directory.
 /// Temporaries of earlier runs killed outright are swept when this sink opens the layout.
 final class ExistingLayoutSink: LayoutFileSink {
     private let path: String
@@ -120,6 +121,12 @@ final class ExistingLayoutSink: LayoutFileSink {
 
     private func replaceIndex(with written: [UInt8]) throws {
         let roots = try LayoutIndexMerge.roots(of: written)
+        // Two pulls adding to one layout at once: each reads, merges and renames under an
+        // exclusive lock on the layout directory, so neither loses the other's entry.
+        while flock(root, LOCK_EX) != 0 {
+            guard errno == EINTR else { break }
+        }
+        defer { flock(root, LOCK_UN) }
         var existing: [UInt8]?
         let fd = openat(root, "index.json", O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
         if fd >= 0 {
