@@ -87,13 +87,19 @@ struct VerifyCommand: ParsableCommand {
 
         var reports: [VerificationReport] = []
         for image in images {
-            let line: ProgressLine? = !json && Terminal.stderrIsTerminal ? ProgressLine(label: image) : nil
+            // A registry image shows each blob under way too (TransferBoard), a file the total.
+            let remote = image.hasPrefix(RegistryReference.transportPrefix)
+            let shows = !json && Terminal.stderrIsTerminal
+            let board: TransferBoard? = shows && remote ? TransferBoard(label: image) : nil
+            let line: ProgressLine? = shows && !remote ? ProgressLine(label: image) : nil
             var progress: (@Sendable (UInt64, UInt64) -> Void)?
             if let line { progress = { done, total in line.update(done, total) } }
-            let report = image.hasPrefix(RegistryReference.transportPrefix)
-                ? verifyRegistry(image, verifier: verifier, progress: progress)
+            if let board { progress = { done, total in board.total(done, total) } }
+            let report = remote
+                ? verifyRegistry(image, verifier: verifier, progress: progress, board: board)
                 : verifier.verify(parsing: image, progress: progress)
             line?.clear()
+            board?.clear()
             reports.append(report)
             if !json { Terminal.output(VerifyPrinter(report: report, quiet: quiet).text) }
         }
@@ -112,9 +118,12 @@ struct VerifyCommand: ParsableCommand {
 extension VerifyCommand {
     /// Verifies `docker://REF` through the registry provider; a reference or flag that cannot
     /// be used is an unusable report, as an unreadable file is.
-    func verifyRegistry(_ image: String, verifier: Verifier, progress: (@Sendable (UInt64, UInt64) -> Void)?) -> VerificationReport {
+    func verifyRegistry(_ image: String, verifier: Verifier, progress: (@Sendable (UInt64, UInt64) -> Void)?,
+                        board: TransferBoard? = nil) -> VerificationReport {
         do {
-            if let (source, selection) = try registrySource(image, flags: registry) {
+            var blobProgress: RegistryContentProvider.BlobProgress?
+            if let board { blobProgress = { digest, done, size in board.blob(digest, done, size) } }
+            if let (source, selection) = try registrySource(image, flags: registry, blobProgress: blobProgress) {
                 return verifier.verify(source, reference: selection, progress: progress)
             }
         } catch {

@@ -68,6 +68,9 @@ import Testing
         #expect(shown.stdout.contains("\(String(layer.prefix(19)))…  "), "the layer's line: \(shown.stdout.debugDescription)")
         #expect(shown.stdout.contains("/ 25.2 MB") || shown.stdout.contains("/ 25.1 MB"), "its size: \(shown.stdout.debugDescription)")
         #expect(shown.stdout.contains("\(reference): ") && shown.stdout.contains("B/s"), "the total: \(shown.stdout.debugDescription)")
+        // verify docker:// shows the same lines.
+        let verify = try run("/usr/bin/script", ["-qec", "'\(manifoldBinary)' verify --authfile '\(authfile)' 'docker://\(reference)' 2>&1 >/dev/null", "/dev/null"])
+        #expect(verify.status == 0 && verify.stdout.contains("\(String(layer.prefix(19)))…  "), "\(verify.stdout.debugDescription)")
         let quiet = try onTerminal(["--quiet"], "quiet")
         #expect(quiet.status == 0 && !quiet.stdout.contains("\u{1B}[K") && !quiet.stdout.contains("/s"), "\(quiet.stdout.debugDescription)")
     }
