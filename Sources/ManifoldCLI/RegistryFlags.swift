@@ -16,12 +16,13 @@ struct RegistryFlags: ParsableArguments {
     var creds: String?
 
     @Option(name: .customLong("cert-dir"), help: ArgumentHelp(
-        "Directory of the registry's CA (*.crt) and client certificate (*.cert, *.key), instead of /etc/containers/certs.d/HOST.",
+        "Directory of the registry's CAs (every *.crt, with the system's) and client certificate (*.cert, *.key), instead of /etc/containers/certs.d/HOST.",
         valueName: "dir"))
     var certDir: String?
 
     @Option(name: .customLong("tls-verify"), help: ArgumentHelp(
-        "Verify the registry's TLS certificate (false also allows plain http).", valueName: "bool"))
+        "Verify the registry's TLS certificate (false also allows plain http; a registry on localhost may use it anyway).",
+        valueName: "bool"))
     var tlsVerify: Bool = true
 
     @Option(help: ArgumentHelp(
