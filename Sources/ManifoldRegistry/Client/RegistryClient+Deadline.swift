@@ -17,7 +17,7 @@ extension RegistryClient {
         do {
             return try body()
         } catch let error as ManifoldError {
-            guard let deadline, deadline.hasPassed, (error.cause as? HTTPTransportFailure)?.kind == .timeout else {
+            guard let deadline, deadline.endedTransfer, (error.cause as? HTTPTransportFailure)?.kind == .timeout else {
                 throw error
             }
             // No transport cause: nothing retries or resumes past the deadline.
