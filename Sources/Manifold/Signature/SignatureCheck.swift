@@ -1,0 +1,145 @@
+/// Checks the signatures an image carries against the keys given, after the walk: reads each
+/// cosign payload (checked against its descriptor like any document), verifies the signature
+/// in its annotation over the payload's exact bytes, compares the digest the payload names
+/// with the manifest the signature is attached to, and then applies the requirement.
+///
+/// Offline by nature: no transparency log, no certificate authority. The report says so.
+struct SignatureCheck {
+    let source: any ContentProvider
+    let limits: ImageLimits
+    let keys: [VerificationKey]
+    let requirement: SignatureRequirement
+
+    /// The report, with a `signature` problem put on each result whose manifest the
+    /// requirement names and no given key signed, and on each signature manifest whose
+    /// valid signature is attached to another manifest than its payload names.
+    func run(_ records: inout [ArtifactRecord], results: inout [DescriptorResult]) -> SignatureReport {
+        let images = imageResults(results)
+        // `cosign save` lists its signatures beside the one image they sign, with no tag or
+        // subject: they are that image's.
+        let imageDigests = Set(images.map { results[$0].digest })
+        if imageDigests.count == 1, let only = imageDigests.first ?? nil {
+            for i in records.indices where records[i].artifact.subject == nil && records[i].artifact.recognisedBy == "cosign save kind" {
+                records[i].artifact.subject = only
+            }
+        }
+        let inImage = Set(results.filter { $0.artifact == nil && ($0.kind == .manifest || $0.kind == .index) }.compactMap(\.digest))
+
+        var reader = DocumentReader(source: source, limits: limits)
+        var signatures: [SignatureResult] = []
+        for record in records where record.artifact.kind == .signature {
+            for (position, layer) in record.manifest.layers.enumerated() {
+                var signature = check(layer, at: position, of: record, reader: &reader)
+                if let signs = signature.signs, !inImage.contains(signs) {
+                    signature.notes.append("signs \(signs), which is not in this image")
+                }
+                if signature.status == .failed, let key = signature.key {
+                    // A signature a trusted key made, attached where its payload says it is
+                    // not: moved or replayed. Not a pass, and not ignorable either.
+                    results[record.result].fail(Problem(.signature, message: "\(signature.path.last ?? "signature") is signed by \(key) but \(signature.problems.joined(separator: "; "))"))
+                }
+                signatures.append(signature)
+            }
+        }
+
+        var requirements: [SignatureRequirementResult] = []
+        if !keys.isEmpty {
+            var seen = Set<Digest>()
+            var targets = images
+            if requirement == .everyPlatform {
+                targets += results.indices.filter {
+                    results[$0].kind == .manifest && results[$0].artifact == nil && results[$0].platform != nil && results[$0].sameAs == nil
+                }
+            }
+            for index in targets {
+                guard let digest = results[index].digest, seen.insert(digest).inserted else { continue }
+                let verifiedBy = signatures.filter { $0.status == .verified && $0.signs == digest }.compactMap(\.key)
+                var unique: [String] = []
+                for key in verifiedBy where !unique.contains(key) { unique.append(key) }
+                requirements.append(SignatureRequirementResult(path: results[index].path, digest: digest, verifiedBy: unique))
+                if unique.isEmpty {
+                    let found = signatures.filter { $0.signs == digest }.count
+                    let what = found == 0 ? "no signature is attached to it" : "\(counted(found, "signature")) attached, none valid"
+                    results[index].fail(Problem(.signature, expected: "a signature by \(keys.map(\.name).joined(separator: " or "))",
+                                                message: "no valid signature from the given keys: \(what)"))
+                }
+            }
+        }
+        return SignatureReport(keys: keys.map { "\($0.name) (\($0.algorithm.rawValue))" }, requirement: requirement,
+                               signatures: signatures, requirements: requirements,
+                               notes: keys.isEmpty ? [] : SignatureReport.offlineNotes)
+    }
+
+    /// Each image's top document: what index.json (or manifest.json) lists, artifacts aside.
+    private func imageResults(_ results: [DescriptorResult]) -> [Int] {
+        results.indices.filter {
+            results[$0].path.count == 2 && results[$0].artifact == nil && (results[$0].kind == .manifest || results[$0].kind == .index)
+        }
+    }
+
+    /// One layer of a signature manifest.
+    private func check(_ layer: Descriptor, at position: Int, of record: ArtifactRecord, reader: inout DocumentReader) -> SignatureResult {
+        let annotations = layer.annotations ?? [:]
+        var result = SignatureResult(path: record.path + ["layers[\(position)]"], artifactDigest: record.digest,
+                                     signs: record.artifact.subject, payloadDigest: nil, format: "cosign", status: .unchecked)
+        guard layer.mediaType == ImageGraphRules.cosignSimpleSigning else {
+            result.format = layer.mediaType
+            result.notes.append("signature format \(layer.mediaType) is not checked (cosign simple signing is)")
+            return result
+        }
+        if annotations["dev.sigstore.cosign/bundle"] != nil {
+            result.notes.append("its Rekor bundle is not checked (the transparency log is not consulted)")
+        }
+        let keyless = annotations["dev.sigstore.cosign/certificate"] != nil
+        if keyless { result.notes.append("keyless (Fulcio certificate): unverifiable offline without a trust root") }
+        guard !keys.isEmpty else {
+            result.notes.append("not checked: no --key given")
+            return result
+        }
+
+        var payload: [UInt8]?
+        switch reader.read(layer) {
+        case .read(let bytes):
+            payload = bytes
+            do {
+                let parsed = try CosignPayload(bytes: bytes)
+                result.payloadDigest = parsed.manifestDigest
+                if result.signs == nil { result.signs = parsed.manifestDigest }
+                if let subject = record.artifact.subject, parsed.manifestDigest != subject {
+                    result.problems.append("its payload names \(parsed.manifestDigest), not \(subject), the manifest it is attached to")
+                }
+            } catch {
+                result.problems.append(asManifoldError(error).message)
+            }
+        case .absent:
+            result.problems.append("payload blob \(layer.digest.abbreviated)… is absent")
+        case .unverifiable:
+            result.problems.append("payload digest algorithm \(layer.digest.algorithm) cannot be computed")
+        case .failed(let problems):
+            result.problems.append("payload blob does not match its descriptor: " + problems.map(\.message).joined(separator: "; "))
+        }
+
+        var signature: [UInt8]?
+        if let text = annotations[ImageGraphRules.cosignSignatureAnnotation] {
+            signature = Base64.decode(text)
+            if signature == nil { result.problems.append("the \(ImageGraphRules.cosignSignatureAnnotation) annotation is not base64") }
+        } else {
+            result.problems.append("no \(ImageGraphRules.cosignSignatureAnnotation) annotation")
+        }
+        if let payload, let signature {
+            for key in keys {
+                if let scheme = key.verify(signature: signature, over: payload) {
+                    result.key = key.name
+                    result.scheme = scheme.rawValue
+                    break
+                }
+            }
+            if result.key == nil {
+                let tried = keys.map(\.name).joined(separator: ", ")
+                result.problems.insert("not signed by any given key (tried \(tried))" + (keyless ? "; a keyless signature needs a trust root" : ""), at: 0)
+            }
+        }
+        result.status = result.problems.isEmpty && result.key != nil ? .verified : .failed
+        return result
+    }
+}
