@@ -21,9 +21,11 @@ struct SignatureCheck {
         if imageDigests.count == 1, let only = imageDigests.first ?? nil {
             for i in records.indices where records[i].artifact.subject == nil && records[i].artifact.recognisedBy == "cosign save kind" {
                 records[i].artifact.subject = only
+                results[records[i].result].artifact?.subject = only
             }
         }
-        let inImage = Set(results.filter { $0.artifact == nil && ($0.kind == .manifest || $0.kind == .index) }.compactMap(\.digest))
+        // Artifacts included: a signature may sign an attestation.
+        let inImage = Set(results.filter { $0.kind == .manifest || $0.kind == .index }.compactMap(\.digest))
 
         var reader = DocumentReader(source: source, limits: limits)
         var signatures: [SignatureResult] = []
@@ -65,7 +67,7 @@ struct SignatureCheck {
                 }
             }
         }
-        return SignatureReport(keys: keys.map { "\($0.name) (\($0.algorithm.rawValue))" }, requirement: requirement,
+        return SignatureReport(keys: keys, requirement: requirement,
                                signatures: signatures, requirements: requirements,
                                notes: keys.isEmpty ? [] : SignatureReport.offlineNotes)
     }

@@ -1,8 +1,8 @@
 /// What `verify --key` found of an image's signatures: each signature's verdict and whether
 /// each manifest the requirement names is signed by a given key.
 public struct SignatureReport: Sendable {
-    /// The keys given, by name, with their algorithm (`cosign.pub (ecdsa-p256)`).
-    public var keys: [String]
+    /// The keys given, in the order given.
+    public var keys: [VerificationKey]
     public var requirement: SignatureRequirement
     public var signatures: [SignatureResult]
     /// One per manifest the requirement names; empty when no key was given.
