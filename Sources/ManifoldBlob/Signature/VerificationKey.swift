@@ -40,7 +40,12 @@ public final class VerificationKey: @unchecked Sendable {
 
     /// Reads a PEM public key from `path`; `name` (default: the path) names it in reports.
     public convenience init(contentsOf path: String, name: String? = nil) throws {
-        let file = try OpenFile(path: path)
+        let file: OpenFile
+        do {
+            file = try OpenFile(path: path)
+        } catch let error as ManifoldError {
+            throw ManifoldError(error.code, "key \(path): \(error.message)")
+        }
         guard file.isRegular else {
             throw ManifoldError(.invalidArgument, "\(path): is \(file.typeDescription), not a PEM public key file")
         }
@@ -49,12 +54,16 @@ public final class VerificationKey: @unchecked Sendable {
         }
         var bytes = [UInt8](repeating: 0, count: Int(file.size))
         var filled = 0
-        while filled < bytes.count {
-            let count = try bytes.withUnsafeMutableBytes { buffer in
-                try file.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]), at: UInt64(filled))
+        do {
+            while filled < bytes.count {
+                let count = try bytes.withUnsafeMutableBytes { buffer in
+                    try file.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]), at: UInt64(filled))
+                }
+                if count == 0 { break }
+                filled += count
             }
-            if count == 0 { break }
-            filled += count
+        } catch let error as ManifoldError {
+            throw ManifoldError(error.code, "key \(path): \(error.message)")
         }
         try self.init(pem: Array(bytes[..<filled]), name: name ?? path)
     }
