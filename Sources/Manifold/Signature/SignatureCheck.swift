@@ -20,8 +20,8 @@ struct SignatureCheck {
         let imageDigests = Set(images.map { results[$0].digest })
         if imageDigests.count == 1, let only = imageDigests.first ?? nil {
             for i in records.indices where records[i].artifact.subject == nil && records[i].artifact.recognisedBy == "cosign save kind" {
-                records[i].artifact.subject = only
-                results[records[i].result].artifact?.subject = only
+                records[i].artifact = records[i].artifact.attached(to: only)
+                results[records[i].result].artifact = records[i].artifact
             }
         }
         // Artifacts included: a signature may sign an attestation.
