@@ -156,6 +156,15 @@ private func verifyCLI(_ arguments: [String]) throws -> RunResult {
         #expect(result.stdout.contains("no valid signature from the given keys: no signature is attached to it"))
     }
 
+    @Test func aDockerSaveWithoutManifestsNeverPassesAKeyCheck() throws {
+        // Docker ≤ 24 stores no manifest: nothing there could be signed, and --key says so.
+        let save = ImageFixtures.directory.appendingPathComponent("docker-24.tar").path
+        let result = try verifyCLI(["--key", try SignedLayouts.key("ecdsa-p256"), save])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("✗ manifest.json › [0] (example/app:24): no manifest is stored (docker save of Docker ≤ 24)"), "\(result.stdout)")
+        #expect(try verifyCLI([save]).status == 0)
+    }
+
     @Test func aSignatureIsNotAPlatform() throws {
         let report = verify(URL(fileURLWithPath: try SignedLayouts.path("tag-scheme")))
         #expect(report.status == .verified)

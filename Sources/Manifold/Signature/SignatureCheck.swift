@@ -54,14 +54,23 @@ struct SignatureCheck {
                 }
             }
             for index in targets {
-                guard let digest = results[index].digest, seen.insert(digest).inserted else { continue }
+                guard let digest = results[index].digest else {
+                    // A docker save of Docker ≤ 24 stores no manifest: no digest to sign, so
+                    // nothing here can carry a signature. Never a silent pass.
+                    results[index].fail(Problem(.signature, message: "no manifest is stored (docker save of Docker ≤ 24): there is nothing a signature could sign; save with Docker 25+ or use an OCI layout"))
+                    continue
+                }
+                guard seen.insert(digest).inserted else { continue }
                 let verifiedBy = signatures.filter { $0.status == .verified && $0.signs == digest }.compactMap(\.key)
                 var unique: [String] = []
                 for key in verifiedBy where !unique.contains(key) { unique.append(key) }
                 requirements.append(SignatureRequirementResult(path: results[index].path, digest: digest, verifiedBy: unique))
                 if unique.isEmpty {
                     let found = signatures.filter { $0.signs == digest }.count
-                    let what = found == 0 ? "no signature is attached to it" : "\(counted(found, "signature")) attached, none valid"
+                    var what = found == 0 ? "no signature is attached to it" : "\(counted(found, "signature")) attached, none valid"
+                    if found == 0, source.location.hasPrefix("docker://") {
+                        what += " (a registry's .sig tags and referrers are not fetched yet: verify a `cosign save` or `skopeo copy` of them)"
+                    }
                     results[index].fail(Problem(.signature, expected: "a signature by \(keys.map(\.name).joined(separator: " or "))",
                                                 message: "no valid signature from the given keys: \(what)"))
                 }
@@ -72,11 +81,15 @@ struct SignatureCheck {
                                notes: keys.isEmpty ? [] : SignatureReport.offlineNotes)
     }
 
-    /// Each image's top document: what index.json (or manifest.json) lists, artifacts aside.
+    /// Each image's top document: what index.json lists, artifacts aside; in a docker save
+    /// without index.json, what manifest.json lists (a Docker 25+ save's manifest.json names
+    /// the same images as its index.json: not twice).
     private func imageResults(_ results: [DescriptorResult]) -> [Int] {
-        results.indices.filter {
+        let tops = results.indices.filter {
             results[$0].path.count == 2 && results[$0].artifact == nil && (results[$0].kind == .manifest || results[$0].kind == .index)
         }
+        let fromIndex = tops.filter { results[$0].path[0] == ContentRoot.index.name }
+        return fromIndex.isEmpty ? tops : fromIndex
     }
 
     /// One layer of a signature manifest.
