@@ -156,6 +156,29 @@ private func verifyCLI(_ arguments: [String]) throws -> RunResult {
         #expect(result.stdout.contains("no valid signature from the given keys: no signature is attached to it"))
     }
 
+    @Test func aCosignV3BundleReferrerVerifiesOverTheDSSEEnvelope() throws {
+        let key = try SignedLayouts.key("ecdsa-p256")
+        let valid = try verifyCLI(["--key", key, try SignedLayouts.path("bundle-valid")])
+        #expect(valid.status == 0, "\(valid.stdout)")
+        #expect(valid.stdout.contains("✓ layers[0]: sigstore-bundle signature verified with \(key) (ecdsa-sha256)"))
+        #expect(valid.stdout.contains("application/vnd.dev.sigstore.bundle.v0.3+json  (by subject)"))
+        #expect(try verifyCLI(["--key", try SignedLayouts.key("other"), try SignedLayouts.path("bundle-valid")]).status == 1)
+
+        // The statement names another digest: signed by the key, attached to the wrong manifest.
+        let other = try verifyCLI(["--key", key, try SignedLayouts.path("bundle-other-subject")])
+        #expect(other.status == 1)
+        #expect(other.stdout.contains("its statement names sha256:\(String(repeating: "1", count: 64)), not sha256:"), "\(other.stdout)")
+    }
+
+    @Test func aBundleWithAnotherPredicateIsAnAttestationNotASignature() throws {
+        let path = try SignedLayouts.path("bundle-attestation")
+        let result = try verifyCLI(["--key", try SignedLayouts.key("ecdsa-p256"), path])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("└─ manifests[1]  attestation of sha256:"), "\(result.stdout)")
+        #expect(result.stdout.contains("no signature is attached to it"))
+        #expect(try verifyCLI([path]).status == 0)
+    }
+
     @Test func aDockerSaveWithoutManifestsNeverPassesAKeyCheck() throws {
         // Docker ≤ 24 stores no manifest: nothing there could be signed, and --key says so.
         let save = ImageFixtures.directory.appendingPathComponent("docker-24.tar").path

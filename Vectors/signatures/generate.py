@@ -29,6 +29,9 @@ OCI_CONFIG = "application/vnd.oci.image.config.v1+json"
 SIMPLESIGNING = "application/vnd.dev.cosign.simplesigning.v1+json"
 SIG_ANNOTATION = "dev.cosignproject.cosign/signature"
 DSSE = "application/vnd.dsse.envelope.v1+json"
+BUNDLE = "application/vnd.dev.sigstore.bundle.v0.3+json"
+INTOTO = "application/vnd.in-toto+json"
+SIGN_PREDICATE = "https://sigstore.dev/cosign/sign/v1"
 
 
 def compact(value):
@@ -253,6 +256,35 @@ def make(out):
             payload = cosign_payload(target["digest"])
             sig = signature_manifest(layout, [(payload, keys["ecdsa-p256"].sign(payload))])
             layout.add(sig, {"org.opencontainers.image.ref.name": tag_for(target["digest"], ".sig")})
+        layout.finish()
+
+    # cosign v3 bundles: OCI 1.1 referrers (subject, artifactType), one layer holding a Sigstore
+    # bundle whose DSSE envelope wraps an in-toto statement; the signature is over the PAE.
+    # Listed in index.json without a tag, as `oras copy -r` lays referrers out.
+    for name, predicate, names_other in [("bundle-valid", SIGN_PREDICATE, False),
+                                          ("bundle-other-subject", SIGN_PREDICATE, True),
+                                          ("bundle-attestation", "https://slsa.dev/provenance/v1", False)]:
+        layout = Layout(os.path.join(out, name))
+        image = image_manifest(layout, "amd64", name)
+        named = "1" * 64 if names_other else image["digest"][7:]
+        statement = compact({"_type": "https://in-toto.io/Statement/v1",
+                             "subject": [{"name": "registry.example/app", "digest": {"sha256": named}}],
+                             "predicateType": predicate, "predicate": {}})
+        pae = b"DSSEv1 %d %s %d %s" % (len(INTOTO), INTOTO.encode(), len(statement), statement)
+        bundle = compact({"mediaType": BUNDLE,
+                          "verificationMaterial": {"publicKey": {"hint": "ecdsa-p256"}, "tlogEntries": []},
+                          "dsseEnvelope": {"payload": base64.b64encode(statement).decode(), "payloadType": INTOTO,
+                                           "signatures": [{"sig": keys["ecdsa-p256"].sign(pae), "keyid": ""}]}})
+        empty = layout.blob(b"{}", "application/vnd.oci.empty.v1+json")
+        subject = {k: image[k] for k in ("mediaType", "size", "digest")}
+        referrer = layout.blob(compact({"schemaVersion": 2, "mediaType": OCI_MANIFEST, "artifactType": BUNDLE,
+                                        "config": empty, "layers": [layout.blob(bundle, BUNDLE)], "subject": subject,
+                                        "annotations": {"dev.sigstore.bundle.content": "dsse-envelope",
+                                                        "dev.sigstore.bundle.predicateType": predicate,
+                                                        "org.opencontainers.image.created": "2026-01-01T00:00:00Z"}}),
+                               OCI_MANIFEST, artifactType=BUNDLE)
+        layout.add(image, {"org.opencontainers.image.ref.name": "latest"})
+        layout.entries.append(referrer)
         layout.finish()
 
     # Unsigned.

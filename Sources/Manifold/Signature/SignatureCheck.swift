@@ -35,7 +35,7 @@ struct SignatureCheck {
                 if let signs = signature.signs, !inImage.contains(signs) {
                     signature.notes.append("signs \(signs), which is not in this image")
                 }
-                if signature.status == .failed, let key = signature.key {
+                if signature.misplaced, let key = signature.key {
                     // A signature a trusted key made, attached where its payload says it is
                     // not: moved or replayed. Not a pass, and not ignorable either.
                     results[record.result].fail(Problem(.signature, message: "\(signature.path.last ?? "signature") is signed by \(key) but \(signature.problems.joined(separator: "; "))"))
@@ -97,9 +97,12 @@ struct SignatureCheck {
         let annotations = layer.annotations ?? [:]
         var result = SignatureResult(path: record.path + ["layers[\(position)]"], artifactDigest: record.digest,
                                      signs: record.artifact.subject, payloadDigest: nil, format: "cosign", status: .unchecked)
+        if layer.mediaType.hasPrefix(SigstoreBundle.mediaTypePrefix) {
+            return checkBundle(layer, result: result, reader: &reader)
+        }
         guard layer.mediaType == ImageGraphRules.cosignSimpleSigning else {
             result.format = layer.mediaType
-            result.notes.append("signature format \(layer.mediaType) is not checked (cosign simple signing is)")
+            result.notes.append("signature format \(layer.mediaType) is not checked (cosign simple signing and Sigstore bundles are)")
             return result
         }
         if annotations["dev.sigstore.cosign/bundle"] != nil {
@@ -122,16 +125,13 @@ struct SignatureCheck {
                 if result.signs == nil { result.signs = parsed.manifestDigest }
                 if let subject = record.artifact.subject, parsed.manifestDigest != subject {
                     result.problems.append("its payload names \(parsed.manifestDigest), not \(subject), the manifest it is attached to")
+                    result.misplaced = true
                 }
             } catch {
                 result.problems.append(asManifoldError(error).message)
             }
-        case .absent:
-            result.problems.append("payload blob \(layer.digest.abbreviated)… is absent")
-        case .unverifiable:
-            result.problems.append("payload digest algorithm \(layer.digest.algorithm) cannot be computed")
-        case .failed(let problems):
-            result.problems.append("payload blob does not match its descriptor: " + problems.map(\.message).joined(separator: "; "))
+        case let unread:
+            result.problems.append(Self.unread(unread, layer, what: "payload") ?? "payload unreadable")
         }
 
         var signature: [UInt8]?
@@ -152,6 +152,84 @@ struct SignatureCheck {
             if result.key == nil {
                 let tried = keys.map(\.name).joined(separator: ", ")
                 result.problems.insert("not signed by any given key (tried \(tried))" + (keyless ? "; a keyless signature needs a trust root" : ""), at: 0)
+            }
+        }
+        result.status = result.problems.isEmpty && result.key != nil ? .verified : .failed
+        return result
+    }
+
+    /// The words for a signature blob that could not be read as its descriptor says, or nil.
+    private static func unread(_ outcome: DocumentReader.Outcome, _ layer: Descriptor, what: String) -> String? {
+        switch outcome {
+        case .read: nil
+        case .absent: "\(what) blob \(layer.digest.abbreviated)… is absent"
+        case .unverifiable: "\(what) digest algorithm \(layer.digest.algorithm) cannot be computed"
+        case .failed(let problems): "\(what) blob does not match its descriptor: " + problems.map(\.message).joined(separator: "; ")
+        }
+    }
+
+    /// A cosign v3 Sigstore bundle layer: the DSSE envelope's signature over its PAE, by a
+    /// given key; its in-toto statement must be cosign's signing predicate and name the
+    /// manifest the bundle is attached to.
+    private func checkBundle(_ layer: Descriptor, result: SignatureResult, reader: inout DocumentReader) -> SignatureResult {
+        var result = result
+        result.format = "sigstore-bundle"
+        guard !keys.isEmpty else {
+            result.notes.append("not checked: no --key given")
+            return result
+        }
+        let outcome = reader.read(layer)
+        guard case .read(let bytes) = outcome else {
+            result.problems.append(Self.unread(outcome, layer, what: "bundle") ?? "bundle unreadable")
+            result.status = .failed
+            return result
+        }
+        let bundle: SigstoreBundle
+        do {
+            bundle = try SigstoreBundle(bytes: bytes)
+        } catch {
+            result.problems.append(asManifoldError(error).message)
+            result.status = .failed
+            return result
+        }
+        if bundle.hasTransparencyLogEntries { result.notes.append("its transparency-log entries are not checked (Rekor is not consulted)") }
+        if bundle.isKeyless { result.notes.append("keyless (Fulcio certificate): unverifiable offline without a trust root") }
+        guard let envelope = bundle.envelope else {
+            result.notes.append("a message-signature bundle: not checked (DSSE envelopes are)")
+            return result
+        }
+        for signature in envelope.signatures where result.key == nil {
+            for key in keys {
+                if let scheme = key.verify(signature: signature, over: envelope.pae) {
+                    result.key = key.name
+                    result.scheme = scheme.rawValue
+                    break
+                }
+            }
+        }
+        if result.key == nil {
+            let tried = keys.map(\.name).joined(separator: ", ")
+            result.problems.append("not signed by any given key (tried \(tried))" + (bundle.isKeyless ? "; a keyless signature needs a trust root" : ""))
+        }
+        if envelope.payloadType != InTotoStatement.payloadType {
+            result.problems.append("its envelope's payloadType is \(quoted(envelope.payloadType)), not \(InTotoStatement.payloadType)")
+        } else {
+            do {
+                let statement = try InTotoStatement(bytes: envelope.payload)
+                result.payloadDigest = statement.subjects.first
+                if statement.predicateType != InTotoStatement.cosignSignPredicate {
+                    result.problems.append("its statement is an attestation (predicateType \(statement.predicateType)), not an image signature")
+                } else if let subject = result.signs {
+                    if !statement.subjects.contains(subject) {
+                        let named = statement.subjects.map(\.description).joined(separator: ", ")
+                        result.problems.append("its statement names \(named.isEmpty ? "no sha256 subject" : named), not \(subject), the manifest it is attached to")
+                        result.misplaced = true
+                    }
+                } else {
+                    result.signs = statement.subjects.first
+                }
+            } catch {
+                result.problems.append(asManifoldError(error).message)
             }
         }
         result.status = result.problems.isEmpty && result.key != nil ? .verified : .failed

@@ -29,6 +29,8 @@ public struct SignatureResult: Sendable {
     public var problems: [String] = []
     /// Facts that are not failures: a Rekor bundle not consulted, a keyless certificate.
     public var notes: [String] = []
+    /// Its signed content names another manifest than the one it is attached to.
+    var misplaced = false
 
     public var pathString: String { path.joined(separator: " › ") }
 }

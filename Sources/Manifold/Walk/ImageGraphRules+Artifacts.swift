@@ -38,15 +38,22 @@ extension ImageGraphRules {
         default:
             break
         }
+        // A Sigstore bundle signs an image only with cosign's signing predicate; with any
+        // other it is an attestation (cosign v3 names it in an annotation).
+        var kind = contentKind
+        if kind == .signature, let predicate = manifest.annotations?["dev.sigstore.bundle.predicateType"],
+           predicate != InTotoStatement.cosignSignPredicate {
+            kind = .attestation
+        }
         if let subject = manifest.subject {
-            return Artifact(kind: contentKind ?? tag?.kind ?? .other, artifactType: type, subject: subject.digest, recognisedBy: "subject")
+            return Artifact(kind: kind ?? tag?.kind ?? .other, artifactType: type, subject: subject.digest, recognisedBy: "subject")
         }
         if let tag {
-            return Artifact(kind: contentKind ?? tag.kind, artifactType: type, subject: tag.subject,
+            return Artifact(kind: kind ?? tag.kind, artifactType: type, subject: tag.subject,
                             recognisedBy: "tag \(entry.referenceName ?? "")")
         }
-        if type != nil || contentKind != nil {
-            return Artifact(kind: contentKind ?? .other, artifactType: type, subject: nil, recognisedBy: "artifact type")
+        if type != nil || kind != nil {
+            return Artifact(kind: kind ?? .other, artifactType: type, subject: nil, recognisedBy: "artifact type")
         }
         return nil
     }
