@@ -170,6 +170,18 @@ private func verifyCLI(_ arguments: [String]) throws -> RunResult {
         #expect(other.stdout.contains("its statement names sha256:\(String(repeating: "1", count: 64)), not sha256:"), "\(other.stdout)")
     }
 
+    @Test func aReferrerInBlobsWithNoIndexEntryIsFoundBySubject() throws {
+        let path = try SignedLayouts.path("bundle-unlisted")
+        let result = try verifyCLI(["--key", try SignedLayouts.key("ecdsa-p256"), path])
+        #expect(result.status == 0, "\(result.stdout)")
+        #expect(result.stdout.contains("\nblobs/ (referrers no index.json entry lists)\n└─ sha256:"), "\(result.stdout)")
+        #expect(result.stdout.contains("✓ layers[0]: sigstore-bundle signature verified with"))
+        // Its blobs are verified, hence not "unreferenced".
+        let plain = try verifyCLI([path])
+        #expect(plain.status == 0)
+        #expect(!plain.stdout.contains("unreferenced blob"), "\(plain.stdout)")
+    }
+
     @Test func aBundleWithAnotherPredicateIsAnAttestationNotASignature() throws {
         let path = try SignedLayouts.path("bundle-attestation")
         let result = try verifyCLI(["--key", try SignedLayouts.key("ecdsa-p256"), path])

@@ -261,7 +261,9 @@ def make(out):
     # cosign v3 bundles: OCI 1.1 referrers (subject, artifactType), one layer holding a Sigstore
     # bundle whose DSSE envelope wraps an in-toto statement; the signature is over the PAE.
     # Listed in index.json without a tag, as `oras copy -r` lays referrers out.
+    # "bundle-unlisted": the referrer sits in blobs/ alone, as a cosign v3 `save` may leave it.
     for name, predicate, names_other in [("bundle-valid", SIGN_PREDICATE, False),
+                                          ("bundle-unlisted", SIGN_PREDICATE, False),
                                           ("bundle-other-subject", SIGN_PREDICATE, True),
                                           ("bundle-attestation", "https://slsa.dev/provenance/v1", False)]:
         layout = Layout(os.path.join(out, name))
@@ -284,7 +286,8 @@ def make(out):
                                                         "org.opencontainers.image.created": "2026-01-01T00:00:00Z"}}),
                                OCI_MANIFEST, artifactType=BUNDLE)
         layout.add(image, {"org.opencontainers.image.ref.name": "latest"})
-        layout.entries.append(referrer)
+        if name != "bundle-unlisted":
+            layout.entries.append(referrer)
         layout.finish()
 
     # Unsigned.

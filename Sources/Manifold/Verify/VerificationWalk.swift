@@ -98,6 +98,13 @@ final class VerificationWalk: ImageGraphVisitor {
         self.disagreements = disagreements
     }
 
+    /// The pseudo-root the referrers found in blobs/ alone are reported under.
+    func visitUnlistedReferrersRoot(path: [String]) throws {
+        var result = DescriptorResult(path: path, kind: .blob)
+        result.notes.append("manifests whose subject is in this image, listed by no index")
+        results.append(result)
+    }
+
     // MARK: descriptors
 
     func visitIndex(_ entry: GraphEntry, _ outcome: DocumentOutcome<ImageIndex>) throws {

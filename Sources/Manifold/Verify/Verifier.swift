@@ -91,6 +91,16 @@ public struct Verifier: Sendable {
         } catch {
             return .unusable(path, kind: source.kind, error: asManifoldError(error), seconds: monotonicSeconds() - start)
         }
+        // Referrers with no index.json entry (cosign v3 `save`, `oras copy -r`): manifests left
+        // in blobs/ whose subject the walk reached. Verified like the rest; not "unreferenced".
+        // A pull copies what index.json lists, so it does not look for them.
+        if copy == nil, !walker.stopped, let all = try? source.blobPaths() {
+            let unlisted = all.filter { !walk.referencedPaths.contains($0) }
+            let subjects = Set(walk.results.filter { $0.kind == .manifest || $0.kind == .index }.compactMap(\.digest))
+            if !unlisted.isEmpty, !subjects.isEmpty {
+                _ = try? walker.walkUnlistedReferrers(paths: unlisted, subjects: subjects, &walk)
+            }
+        }
         walk.finish(stopped: walker.stopped)
         if !options.platforms.isEmpty && walk.platforms.isEmpty {
             let wanted = options.platforms.map(\.description).joined(separator: ", ")

@@ -115,7 +115,7 @@ struct ImageWalker {
         }
     }
 
-    private mutating func visit<Visitor: ImageGraphVisitor>(_ entry: GraphEntry, _ visitor: inout Visitor) throws {
+    mutating func visit<Visitor: ImageGraphVisitor>(_ entry: GraphEntry, _ visitor: inout Visitor) throws {
         let type = entry.descriptor.mediaType
         let key = WalkedKey(digest: entry.descriptor.digest, mediaType: type)
         if MediaType.isIndex(type) || MediaType.isManifest(type) {
