@@ -46,6 +46,16 @@ struct SignatureCheck {
 
         var requirements: [SignatureRequirementResult] = []
         if !keys.isEmpty {
+            // By the manifest they sign: a wide image has a signature per platform.
+            var attached: [Digest: Int] = [:]
+            var verifiedKeys: [Digest: [String]] = [:]
+            for signature in signatures {
+                guard let signs = signature.signs else { continue }
+                attached[signs, default: 0] += 1
+                if signature.status == .verified, let key = signature.key, !(verifiedKeys[signs] ?? []).contains(key) {
+                    verifiedKeys[signs, default: []].append(key)
+                }
+            }
             var seen = Set<Digest>()
             var targets = images
             if requirement == .everyPlatform {
@@ -61,12 +71,10 @@ struct SignatureCheck {
                     continue
                 }
                 guard seen.insert(digest).inserted else { continue }
-                let verifiedBy = signatures.filter { $0.status == .verified && $0.signs == digest }.compactMap(\.key)
-                var unique: [String] = []
-                for key in verifiedBy where !unique.contains(key) { unique.append(key) }
-                requirements.append(SignatureRequirementResult(path: results[index].path, digest: digest, verifiedBy: unique))
-                if unique.isEmpty {
-                    let found = signatures.filter { $0.signs == digest }.count
+                let verifiedBy = verifiedKeys[digest] ?? []
+                requirements.append(SignatureRequirementResult(path: results[index].path, digest: digest, verifiedBy: verifiedBy))
+                if verifiedBy.isEmpty {
+                    let found = attached[digest] ?? 0
                     var what = found == 0 ? "no signature is attached to it" : "\(counted(found, "signature")) attached, none valid"
                     if found == 0, source.location.hasPrefix("docker://") {
                         what += " (a registry's .sig tags and referrers are not fetched yet: verify a `cosign save` or `skopeo copy` of them)"
