@@ -60,17 +60,23 @@ extension ImageGraphRules {
 
     private static func isImageConfigType(_ type: String) -> Bool { MediaType.isImageConfig(type) }
 
-    /// The kind its type or layers say, or nil when they say nothing.
+    /// The kind its type or layers say, or nil when they say nothing. Asked of every manifest
+    /// of every image: nothing is allocated on the way (a wide image has tens of thousands).
     private static func kind(type: String?, layers: [Descriptor]) -> Artifact.Kind? {
-        let types = layers.map(\.mediaType) + (type.map { [$0] } ?? [])
-        if types.contains(cosignSimpleSigning)
-            || types.contains(where: { $0.hasPrefix("application/vnd.dev.sigstore.bundle") || $0 == "application/vnd.cncf.notary.signature" }) {
+        func any(_ test: (String) -> Bool) -> Bool {
+            (type.map(test) ?? false) || layers.contains { test($0.mediaType) }
+        }
+        // An image's layers are tar media types: most manifests end here.
+        if type == nil, layers.allSatisfy({ $0.mediaType.hasPrefix("application/vnd.oci.image.layer.") || $0.mediaType.hasPrefix("application/vnd.docker.image.rootfs.") }) {
+            return nil
+        }
+        if any({ $0 == cosignSimpleSigning || $0.hasPrefix(SigstoreBundle.mediaTypePrefix) || $0 == "application/vnd.cncf.notary.signature" }) {
             return .signature
         }
-        if types.contains(where: { $0 == "application/vnd.dsse.envelope.v1+json" || $0.hasPrefix("application/vnd.in-toto") }) {
+        if any({ $0 == "application/vnd.dsse.envelope.v1+json" || $0.hasPrefix("application/vnd.in-toto") }) {
             return .attestation
         }
-        if types.contains(where: { $0.contains("spdx") || $0.contains("cyclonedx") || $0.contains("syft") }) {
+        if any({ $0.contains("spdx") || $0.contains("cyclonedx") || $0.contains("syft") }) {
             return .sbom
         }
         return nil
@@ -80,7 +86,7 @@ extension ImageGraphRules {
     /// `sha256:<hex>`; the tag may follow a repository (`repo:sha256-….sig`).
     static func cosignTag(_ name: String?) -> (kind: Artifact.Kind, subject: Digest)? {
         guard let name else { return nil }
-        let tag = name.split(separator: ":").last.map(String.init) ?? name
+        let tag = name.lastIndex(of: ":").map { name[name.index(after: $0)...] } ?? name[...]
         let kinds: [(String, Artifact.Kind)] = [(".sig", .signature), (".att", .attestation), (".sbom", .sbom)]
         guard tag.hasPrefix("sha256-"), let (suffix, kind) = kinds.first(where: { tag.hasSuffix($0.0) }) else { return nil }
         let hex = tag.dropFirst("sha256-".count).dropLast(suffix.count)
