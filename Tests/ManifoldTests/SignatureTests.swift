@@ -293,6 +293,17 @@ private func verifyCLI(_ arguments: [String]) throws -> RunResult {
         #expect(sbom.stdout.contains("attached to sha256:\(String(repeating: "2", count: 64)) (not in this image)"))
     }
 
+    @Test func packNeverPacksASignatureAsAPlatformAndSaysItLeftItOut() throws {
+        let out = try ImageFixtures.temporaryDirectory().appendingPathComponent("packed.tar").path
+        let result = try run(manifoldBinary, ["pack", "-o", out, try SignedLayouts.path("valid-ecdsa-p256")])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("1 signature or referrer manifest left out (pack does not carry them yet"), "\(result.stderr)")
+        let report = verify(URL(fileURLWithPath: out))
+        #expect(report.status == .verified)
+        #expect(report.platforms.map(\.description) == ["linux/amd64"])
+        #expect(report.results.allSatisfy { $0.artifact == nil })
+    }
+
     @Test func inspectTreeShowsSignaturesApartAndCountsNoPlatformForThem() throws {
         let result = try run(manifoldBinary, ["inspect", "--tree", try SignedLayouts.path("every-platform-signed")])
         #expect(result.status == 0)
