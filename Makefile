@@ -9,7 +9,7 @@ RELEASE_BIN  := .build/release/manifold
 # Debian packages: the C libraries the build links, the tools the tests compare against,
 # and the tools the benchmarks race.
 BUILD_PACKAGES := pkg-config libssl-dev zlib1g-dev libisal-dev libzstd-dev libcurl4-openssl-dev
-TEST_PACKAGES  := coreutils gzip pigz zstd python3 tar skopeo umoci buildah oci-image-tool docker-registry \
+TEST_PACKAGES  := coreutils gzip pigz zstd python3 python3-cryptography tar skopeo umoci buildah oci-image-tool docker-registry \
                   curl openssl apache2-utils
 BENCH_PACKAGES := hyperfine isal openssl time gcc strace
 PACKAGES       := $(BUILD_PACKAGES) $(TEST_PACKAGES) $(BENCH_PACKAGES)

@@ -29,6 +29,12 @@ struct InspectCommand: ParsableCommand {
             config` give it: created, author, os/arch, user, working dir, entrypoint, cmd, env,
             exposed ports, volumes, labels, stop signal; --json prints them with stable keys.
 
+            --referrers lists, per manifest of the image (the top one, then each platform's), the
+            signatures, attestations, SBOMs and other artifacts attached to it — cosign's
+            sha256-<hex>.sig/.att tags, `cosign save` entries, OCI 1.1 referrers (subject), buildx
+            attestation manifests — with their artifact type and annotations. Nothing is
+            verified here: `manifold verify --key` checks signatures.
+
             docker://REF reads the image from a registry (its manifests and configs, checked
             against their digests; no layer is fetched), like `docker manifest inspect`.
 
@@ -39,6 +45,7 @@ struct InspectCommand: ParsableCommand {
               manifold inspect --config --json multi.tar
               manifold inspect --raw ./layout:latest | sha256sum
               manifold inspect --tree docker://localhost:5000/app:1.0
+              manifold inspect --referrers ./saved-by-cosign
             """))
 
     @Argument(help: "The image: PATH, PATH:TAG, PATH@DIGEST or docker://REF.")
@@ -59,6 +66,9 @@ struct InspectCommand: ParsableCommand {
     @Flag(help: "With --config: print it as JSON (keys in docs/inspect-config-json.md).")
     var json = false
 
+    @Flag(help: "List the signatures, attestations and SBOMs attached to each manifest.")
+    var referrers = false
+
     @Option(help: ArgumentHelp("Select the image a client on this platform would run.", valueName: "os/arch[/variant]"))
     var platform: String?
 
@@ -71,9 +81,10 @@ struct InspectCommand: ParsableCommand {
 
     func validate() throws {
         if let platform { _ = try parsePlatform(platform) }
-        guard [raw, verbose, tree, config].filter({ $0 }).count <= 1 else {
-            throw ValidationError("--raw, --verbose, --tree and --config are alternatives; give one")
+        guard [raw, verbose, tree, config, referrers].filter({ $0 }).count <= 1 else {
+            throw ValidationError("--raw, --verbose, --tree, --config and --referrers are alternatives; give one")
         }
+        if referrers && platform != nil { throw ValidationError("--referrers lists every manifest's; --platform does not go with it") }
         if json && !config { throw ValidationError("--json goes with --config (the other views are JSON already, or for people)") }
         if compatible && platform == nil { throw ValidationError("--compatible goes with --platform") }
     }
@@ -81,6 +92,8 @@ struct InspectCommand: ParsableCommand {
     func run() throws {
         var subject = image
         let resolved: ResolvedImage
+        // --referrers: the whole file too, whose other index.json entries hold the signatures.
+        var whole: ResolvedImage?
         do {
             if let (source, selection) = try registrySource(image, flags: registry) {
                 resolved = try ResolvedImage.open(source, reference: selection, limits: limits.limits)
@@ -88,6 +101,9 @@ struct InspectCommand: ParsableCommand {
                 let reference = try LocalImageReference(parsing: image)
                 subject = reference.path
                 resolved = try ResolvedImage.open(reference, limits: limits.limits)
+                if referrers, reference.namesOne {
+                    whole = try ResolvedImage.open(LocalImageReference(path: reference.path, transport: reference.transport), limits: limits.limits)
+                }
             }
         } catch let error as ManifoldError {
             Terminal.error(error.message, about: subject)
@@ -122,6 +138,14 @@ struct InspectCommand: ParsableCommand {
             } else {
                 Terminal.output(printer.selection(selected))
             }
+            return
+        }
+        if referrers {
+            let file = whole ?? resolved
+            // `cosign save` names no subject: its signatures are the one image's of the file.
+            let images = Set(file.nodes.filter { $0.depth == 0 && !$0.isAttestation }.map(\.descriptor.digest))
+            let sole = file.topDescriptor == nil ? (images.count == 1 ? images.first : nil) : file.topDescriptor?.digest
+            Terminal.output(ReferrersPrinter(image: resolved, artifacts: file.attestations, soleImage: sole).text)
             return
         }
         if raw {

@@ -142,13 +142,17 @@ struct InspectPrinter {
             lines += graph()
         }
         if selected == nil, !image.attestations.isEmpty {
-            lines.append("└─ attestations (never selected)")
+            // Signatures and other artifacts too: none is a platform (`inspect --referrers` details them).
+            let onlyAttestations = image.attestations.allSatisfy { ($0.artifact?.kind ?? .attestation) == .attestation }
+            lines.append("└─ \(onlyAttestations ? "attestations" : "attached artifacts") (never selected)")
             for (i, attestation) in image.attestations.enumerated() {
                 let last = i == image.attestations.count - 1
-                let target = attestation.descriptor.annotations?["vnd.docker.reference.digest"]
-                let forPlatform = target.flatMap { digest in image.manifests.first { $0.descriptor.digest.description == digest }?.platform }
-                lines.append("   \(last ? "└─" : "├─") \(attestation.descriptor.digest.abbreviated)  \(formatBytes(UInt64(attestation.descriptor.size)))"
-                             + (forPlatform.map { "  for \($0)" } ?? ""))
+                let target = attestation.artifact?.subject
+                    ?? attestation.descriptor.annotations?["vnd.docker.reference.digest"].flatMap { try? Digest(parsing: $0) }
+                let forPlatform = target.flatMap { digest in image.manifests.first { $0.descriptor.digest == digest }?.platform }
+                let kind = onlyAttestations ? "" : "  \(attestation.artifact?.kind.rawValue ?? "attestation")"
+                let what = forPlatform.map { "  for \($0)" } ?? (onlyAttestations ? "" : target.map { "  of \($0.abbreviated)" } ?? "")
+                lines.append("   \(last ? "└─" : "├─") \(attestation.descriptor.digest.abbreviated)  \(formatBytes(UInt64(attestation.descriptor.size)))\(kind)\(what)")
             }
         }
         let all = platforms

@@ -24,6 +24,16 @@ struct VerifyCommand: ParsableCommand {
             Foreign layers absent from the image are reported unverified and never fetched. Blobs
             absent from a sparse archive fail the image unless --allow-sparse.
 
+            Signatures, attestations and SBOMs attached to an image (cosign's sha256-<hex>.sig
+            tags, `cosign save` layouts, OCI 1.1 referrers, buildx attestation manifests) are
+            verified byte for byte, shown under what they sign or attest, and not counted as
+            platforms. With --key (a PEM public key, repeatable; ECDSA P-256/P-384, RSA, Ed25519)
+            each image's top manifest or index must carry a cosign signature that one of the keys
+            verifies over the payload's exact bytes, and whose payload names that manifest's
+            digest; --require-signature every-platform asks the same of each platform manifest.
+            Offline: the transparency log (Rekor) is not consulted, and keyless (Fulcio
+            certificate) signatures cannot be verified.
+
             Exit 0 when everything verified, 1 when any check failed (or a digest algorithm cannot
             be computed), 2 when an input cannot be used (a blob that cannot be read included).
             With several images, 1 wins over 2: a failure is never hidden by another image's
@@ -34,6 +44,7 @@ struct VerifyCommand: ParsableCommand {
               manifold verify --platform linux/arm64 ./oci-layout
               manifold verify --json image.tar > report.json
               manifold verify docker://localhost:5000/app:1.0
+              manifold verify --key cosign.pub ./saved-by-cosign
             """))
 
     @Argument(help: "Images to verify: PATH, PATH:TAG, PATH@DIGEST, docker://REF.")
@@ -61,6 +72,15 @@ struct VerifyCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print only failures and the summary line.")
     var quiet = false
 
+    @Option(name: .customLong("key"), parsing: .singleValue,
+            help: ArgumentHelp("A PEM public key each image needs a valid signature by (any one of those given); repeatable.",
+                               valueName: "pub.pem"))
+    var keyPaths: [String] = []
+
+    @Option(help: ArgumentHelp("With --key: which manifests need a signature: top (each image's top manifest or index) or every-platform.",
+                               valueName: "top|every-platform"))
+    var requireSignature: String?
+
     @Option(help: .hidden)
     var gzipBackend: String = "isal"
 
@@ -73,6 +93,12 @@ struct VerifyCommand: ParsableCommand {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
         for filter in platformFilters { _ = try parsePlatform(filter) }
         guard GzipBackend(rawValue: gzipBackend) != nil else { throw ValidationError("--gzip-backend is isal or zlib") }
+        if let requireSignature {
+            guard SignatureRequirement(rawValue: requireSignature) != nil else {
+                throw ValidationError("--require-signature is top or every-platform, got \(requireSignature)")
+            }
+            guard !keyPaths.isEmpty else { throw ValidationError("--require-signature goes with --key") }
+        }
     }
 
     func run() throws {
@@ -83,6 +109,14 @@ struct VerifyCommand: ParsableCommand {
         options.allowSparse = allowSparse
         options.limits = limits.limits
         options.gzipBackend = GzipBackend(rawValue: gzipBackend) ?? .isal
+        options.requireSignature = requireSignature.flatMap(SignatureRequirement.init(rawValue:)) ?? .top
+        do {
+            options.keys = try keyPaths.map { try VerificationKey(contentsOf: $0) }
+        } catch let error as ManifoldError {
+            // A key that cannot be used is a run that cannot be done (exit 2), before any image is read.
+            Terminal.error(error.message)
+            throw ExitCode(ExitStatus.unusable)
+        }
         let verifier = Verifier(options: options)
 
         var reports: [VerificationReport] = []

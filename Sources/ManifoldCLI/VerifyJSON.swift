@@ -47,12 +47,13 @@ enum VerifyJSON {
             ]))),
             ("results", .array(report.results.map(result))),
             ("notes", .array(report.notes.map(JSONValue.string))),
+            ("signatures", signatures(report.signatures)),
         ]
         return .object(JSONObject(members))
     }
 
     private static func result(_ result: DescriptorResult) -> JSONValue {
-        .object(JSONObject([
+        var members: [(key: String, value: JSONValue)] = [
             ("path", .string(result.pathString)),
             ("pathComponents", .array(result.path.map(JSONValue.string))),
             ("kind", .string(result.kind.rawValue)),
@@ -73,6 +74,55 @@ enum VerifyJSON {
             ("notes", .array(result.notes.map(JSONValue.string))),
             ("tags", .array(result.tags.map(JSONValue.string))),
             ("sameAs", result.sameAs.map { .string($0.joined(separator: " › ")) } ?? .null),
+        ]
+        // Only on artifacts: a wide image's report stays the size it was.
+        if let value = result.artifact { members.append(("artifact", artifact(value))) }
+        return .object(JSONObject(members))
+    }
+
+    private static func artifact(_ artifact: Artifact) -> JSONValue {
+        .object(JSONObject([
+            ("kind", .string(artifact.kind.rawValue)),
+            ("artifactType", artifact.artifactType.map(JSONValue.string) ?? .null),
+            ("subject", artifact.subject.map { .string($0.description) } ?? .null),
+            ("recognisedBy", .string(artifact.recognisedBy)),
+        ]))
+    }
+
+    /// `signatures`: null when the image carries none and no key was given.
+    private static func signatures(_ report: SignatureReport?) -> JSONValue {
+        guard let report else { return .null }
+        return .object(JSONObject([
+            ("checked", .bool(report.checked)),
+            ("keys", .array(report.keys.map { key in
+                .object(JSONObject([("name", .string(key.name)), ("algorithm", .string(key.algorithm.rawValue)), ("bits", .number("\(key.bits)"))]))
+            })),
+            ("requirement", .string(report.requirement.rawValue)),
+            ("satisfied", report.checked ? .bool(report.satisfied) : .null),
+            ("transparencyLog", .string("not consulted")),
+            ("signatures", .array(report.signatures.map { signature in
+                .object(JSONObject([
+                    ("path", .string(signature.pathString)),
+                    ("manifest", .string(signature.artifactDigest.description)),
+                    ("signs", signature.signs.map { .string($0.description) } ?? .null),
+                    ("payloadDigest", signature.payloadDigest.map { .string($0.description) } ?? .null),
+                    ("format", .string(signature.format)),
+                    ("status", .string(signature.status.rawValue)),
+                    ("key", signature.key.map(JSONValue.string) ?? .null),
+                    ("scheme", signature.scheme.map(JSONValue.string) ?? .null),
+                    ("problems", .array(signature.problems.map(JSONValue.string))),
+                    ("notes", .array(signature.notes.map(JSONValue.string))),
+                ]))
+            })),
+            ("requirements", .array(report.requirements.map { requirement in
+                .object(JSONObject([
+                    ("path", .string(requirement.pathString)),
+                    ("digest", .string(requirement.digest.description)),
+                    ("satisfied", .bool(requirement.satisfied)),
+                    ("verifiedBy", .array(requirement.verifiedBy.map(JSONValue.string))),
+                ]))
+            })),
+            ("notes", .array(report.notes.map(JSONValue.string))),
         ]))
     }
 }

@@ -30,6 +30,22 @@ import Manifold
         #expect(Verifier().verify(parsing: out + ":1.0").status == .verified)
     }
 
+    @Test(.requires(.pythonCryptography)) func verifySignatures() throws {
+        var options = VerifyOptions()
+        options.keys = [try VerificationKey(contentsOf: try SignedLayouts.key("ecdsa-p256"))]
+        options.requireSignature = .everyPlatform
+        let report = Verifier(options: options).verify(try SignedLayouts.path("every-platform-signed"))
+        var lines: [String] = []
+        for signature in report.signatures?.signatures ?? [] {
+            lines.append("\(signature.pathString) \(signature.status) \(signature.key ?? "") \(signature.problems)")
+        }
+        #expect(report.status == .verified)
+        #expect(lines.count == 3)
+        #expect(lines.allSatisfy { $0.hasSuffix(" verified \(options.keys[0].name) []") }, "\(lines)")
+        #expect(report.results.filter { $0.artifact?.kind == .signature && $0.kind == .manifest }.count == 3)
+        #expect(report.platforms.count == 2)
+    }
+
     /// The async example, on a layer large enough (64 GiB, sparse) that the cancellation
     /// always comes while it is being read; and the async pack, left to finish.
     @Test func verifyInATaskAndCancelIt() async throws {

@@ -11,13 +11,17 @@ enum PeerTool: String, CaseIterable, Sendable, CustomStringConvertible {
     case sha256sum, sha512sum, gzip, pigz, zstd, umoci, skopeo, buildah, curl, openssl
     case ociImageTool = "oci-image-tool"
     case dockerRegistry = "docker-registry"
+    /// Python's `cryptography` module (Debian: python3-cryptography): the signature fixtures'
+    /// independent signer. A module, not a command: looked up by importing it.
+    case pythonCryptography = "python3-cryptography"
 
     var description: String { rawValue }
 
     /// The peers on PATH, looked up once per test run, in one shell for all of them.
     static let installed: Set<PeerTool> = {
-        let names = allCases.map(\.rawValue).joined(separator: " ")
-        let found = try? run("/bin/sh", ["-c", "for tool in \(names); do command -v \"$tool\" >/dev/null && echo \"$tool\"; done"])
+        let names = allCases.filter { $0 != .pythonCryptography }.map(\.rawValue).joined(separator: " ")
+        let module = "python3 -c 'import cryptography' 2>/dev/null && echo \(PeerTool.pythonCryptography.rawValue)"
+        let found = try? run("/bin/sh", ["-c", "for tool in \(names); do command -v \"$tool\" >/dev/null && echo \"$tool\"; done; \(module)"])
         return Set((found?.stdout ?? "").split(separator: "\n").compactMap { PeerTool(rawValue: String($0)) })
     }()
 

@@ -57,6 +57,12 @@ public struct Packer: Sendable {
                 continue
             }
             notes += image.notes.map { "\(reference): \($0)" }
+            // A signature is about a manifest, not a platform of the new index: never packed
+            // as one. Said, so that nobody expects the output to carry it.
+            let signatures = image.attestations.filter { $0.artifact != nil && $0.descriptor.annotations?["vnd.docker.reference.digest"] == nil }
+            if !signatures.isEmpty {
+                notes.append("\(reference): \(counted(signatures.count, "signature or referrer manifest")) left out (pack does not carry them yet; manifests keep their digests, so signatures of a platform manifest still apply to it)")
+            }
             let platforms = image.manifests.compactMap { $0.platform?.description }
             available += platforms.filter { !available.contains($0) }
             entries += try self.entries(of: image, input: position, first: entries.count, matched: &matched)

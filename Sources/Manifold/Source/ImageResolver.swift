@@ -14,6 +14,8 @@ struct ImageResolver: ImageGraphVisitor {
     private var attestationAt: [[String]: Bool] = [:]
     /// Distinct images index.json (or manifest.json) lists, as chosen.
     private var images = 1
+    /// index.json entries that are signatures or other artifacts, not images.
+    private var rootArtifacts: Set<Digest> = []
     /// The tags of the index.json entry chosen as the top document.
     private var topTags: [String] = []
     /// The top document: nil until found; `index.json` itself, or manifest.json, when the
@@ -50,7 +52,7 @@ struct ImageResolver: ImageGraphVisitor {
         return ResolvedImage(reference: reference, source: source, topDescriptor: top.descriptor,
                              topTags: topTags, topBytes: top.bytes,
                              topIsIndex: top.isIndex, manifests: manifests, attestations: attestations, notes: notes,
-                             nodes: nodes, images: images)
+                             nodes: nodes, images: max(1, images - rootArtifacts.count))
     }
 
     // MARK: roots
@@ -170,8 +172,11 @@ struct ImageResolver: ImageGraphVisitor {
         }
         var image = PlatformManifest(
             descriptor: entry.descriptor, document: found.manifest, configDocument: config,
-            platform: mergedPlatform(config: config?.value, entry: entry.entryPlatform), synthesized: false,
-            layerFiles: nil, configFile: nil, origin: origin(of: entry.path), source: source)
+            // An artifact's config says nothing of a platform (cosign's says "" for both).
+            platform: found.artifact != nil && entry.entryPlatform == nil ? nil : mergedPlatform(config: config?.value, entry: entry.entryPlatform),
+            synthesized: false, layerFiles: nil, configFile: nil, origin: origin(of: entry.path), source: source)
+        image.artifact = found.artifact
+        if found.artifact != nil, entry.isRootEntry, topEntry == nil { rootArtifacts.insert(entry.descriptor.digest) }
         let named = "\(found.descriptor.digest.abbreviated)…"
         // An image whose config does not match its layers would fail every verifier
         // downstream: pack refuses it rather than publish it.

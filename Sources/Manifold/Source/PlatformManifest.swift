@@ -34,8 +34,14 @@ public struct PlatformManifest: Sendable {
         try source.blob(descriptor)
     }
 
-    /// Whether this is a buildx attestation manifest (`unknown/unknown`).
-    public var isAttestation: Bool { platform?.isAttestation ?? false }
+    /// For a signature, attestation or other artifact attached to an image: what it is and
+    /// what it is attached to (``ImageGraphRules/artifact(entry:manifest:)``).
+    public var artifact: Artifact?
+
+    /// Whether this is not a platform image but attached to one: a buildx attestation
+    /// manifest (`unknown/unknown`), a cosign signature, an OCI 1.1 referrer. Never selected
+    /// by --platform, never counted as a platform; pack carries it along with its image.
+    public var isAttestation: Bool { artifact != nil || (platform?.isAttestation ?? false) }
 }
 
 /// The platform from a config, completed by an index entry's platform where the config is

@@ -26,6 +26,9 @@ public struct DescriptorResult: Sendable {
     /// The tags of an image named by index.json (`org.opencontainers.image.ref.name`) or by
     /// a docker-save `manifest.json` entry (its RepoTags).
     public var tags: [String] = []
+    /// For a signature, attestation or other artifact manifest (and its config and layers):
+    /// what it is and what it is attached to. Such a manifest is not a platform.
+    public var artifact: Artifact?
 
     /// The path joined for people: `index.json › manifests[1] (linux/arm64) › layers[3]`.
     public var pathString: String { path.joined(separator: " › ") }

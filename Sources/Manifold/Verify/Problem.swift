@@ -29,6 +29,9 @@ public struct Problem: Sendable, CustomStringConvertible {
         case unreadable
         /// The image asks for more than a limit allows (more descriptors than --max-descriptors).
         case limit
+        /// A signature requirement is not met (`verify --key`), or a valid signature is
+        /// attached to another manifest than the one its payload names.
+        case signature
     }
 
     public let kind: Kind

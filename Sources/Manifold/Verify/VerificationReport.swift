@@ -31,6 +31,13 @@ public struct VerificationReport: Sendable {
     public var seconds: Double
     /// True when layers were only checked by compressed digest and size.
     public var shallow: Bool
+    /// The signatures found and, with keys, their verdicts and the requirement's.
+    public var signatures: SignatureReport? = nil
+
+    /// Artifact manifests (signatures, attestations, SBOMs) found, each once.
+    public var artifactResults: [DescriptorResult] {
+        results.filter { $0.artifact != nil && $0.kind == .manifest && $0.sameAs == nil }
+    }
 
     public var failedResults: [DescriptorResult] { results.filter { $0.status == .failed } }
     public var unverifiedResults: [DescriptorResult] { results.filter { $0.status == .unverified } }

@@ -20,6 +20,8 @@ final class VerificationWalk: ImageGraphVisitor {
     private(set) var indexImages: Set<Digest> = []
     private(set) var dockerImages = 0
     private(set) var availableTags: [String] = []
+    /// Artifact manifests met (first listings), for the signature check after the walk.
+    var artifacts: [ArtifactRecord] = []
     /// Set by a copy (pull): what it needs of the walk besides the results.
     var copyPlan: CopyPlan?
 
@@ -96,6 +98,13 @@ final class VerificationWalk: ImageGraphVisitor {
         self.disagreements = disagreements
     }
 
+    /// The pseudo-root the referrers found in blobs/ alone are reported under.
+    func visitUnlistedReferrersRoot(path: [String]) throws {
+        var result = DescriptorResult(path: path, kind: .blob)
+        result.notes.append("manifests whose subject is in this image, listed by no index")
+        results.append(result)
+    }
+
     // MARK: descriptors
 
     func visitIndex(_ entry: GraphEntry, _ outcome: DocumentOutcome<ImageIndex>) throws {
@@ -131,6 +140,12 @@ final class VerificationWalk: ImageGraphVisitor {
         }
         if let platform = found.platform { addPlatform(platform) }
         results[openImage].platform = found.platform
+        if let artifact = found.artifact {
+            results[openImage].artifact = artifact
+            result.artifact = artifact
+            artifacts.append(ArtifactRecord(path: found.manifestEntry.path, result: openImage, digest: found.manifestEntry.descriptor.digest,
+                                            manifest: found.manifest.value, artifact: artifact))
+        }
         if let config = found.config {
             if let mismatch = found.platformMismatch() {
                 result.fail(Self.platformProblem(entry: found.manifestEntry.entryPlatform, config: config.platform, mismatch))

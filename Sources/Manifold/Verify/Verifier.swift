@@ -91,6 +91,16 @@ public struct Verifier: Sendable {
         } catch {
             return .unusable(path, kind: source.kind, error: asManifoldError(error), seconds: monotonicSeconds() - start)
         }
+        // Referrers with no index.json entry (cosign v3 `save`, `oras copy -r`): manifests left
+        // in blobs/ whose subject the walk reached. Verified like the rest; not "unreferenced".
+        // A pull copies what index.json lists, so it does not look for them.
+        if copy == nil, !walker.stopped, let all = try? source.blobPaths() {
+            let unlisted = all.filter { !walk.referencedPaths.contains($0) }
+            let subjects = Set(walk.results.filter { $0.kind == .manifest || $0.kind == .index }.compactMap(\.digest))
+            if !unlisted.isEmpty, !subjects.isEmpty {
+                _ = try? walker.walkUnlistedReferrers(paths: unlisted, subjects: subjects, &walk)
+            }
+        }
         walk.finish(stopped: walker.stopped)
         if !options.platforms.isEmpty && walk.platforms.isEmpty {
             let wanted = options.platforms.map(\.description).joined(separator: ", ")
@@ -118,6 +128,15 @@ public struct Verifier: Sendable {
             }
         }
 
+        var signatures: SignatureReport?
+        if !walk.artifacts.isEmpty || !options.keys.isEmpty {
+            let check = SignatureCheck(source: source, limits: options.limits, keys: options.keys, requirement: options.requireSignature)
+            signatures = check.run(&walk.artifacts, results: &results)
+        }
+
+        // A signature listed in index.json (cosign's tag scheme, `cosign save`) is not an image.
+        let imageCount = walk.indexImages.subtracting(walk.artifacts.filter { $0.path.count == 2 }.map(\.digest)).count
+
         var notes = walk.notes
         // Past --max-descriptors, blobs not reached are not "unreferenced": no note then.
         if options.platforms.isEmpty, !walker.stopped, let unreferenced = unreferencedBlobs(source, referenced: walk.referencedPaths), !unreferenced.isEmpty {
@@ -136,9 +155,9 @@ public struct Verifier: Sendable {
         let bytes = walk.measurements.reduce(walker.documentBytes) { $0 + $1.file.size }
         return VerificationReport(
             image: path, kind: source.kind, status: status, error: error, results: results,
-            images: walk.indexImages.isEmpty ? walk.dockerImages : walk.indexImages.count,
+            images: walk.indexImages.isEmpty ? walk.dockerImages : max(imageCount, 1),
             platforms: walk.platforms, notes: notes, blobCount: walk.measurements.count + walker.documentCount,
-            byteCount: bytes, seconds: monotonicSeconds() - start, shallow: options.shallow)
+            byteCount: bytes, seconds: monotonicSeconds() - start, shallow: options.shallow, signatures: signatures)
     }
 
     private func unreferencedBlobs(_ source: any ContentProvider, referenced: Set<String>) -> [String]? {

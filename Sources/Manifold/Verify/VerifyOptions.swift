@@ -13,6 +13,10 @@ public struct VerifyOptions: Sendable {
     public var allowSparse = false
     public var limits = ImageLimits()
     public var gzipBackend = GzipBackend.isal
+    /// Public keys a signature must verify with (`--key`): when given, the manifests
+    /// `requireSignature` names each need a valid signature by one of them.
+    public var keys: [VerificationKey] = []
+    public var requireSignature = SignatureRequirement.top
 
     public init() {}
 }

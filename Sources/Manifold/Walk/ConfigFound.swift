@@ -9,8 +9,11 @@ struct ConfigFound: Sendable {
     let path: [String]
     /// Nil when the media type is not an image config's (an artifact): not read as a document.
     let outcome: DocumentOutcome<ImageConfig>?
-    /// The image's platform: its index entry's, else its config's.
+    /// The image's platform: its index entry's, else its config's; nil for an artifact.
     let platform: Platform?
+    /// Set when the manifest is a signature, attestation or other artifact, not a platform
+    /// image (``ImageGraphRules/artifact(entry:manifest:)``).
+    var artifact: Artifact? = nil
 
     var config: ImageConfig? { outcome?.value }
 

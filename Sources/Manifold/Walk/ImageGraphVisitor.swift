@@ -21,6 +21,9 @@ protocol ImageGraphVisitor {
     /// Tags a Docker 25+ save's two roots give different images; called before either is
     /// walked, and only when the source has both.
     mutating func visitDisagreements(_ disagreements: [DockerSaveAgreement.Disagreement]) throws
+    /// Before the referrers found in blobs/ with no index entry (each then visited as an
+    /// index entry is), when there are any: where they will be listed.
+    mutating func visitUnlistedReferrersRoot(path: [String]) throws
 
     /// An index, read and decoded or not; its entries follow when it was decoded.
     mutating func visitIndex(_ entry: GraphEntry, _ outcome: DocumentOutcome<ImageIndex>) throws
@@ -55,6 +58,7 @@ protocol ImageGraphVisitor {
 extension ImageGraphVisitor {
     var walksEveryRoot: Bool { false }
     mutating func visitDisagreements(_ disagreements: [DockerSaveAgreement.Disagreement]) throws {}
+    mutating func visitUnlistedReferrersRoot(path: [String]) throws {}
     mutating func visitLayer(_ found: LayerFound) throws {}
     mutating func visitDockerImageEnd(_ found: DockerEntryFound) throws {}
 }

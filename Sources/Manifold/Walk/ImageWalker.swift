@@ -115,7 +115,7 @@ struct ImageWalker {
         }
     }
 
-    private mutating func visit<Visitor: ImageGraphVisitor>(_ entry: GraphEntry, _ visitor: inout Visitor) throws {
+    mutating func visit<Visitor: ImageGraphVisitor>(_ entry: GraphEntry, _ visitor: inout Visitor) throws {
         let type = entry.descriptor.mediaType
         let key = WalkedKey(digest: entry.descriptor.digest, mediaType: type)
         if MediaType.isIndex(type) || MediaType.isManifest(type) {
@@ -179,16 +179,19 @@ struct ImageWalker {
             }
         }
         let config = configOutcome?.value
-        visited[key]?.configPlatform = config?.platform
+        // A signature or attestation has no platform of its own (cosign's config says "" for
+        // both): it is not one, and --platform does not leave it out.
+        let artifact = ImageGraphRules.artifact(entry: entry.descriptor, manifest: manifest.value)
+        visited[key]?.configPlatform = artifact == nil ? config?.platform : nil
         // The platform filter, for manifests whose index entry named no platform.
-        let platform = entry.entryPlatform ?? config?.platform
-        if entry.entryPlatform == nil, let platform, !ImageGraphRules.keeps(platform, wanted: platforms) {
+        let platform = artifact == nil ? entry.entryPlatform ?? config?.platform : nil
+        if artifact == nil, entry.entryPlatform == nil, let platform, !ImageGraphRules.keeps(platform, wanted: platforms) {
             visited[key]?.state = .skipped
             try visitor.visitSkipped(entry, platform: platform, byConfig: true)
             return
         }
         try visitor.visitConfig(ConfigFound(manifestEntry: entry, manifest: manifest, descriptor: descriptor, path: configPath,
-                                            outcome: configOutcome, platform: platform))
+                                            outcome: configOutcome, platform: platform, artifact: artifact))
 
         let diffIDs = ImageGraphRules.layerDiffIDs(config, layers: manifest.value.layers.count)
         for (i, layer) in manifest.value.layers.enumerated() {
