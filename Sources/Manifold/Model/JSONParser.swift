@@ -73,7 +73,10 @@ public struct JSONParser {
         guard depth <= maxDepth else { throw error("nested deeper than \(maxDepth) levels") }
         position += 1  // {
         var members: [(key: String, value: JSONValue)] = []
-        var seen = Set<String>()
+        // Keys seen, for duplicates: a scan of the members while they are few (the objects
+        // of image documents have a handful; hashing every key cost more than the scan),
+        // a set once there are many, so a huge object stays linear.
+        var seen: Set<String>?
         skipWhitespace()
         if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
             position += 1
@@ -86,7 +89,14 @@ public struct JSONParser {
             }
             let keyPosition = position
             let key = try parseString()
-            guard seen.insert(key).inserted else {
+            let duplicate: Bool
+            if members.count < 16 {
+                duplicate = members.contains { $0.key == key }
+            } else {
+                if seen == nil { seen = Set(members.lazy.map(\.key)) }
+                duplicate = seen?.insert(key).inserted == false
+            }
+            guard !duplicate else {
                 position = keyPosition
                 throw error("duplicate key \(quoted(key))")
             }

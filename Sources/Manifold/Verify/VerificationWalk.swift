@@ -24,6 +24,9 @@ final class VerificationWalk: ImageGraphVisitor {
     var copyPlan: CopyPlan?
 
     private var measurementIndex: [MeasurementKey: Int] = [:]
+    /// Blobs located, by digest, in a local container (whose blobs are files found by
+    /// digest alone): a layer that many images share is located once, not once per image.
+    private var located: [Digest: StoredFile] = [:]
     private(set) var skippedPlatforms: [String] = []
     /// Where the result of each index and manifest is, by path: a repeat of one that failed
     /// gets the same verdict.
@@ -236,8 +239,13 @@ final class VerificationWalk: ImageGraphVisitor {
         checkData(descriptor, into: &result)
         let file: StoredFile?
         do {
-            file = try source.blob(descriptor)
-            referencedPaths.insert(descriptor.digest.layoutPath)
+            if let known = located[descriptor.digest] {
+                file = known
+            } else {
+                file = try source.blob(descriptor)
+                referencedPaths.insert(descriptor.digest.layoutPath)
+                if source.kind != nil, let file { located[descriptor.digest] = file }
+            }
         } catch {
             result.fail(layoutProblem(error))
             results.append(result)

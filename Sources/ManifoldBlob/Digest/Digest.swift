@@ -38,7 +38,7 @@ public struct Digest: Hashable, Sendable, Comparable, CustomStringConvertible, C
 
     private init(algorithm: DigestAlgorithm, encoded: String, original: String) throws {
         if let length = algorithm.encodedLength {
-            guard encoded.utf8.count == length, encoded.utf8.allSatisfy(isLowercaseHex) else {
+            guard encoded.utf8.count == length, isAllLowercaseHex(encoded) else {
                 throw ManifoldError(
                     .invalidDigest,
                     "invalid digest \(quoted(original)): \(algorithm) needs \(length) lowercase hex characters")
@@ -86,6 +86,12 @@ public struct Digest: Hashable, Sendable, Comparable, CustomStringConvertible, C
         var container = encoder.singleValueContainer()
         try container.encode(description)
     }
+}
+
+/// Whether every byte of `text` is lowercase hex: over the contiguous bytes when the string
+/// has them (every digest of every document is checked, thousands in a wide image).
+private func isAllLowercaseHex(_ text: String) -> Bool {
+    text.utf8.withContiguousStorageIfAvailable { $0.allSatisfy(isLowercaseHex) } ?? text.utf8.allSatisfy(isLowercaseHex)
 }
 
 private func isLowercaseHex(_ byte: UInt8) -> Bool {

@@ -22,7 +22,10 @@ package final class OpenFile: @unchecked Sendable {
     package var isDirectory: Bool { type == S_IFDIR }
 
     /// "a directory", "a FIFO"…: for messages about what a path is instead of a file.
-    package var typeDescription: String {
+    package var typeDescription: String { Self.typeDescription(type) }
+
+    /// The words for a file type (`st_mode & S_IFMT`), for files looked at without opening them.
+    package static func typeDescription(_ type: mode_t) -> String {
         switch type {
         case S_IFREG: "a regular file"
         case S_IFDIR: "a directory"
