@@ -103,6 +103,10 @@ public struct Verifier: Sendable {
             copy.walked(walk.measurements, walk.references)
             for planned in walk.measurements { scheduler.submit(planned) }
         }
+        // Listed while the workers measure (it needs only the walk): a wide layout's blobs/
+        // holds thousands of names.
+        // Past --max-descriptors, blobs not reached are not "unreferenced": no note then.
+        let unreferenced = options.platforms.isEmpty && !walker.stopped ? unreferencedBlobs(source, referenced: walk.referencedPaths) : nil
         let outcomes = scheduler.finish()
         var results = walk.results
         for reference in walk.references {
@@ -119,8 +123,7 @@ public struct Verifier: Sendable {
         }
 
         var notes = walk.notes
-        // Past --max-descriptors, blobs not reached are not "unreferenced": no note then.
-        if options.platforms.isEmpty, !walker.stopped, let unreferenced = unreferencedBlobs(source, referenced: walk.referencedPaths), !unreferenced.isEmpty {
+        if let unreferenced, !unreferenced.isEmpty {
             let names = unreferenced.prefix(3).map { String($0.split(separator: "/").last?.prefix(12) ?? "") + "…" }
             notes.append("\(unreferenced.count) unreferenced blob\(unreferenced.count == 1 ? "" : "s") in blobs/ (\(names.joined(separator: ", "))\(unreferenced.count > 3 ? ", …" : ""))")
         }
