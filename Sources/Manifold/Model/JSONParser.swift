@@ -163,17 +163,25 @@ public struct JSONParser {
         // closing quote and build the String once; the first escape hands over to the full
         // path from the start. The same errors at the same bytes: a control character is
         // refused where it is met, invalid UTF-8 at the closing quote, as below.
+        // The String is made from the buffer itself, and an ASCII run (nearly every string
+        // of an image document) needs no UTF-8 validation: a wide image has tens of thousands.
         let start = position
-        let scanned: Int? = bytes.withUnsafeBufferPointer { buffer in
+        let scanned: (end: Int, string: String?)? = bytes.withUnsafeBufferPointer { buffer in
             var index = start
+            var high: UInt8 = 0
             while index < buffer.count {
                 let byte = buffer[index]
-                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { return index }
+                if byte == UInt8(ascii: "\"") {
+                    let run = UnsafeBufferPointer(rebasing: buffer[start..<index])
+                    return (index, high < 0x80 ? String(decoding: run, as: UTF8.self) : String(validating: run, as: UTF8.self))
+                }
+                if byte == UInt8(ascii: "\\") || byte < 0x20 { return (index, nil) }
+                high |= byte
                 index += 1
             }
             return nil
         }
-        if let end = scanned {
+        if let (end, string) = scanned {
             let byte = bytes[end]
             if byte < 0x20 {
                 position = end
@@ -181,9 +189,7 @@ public struct JSONParser {
             }
             if byte == UInt8(ascii: "\"") {
                 position = end
-                guard let string = String(validating: bytes[start..<end], as: UTF8.self) else {
-                    throw error("invalid UTF-8 in a string")
-                }
+                guard let string else { throw error("invalid UTF-8 in a string") }
                 position += 1
                 return string
             }

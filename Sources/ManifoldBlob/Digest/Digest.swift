@@ -15,6 +15,12 @@ public struct Digest: Hashable, Sendable, Comparable, CustomStringConvertible, C
         // one Character, and stepping over it would silently drop the mark (found by the
         // digest fuzzer: "bl:\u{31E}bec" parsed as "bl:bec").
         let utf8 = string.utf8
+        // Nearly every digest is sha256: its algorithm is taken as the constant it is, not
+        // parsed (every descriptor and diff_id of a wide image comes through here).
+        if utf8.count == 71, utf8.starts(with: "sha256:".utf8) {
+            try self.init(algorithm: .sha256, encoded: String(Substring(utf8.dropFirst(7))), original: string)
+            return
+        }
         guard let colon = utf8.firstIndex(of: UInt8(ascii: ":")) else {
             throw ManifoldError(.invalidDigest, "invalid digest \(quoted(string)): expected algorithm:encoded")
         }
