@@ -84,7 +84,7 @@ import Testing
     /// is located once and every document read once (a provider that counts the calls), and
     /// the blobs are opened as they are measured, not all held open by the walk, so the image
     /// verifies under a descriptor limit far below its blob count (it was UNUSABLE, "Too many
-    /// open files", under the common limit of 1,024 with a mirror of 2,000 blobs).
+    /// open files", under the common limit of 1,024 with a mirror of 2,000 blobs; so was pack).
     @Test func eachBlobIsLocatedOnceAndOpenedOnlyToBeMeasured() throws {
         let layout = try Self.layout()
         let counting = CountingProvider(base: try LocalContent.open(layout.path))
@@ -102,6 +102,12 @@ import Testing
         let limited = try run("/bin/sh", ["-c", "ulimit -n 40 && exec \"$0\" verify --quiet \"$1\"", manifoldBinary, layout.path])
         #expect(limited.status == 0, "\(limited.stdout)\(limited.stderr)")
         #expect(limited.stdout.contains(": \(Self.images) images, 1 platform, \(Self.images * 5) blobs, "), "\(limited.stdout)")
+        // Pack holds every blob of the plan until it writes them: opened as written, too.
+        let out = try ImageFixtures.temporaryDirectory().appendingPathComponent("wide.tar").path
+        let pack = try run("/bin/sh", ["-c", "ulimit -n 40 && exec \"$0\" pack --allow-duplicate-platforms -o \"$1\" \"$2\"",
+                                       manifoldBinary, out, layout.path])
+        #expect(pack.status == 0, "\(pack.stdout)\(pack.stderr)")
+        #expect(pack.stdout.split(separator: "\n").last?.hasPrefix("\(Self.images) images, 1 platform, ") == true, "\(pack.stdout)")
     }
 
     /// A wrong diff_id in one image among many is found, whichever worker measured the layer.
