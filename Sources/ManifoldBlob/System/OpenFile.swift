@@ -82,8 +82,10 @@ package final class OpenFile: @unchecked Sendable {
         self.type = type
         self.size = UInt64(max(info.st_size, 0))
         self.owned = owned
-        if isRegular {
+        if isRegular && size > UInt64(BlobReader.defaultChunkSize) {
             // Tell the kernel to read ahead aggressively: every blob is read front to back once.
+            // Not for a file of one chunk, read with one pread: the advice would be a system
+            // call per blob for nothing (a wide image has thousands).
             _ = posix_fadvise(descriptor, 0, 0, Int32(POSIX_FADV_SEQUENTIAL))
         }
     }
