@@ -26,7 +26,9 @@ final class VerificationWalk: ImageGraphVisitor {
     private var measurementIndex: [MeasurementKey: Int] = [:]
     /// Blobs located, by digest, in a local container (whose blobs are files found by
     /// digest alone): a layer that many images share is located once, not once per image.
-    private var located: [Digest: StoredFile] = [:]
+    /// Kept with the size its descriptor declared: a provider may choose by it (pull's
+    /// overlay takes a blob from the layout only when the sizes agree).
+    private var located: [Digest: (declared: Int64, file: StoredFile)] = [:]
     private(set) var skippedPlatforms: [String] = []
     /// Where the result of each index and manifest is, by path: a repeat of one that failed
     /// gets the same verdict.
@@ -239,12 +241,12 @@ final class VerificationWalk: ImageGraphVisitor {
         checkData(descriptor, into: &result)
         let file: StoredFile?
         do {
-            if let known = located[descriptor.digest] {
-                file = known
+            if let known = located[descriptor.digest], known.declared == descriptor.size {
+                file = known.file
             } else {
                 file = try source.blob(descriptor)
                 referencedPaths.insert(descriptor.digest.layoutPath)
-                if source.kind != nil, let file { located[descriptor.digest] = file }
+                if source.kind != nil, let file { located[descriptor.digest] = (descriptor.size, file) }
             }
         } catch {
             result.fail(layoutProblem(error))
