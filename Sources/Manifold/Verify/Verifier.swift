@@ -136,12 +136,21 @@ public struct Verifier: Sendable {
         let unreadable = results.lazy.flatMap(\.problems).first { $0.kind == .unreadable }
         let status: VerificationReport.Status = failed ? .failed : unreadable == nil ? .verified : .unusable
         let error = status == .unusable ? unreadable.map { ManifoldError(.unreadable, $0.message) } : nil
-        let bytes = walk.measurements.reduce(walker.documentBytes) { $0 + $1.file.size }
+        // The blobs read: one that could not even be opened (a layout's blobs are opened by
+        // the worker that measures them) was not, as when the walk opened them itself.
+        let read = walk.measurements.indices.filter { !Self.neverOpened(outcomes[$0]) }
+        let bytes = read.reduce(walker.documentBytes) { $0 + walk.measurements[$1].file.size }
         return VerificationReport(
             image: path, kind: source.kind, status: status, error: error, results: results,
             images: walk.indexImages.isEmpty ? walk.dockerImages : walk.indexImages.count,
-            platforms: walk.platforms, notes: notes, blobCount: walk.measurements.count + walker.documentCount,
+            platforms: walk.platforms, notes: notes, blobCount: read.count + walker.documentCount,
             byteCount: bytes, seconds: monotonicSeconds() - start, shallow: options.shallow)
+    }
+
+    /// Whether a measurement failed before reading anything, at the blob's open.
+    private static func neverOpened(_ outcome: Result<BlobMeasurement, any Error>) -> Bool {
+        guard case .failure(let error as ManifoldError) = outcome else { return false }
+        return (error.cause as? SystemError)?.call == "openat"
     }
 
     private func unreferencedBlobs(_ source: any ContentProvider, referenced: Set<String>) -> [String]? {
