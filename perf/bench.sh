@@ -152,7 +152,7 @@ if command -v strace > /dev/null; then
     flag=; [ "$mode" = shallow ] && flag=--shallow
     strace -c -f -o "$work/wide-strace-$mode.txt" "$bin" verify --quiet $flag "$wide" > /dev/null
     # strace -c rows: % time, seconds, usecs/call, calls, [errors,] syscall.
-    awk -v mode="$mode" '$NF ~ /^(futex|mmap|munmap|openat|read|pread64|close)$/ { print mode, $NF, $4 }' \
+    awk -v mode="$mode" '$NF ~ /^(futex|mmap|munmap|openat|read|pread64|close|fstat|newfstatat|fadvise64)$/ { print mode, $NF, $4 }' \
       "$work/wide-strace-$mode.txt" >> "$work/wide-syscalls.txt"
   done
 else
@@ -184,7 +184,8 @@ for mode, table in calls.items():
     get = lambda name: table.get(name, 0)
     print(f"syscalls per blob, {mode:7}: futex {get('futex') / count:.2f}, mmap {get('mmap') / count:.2f}, "
           f"munmap {get('munmap') / count:.2f}, openat {get('openat') / count:.2f}, "
-          f"reads {(get('read') + get('pread64')) / count:.2f}, close {get('close') / count:.2f}")
+          f"reads {(get('read') + get('pread64')) / count:.2f}, close {get('close') / count:.2f}, "
+          f"stat {(get('fstat') + get('newfstatat')) / count:.2f}, fadvise {get('fadvise64') / count:.2f}")
 print(f"pack of the whole layout into an oci-archive: {w['manifold pack']:.3f}s ({w['manifold pack'] / w['openssl dgst, 2 at a time']:.2f}x openssl dgst of every blob)")
 print(f"peak memory: {int(memory['verify_wide'])/1024:.1f} MiB")
 PY

@@ -132,7 +132,7 @@ struct InspectCommand: ParsableCommand {
             } else if tree {
                 Terminal.output(printer.tree(only: selected))
             } else if verbose {
-                Terminal.output(printer.verbose(only: selected))
+                Terminal.outputRaw(printer.verbose(only: selected))
             } else if config {
                 Terminal.output(json ? printer.configJSON([selected]) : printer.configText([selected]))
             } else {
@@ -151,13 +151,13 @@ struct InspectCommand: ParsableCommand {
         if raw {
             Terminal.outputRaw(resolved.topBytes)
         } else if verbose {
-            Terminal.output(printer.verbose())
+            Terminal.outputRaw(printer.verbose())
         } else if tree {
             Terminal.output(printer.tree(only: nil))
         } else if config {
             Terminal.output(json ? printer.configJSON(resolved.manifests) : printer.configText(resolved.manifests))
         } else {
-            Terminal.output(printer.pretty(resolved.topBytes))
+            Terminal.outputRaw(printer.pretty(resolved.topBytes))
         }
     }
 }

@@ -7,15 +7,24 @@ struct InspectPrinter {
 
     private static let writer = JSONWriter(indent: "   ", sortKeys: false)
 
-    /// A document re-indented for reading; its bytes are unchanged by --raw.
-    func pretty(_ bytes: [UInt8]) -> String {
-        guard let value = try? JSONParser.parse(bytes) else { return String(decoding: bytes, as: UTF8.self) }
-        return Self.writer.string(value)
+    /// A document re-indented for reading, and a newline; its bytes are unchanged by --raw.
+    /// Bytes, written as they are: an index of thousands of entries is not held again as a
+    /// String and then as a line.
+    func pretty(_ bytes: [UInt8]) -> [UInt8] {
+        var shown: [UInt8]
+        if let value = try? JSONParser.parse(bytes) {
+            shown = Self.writer.bytes(value)
+        } else {
+            shown = Array(String(decoding: bytes, as: UTF8.self).utf8)  // invalid UTF-8 shown as U+FFFD, as text
+        }
+        shown.append(UInt8(ascii: "\n"))
+        return shown
     }
 
     /// `--verbose`: per platform, like `docker manifest inspect -v`; with `--platform`, the
-    /// selected one alone, in the same array of the same objects.
-    func verbose(only selected: PlatformManifest? = nil) -> String {
+    /// selected one alone, in the same array of the same objects. Bytes and a newline, as
+    /// ``pretty(_:)``: a 2,000-wide fan-out gives megabytes.
+    func verbose(only selected: PlatformManifest? = nil) -> [UInt8] {
         let entries = (selected.map { [$0] } ?? image.manifests + image.attestations).map { platform -> JSONValue in
             var members: [(key: String, value: JSONValue)] = [
                 ("Ref", .string(image.reference.description)),
@@ -40,7 +49,9 @@ struct InspectPrinter {
             }
             return .object(JSONObject(members))
         }
-        return Self.writer.string(.array(entries))
+        var bytes = Self.writer.bytes(.array(entries))
+        bytes.append(UInt8(ascii: "\n"))
+        return bytes
     }
 
     /// `--config --json`: per platform, its config's fields under stable keys

@@ -137,7 +137,7 @@ struct VerifyCommand: ParsableCommand {
             reports.append(report)
             if !json { Terminal.output(VerifyPrinter(report: report, quiet: quiet).text) }
         }
-        if json { Terminal.output(VerifyJSON.document(reports)) }
+        if json { Terminal.outputRaw(VerifyJSON.document(reports)) }
         let status = ExitStatus.combined(reports.map { report -> Int32 in
             switch report.status {
             case .verified: ExitStatus.ok

@@ -4,8 +4,12 @@ import Manifold
 enum VerifyJSON {
     static let version = 1
 
-    static func document(_ reports: [VerificationReport]) -> String {
-        JSONWriter(indent: "  ", sortKeys: false).string(.object(root(reports)))
+    /// The document's bytes and a final newline, written as they are: a wide image's report
+    /// is megabytes, not to be held again as a String and then as a line.
+    static func document(_ reports: [VerificationReport]) -> [UInt8] {
+        var bytes = JSONWriter(indent: "  ", sortKeys: false).bytes(.object(root(reports)))
+        bytes.append(UInt8(ascii: "\n"))
+        return bytes
     }
 
     /// The document's members, for a command that adds its own (pull's `output`).

@@ -49,6 +49,19 @@ func writeTar(_ url: URL, _ members: [(String, String)]) throws {
         #expect(error?.message.contains("\"..\" component") == true)
     }
 
+    /// Paths inside an image are split as the kernel splits them, on "/" bytes: a "/"
+    /// followed by a combining mark is one Character, and a split on Characters kept
+    /// `../\u{301}x` as one component that is not "..", which `openat` would walk up with.
+    @Test func pathsSplitOnBytesNotCharacters() throws {
+        #expect(try safeComponents("blobs/sha256/ab") == ["blobs", "sha256", "ab"])
+        #expect(try safeComponents("./blobs//sha256/./ab/") == ["blobs", "sha256", "ab"])
+        #expect(try safeComponents("a/\u{301}b") == ["a", "\u{301}b"])
+        for escaping in ["../\u{301}x", "a/../\u{301}", "/\u{301}etc/passwd", "..", ".", ""] {
+            let error = #expect(throws: ManifoldError.self, "\(escaping.unicodeScalars.map(\.value))") { try safeComponents(escaping) }
+            #expect(error?.message.contains("leaves the image") == true)
+        }
+    }
+
     static let duplicates: [[(String, String)]] = [
         [("index.json", "{}"), ("./index.json", "[]")],
         [("blobs/sha256/ab", "x"), ("blobs//sha256/ab", "y")],

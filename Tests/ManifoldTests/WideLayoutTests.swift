@@ -80,6 +80,36 @@ import Testing
         #expect(pack.stdout.split(separator: "\n").last?.hasPrefix("\(Self.images) images, 1 platform, ") == true, "\(pack.stdout)")
     }
 
+    /// What a wide image costs per blob, where a user sees it: a layer that many images share
+    /// is located once and every document read once (a provider that counts the calls), and
+    /// the blobs are opened as they are measured, not all held open by the walk, so the image
+    /// verifies under a descriptor limit far below its blob count (it was UNUSABLE, "Too many
+    /// open files", under the common limit of 1,024 with a mirror of 2,000 blobs; so was pack).
+    @Test func eachBlobIsLocatedOnceAndOpenedOnlyToBeMeasured() throws {
+        let layout = try Self.layout()
+        let counting = CountingProvider(base: try LocalContent.open(layout.path))
+        let report = Verifier().verify(counting)
+        #expect(report.status == .verified, "\(failures(report))")
+        let blobs = counting.calls.withLock { $0.blobs }
+        let documents = counting.calls.withLock { $0.documents }
+        // 48 own layers and 24 shared ones, each shared by two images: 72 distinct layers.
+        #expect(blobs.count == Self.images * 3)
+        #expect(blobs.values.allSatisfy { $0 == 1 }, "\(blobs.filter { $0.value > 1 })")
+        // A manifest and a config per image, each read once.
+        #expect(documents.count == Self.images * 2)
+        #expect(documents.values.allSatisfy { $0 == 1 }, "\(documents.filter { $0.value > 1 })")
+
+        let limited = try run("/bin/sh", ["-c", "ulimit -n 40 && exec \"$0\" verify --quiet \"$1\"", manifoldBinary, layout.path])
+        #expect(limited.status == 0, "\(limited.stdout)\(limited.stderr)")
+        #expect(limited.stdout.contains(": \(Self.images) images, 1 platform, \(Self.images * 5) blobs, "), "\(limited.stdout)")
+        // Pack holds every blob of the plan until it writes them: opened as written, too.
+        let out = try ImageFixtures.temporaryDirectory().appendingPathComponent("wide.tar").path
+        let pack = try run("/bin/sh", ["-c", "ulimit -n 40 && exec \"$0\" pack --allow-duplicate-platforms -o \"$1\" \"$2\"",
+                                       manifoldBinary, out, layout.path])
+        #expect(pack.status == 0, "\(pack.stdout)\(pack.stderr)")
+        #expect(pack.stdout.split(separator: "\n").last?.hasPrefix("\(Self.images) images, 1 platform, ") == true, "\(pack.stdout)")
+    }
+
     /// A wrong diff_id in one image among many is found, whichever worker measured the layer.
     @Test func aWrongDiffIDAmongManyIsFound() throws {
         let layout = try Self.layout(breaking: 7)
@@ -88,5 +118,39 @@ import Testing
         let failed = failures(report)
         #expect(!failed.isEmpty)
         #expect(failed.allSatisfy { $0.contains("manifests[7]") }, "\(failed)")
+    }
+}
+
+/// A provider that passes everything to `base` and counts, per digest, the blobs located and
+/// the documents read: what the walk asks of a provider, however the blobs are then read.
+private final class CountingProvider: ContentProvider, @unchecked Sendable {
+    struct Calls {
+        var blobs: [Digest: Int] = [:]
+        var documents: [Digest: Int] = [:]
+    }
+
+    let base: any ContentProvider
+    /// `@unchecked Sendable`: `calls` is only touched under its lock, `base` is Sendable.
+    let calls = Locked(Calls())
+
+    init(base: any ContentProvider) {
+        self.base = base
+    }
+
+    var location: String { base.location }
+    var kind: ImageSourceKind? { base.kind }
+    func roots() throws -> [ContentRoot] { try base.roots() }
+    func root(_ root: ContentRoot, limit: Int) throws -> [UInt8]? { try base.root(root, limit: limit) }
+    func file(at path: String) throws -> StoredFile? { try base.file(at: path) }
+    func blobPaths() throws -> [String]? { try base.blobPaths() }
+
+    func blob(_ descriptor: Descriptor) throws -> StoredFile? {
+        calls.withLock { $0.blobs[descriptor.digest, default: 0] += 1 }
+        return try base.blob(descriptor)
+    }
+
+    func document(_ descriptor: Descriptor, limit: Int) throws -> [UInt8]? {
+        calls.withLock { $0.documents[descriptor.digest, default: 0] += 1 }
+        return try base.document(descriptor, limit: limit)
     }
 }

@@ -15,14 +15,34 @@ struct JSONFields {
         }
         self.object = object
         self.context = context
-        let lowered = Dictionary(known.map { ($0.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
-        for key in object.keys {
-            if let exact = lowered[key.lowercased()], exact != key {
+        for member in object.members {
+            if let exact = Self.caseVariant(of: member.key, among: known) {
                 throw ManifoldError(
                     .invalidDocument,
-                    "\(context): key \(quoted(key)) differs from \(quoted(exact)) only in case; keys are case-sensitive")
+                    "\(context): key \(quoted(member.key)) differs from \(quoted(exact)) only in case; keys are case-sensitive")
             }
         }
+    }
+
+    /// The first known key that `key` equals when both are lowercased, unless it is `key`
+    /// itself. Every document of a wide image is checked here, member by member: an ASCII
+    /// key (all of them, in practice) is compared byte by byte, with no string built; any
+    /// other key takes Unicode lowercasing (the Kelvin sign lowercases to an ASCII "k").
+    static func caseVariant(of key: String, among known: [String]) -> String? {
+        guard key.utf8.allSatisfy({ $0 < 0x80 }) else {
+            let lowered = key.lowercased()
+            return known.first { $0.lowercased() == lowered }.flatMap { $0 == key ? nil : $0 }
+        }
+        let count = key.utf8.count
+        for candidate in known where candidate.utf8.count == count {
+            if candidate.utf8.elementsEqual(key.utf8) { return nil }
+            if candidate.utf8.elementsEqual(key.utf8, by: { asciiLowercase($0) == asciiLowercase($1) }) { return candidate }
+        }
+        return nil
+    }
+
+    private static func asciiLowercase(_ byte: UInt8) -> UInt8 {
+        (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 : byte
     }
 
     func has(_ key: String) -> Bool {

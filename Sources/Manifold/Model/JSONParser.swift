@@ -73,7 +73,10 @@ public struct JSONParser {
         guard depth <= maxDepth else { throw error("nested deeper than \(maxDepth) levels") }
         position += 1  // {
         var members: [(key: String, value: JSONValue)] = []
-        var seen = Set<String>()
+        // Keys seen, for duplicates: a scan of the members while they are few (the objects
+        // of image documents have a handful; hashing every key cost more than the scan),
+        // a set once there are many, so a huge object stays linear.
+        var seen: Set<String>?
         skipWhitespace()
         if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
             position += 1
@@ -86,7 +89,14 @@ public struct JSONParser {
             }
             let keyPosition = position
             let key = try parseString()
-            guard seen.insert(key).inserted else {
+            let duplicate: Bool
+            if members.count < 16 {
+                duplicate = members.contains { $0.key == key }
+            } else {
+                if seen == nil { seen = Set(members.lazy.map(\.key)) }
+                duplicate = seen?.insert(key).inserted == false
+            }
+            guard !duplicate else {
                 position = keyPosition
                 throw error("duplicate key \(quoted(key))")
             }
@@ -153,17 +163,25 @@ public struct JSONParser {
         // closing quote and build the String once; the first escape hands over to the full
         // path from the start. The same errors at the same bytes: a control character is
         // refused where it is met, invalid UTF-8 at the closing quote, as below.
+        // The String is made from the buffer itself, and an ASCII run (nearly every string
+        // of an image document) needs no UTF-8 validation: a wide image has tens of thousands.
         let start = position
-        let scanned: Int? = bytes.withUnsafeBufferPointer { buffer in
+        let scanned: (end: Int, string: String?)? = bytes.withUnsafeBufferPointer { buffer in
             var index = start
+            var high: UInt8 = 0
             while index < buffer.count {
                 let byte = buffer[index]
-                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { return index }
+                if byte == UInt8(ascii: "\"") {
+                    let run = UnsafeBufferPointer(rebasing: buffer[start..<index])
+                    return (index, high < 0x80 ? String(decoding: run, as: UTF8.self) : String(validating: run, as: UTF8.self))
+                }
+                if byte == UInt8(ascii: "\\") || byte < 0x20 { return (index, nil) }
+                high |= byte
                 index += 1
             }
             return nil
         }
-        if let end = scanned {
+        if let (end, string) = scanned {
             let byte = bytes[end]
             if byte < 0x20 {
                 position = end
@@ -171,9 +189,7 @@ public struct JSONParser {
             }
             if byte == UInt8(ascii: "\"") {
                 position = end
-                guard let string = String(validating: bytes[start..<end], as: UTF8.self) else {
-                    throw error("invalid UTF-8 in a string")
-                }
+                guard let string else { throw error("invalid UTF-8 in a string") }
                 position += 1
                 return string
             }

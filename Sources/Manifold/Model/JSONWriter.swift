@@ -59,11 +59,29 @@ public struct JSONWriter: Sendable {
     private func newline(_ level: Int, into out: inout [UInt8]) {
         guard let indent else { return }
         out.append(UInt8(ascii: "\n"))
-        for _ in 0..<level { out.append(contentsOf: indent.utf8) }
+        if indent.utf8.allSatisfy({ $0 == UInt8(ascii: " ") }) {
+            // Spaces (every indent the CLI uses), appended as one run: a wide image's report
+            // has a few hundred thousand lines.
+            out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent.utf8.count * level))
+        } else {
+            for _ in 0..<level { out.append(contentsOf: indent.utf8) }
+        }
     }
 
     private func writeString(_ text: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
+        // Most strings (keys, digests, paths, media types) need no escape: copied at once.
+        let plain = text.utf8.withContiguousStorageIfAvailable { bytes in
+            if bytes.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+                out.append(contentsOf: bytes)
+                return true
+            }
+            return false
+        }
+        if plain == true {
+            out.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "\""): out.append(contentsOf: "\\\"".utf8)

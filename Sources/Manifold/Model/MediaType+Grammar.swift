@@ -13,9 +13,22 @@ extension MediaType {
     /// type (the spec says unknown types are ignored, not refused). Parameters (`; charset=…`)
     /// are outside the grammar, as in the schema.
     public static func isWellFormed(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        guard let slash = bytes.firstIndex(of: UInt8(ascii: "/")) else { return false }
-        return isRestrictedName(bytes[..<slash]) && isRestrictedName(bytes[(slash + 1)...])
+        // One pass over the bytes, nothing allocated: every descriptor of every document has
+        // a media type, so a wide image checks thousands.
+        var names = 0, length = 0
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "/") {
+                guard names == 0, length > 0 else { return false }
+                names = 1
+                length = 0
+                continue
+            }
+            guard length == 0 ? isAlphanumeric(byte) : isRestrictedNameCharacter(byte), length < maximumNameLength else {
+                return false
+            }
+            length += 1
+        }
+        return names == 1 && length > 0
     }
 
     /// Throws a document error naming `field` when `text` is present and not well formed.
@@ -27,10 +40,13 @@ extension MediaType {
     }
 
     /// RFC 6838 `restricted-name`: a letter or digit, then up to 126 of `A-Za-z0-9!#$&^_.+-`.
-    private static func isRestrictedName(_ name: ArraySlice<UInt8>) -> Bool {
-        guard let first = name.first, name.count <= maximumNameLength, isAlphanumeric(first) else { return false }
-        return name.allSatisfy { byte in
-            isAlphanumeric(byte) || "!#$&^_.+-".utf8.contains(byte)
+    private static func isRestrictedNameCharacter(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "&"), UInt8(ascii: "^"),
+             UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "+"), UInt8(ascii: "-"):
+            true
+        default:
+            isAlphanumeric(byte)
         }
     }
 

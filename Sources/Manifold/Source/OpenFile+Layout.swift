@@ -44,6 +44,28 @@ extension OpenFile {
         return nil
     }
 
+    /// The size of `name`, a regular file in the directory `directory`, looked at without
+    /// opening it or following a link (`fstatat`); nil when it does not exist. Refuses what
+    /// ``openRegular(in:components:from:display:)`` refuses, with the same words, so a blob
+    /// can be located during the walk and opened only when it is read — where it is opened
+    /// with every refusal again, so a file swapped in between gains nothing.
+    static func regularFileSize(in directory: Int32, name: String, display: String) throws -> UInt64? {
+        var info = stat()
+        guard fstatat(directory, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else {
+            let code = errno
+            if code == ENOENT { return nil }
+            throw ManifoldError(.unreadable, path: display, syscall: "fstatat", errno: code, action: "open")
+        }
+        let type = info.st_mode & S_IFMT
+        if type == S_IFLNK {
+            throw ManifoldError(.invalidLayout, "\(display) is a symbolic link; image layouts must hold real files and directories")
+        }
+        guard type == S_IFREG else {
+            throw ManifoldError(.invalidLayout, "\(display) is \(typeDescription(type)), not a regular file")
+        }
+        return UInt64(max(info.st_size, 0))
+    }
+
     /// Opens the directories `components` below `directory`, each with `O_NOFOLLOW |
     /// O_DIRECTORY` and the same refusals as ``openRegular(in:components:display:)``. Returns
     /// the last one's descriptor, which the caller closes, or nil when one does not exist.

@@ -26,6 +26,11 @@ final class VerificationWalk: ImageGraphVisitor {
     var copyPlan: CopyPlan?
 
     private var measurementIndex: [MeasurementKey: Int] = [:]
+    /// Blobs located, by digest, in a local container (whose blobs are files found by
+    /// digest alone): a layer that many images share is located once, not once per image.
+    /// Kept with the size its descriptor declared: a provider may choose by it (pull's
+    /// overlay takes a blob from the layout only when the sizes agree).
+    private var located: [Digest: (declared: Int64, file: StoredFile)] = [:]
     private(set) var skippedPlatforms: [String] = []
     /// Where the result of each index and manifest is, by path: a repeat of one that failed
     /// gets the same verdict.
@@ -251,8 +256,13 @@ final class VerificationWalk: ImageGraphVisitor {
         checkData(descriptor, into: &result)
         let file: StoredFile?
         do {
-            file = try source.blob(descriptor)
-            referencedPaths.insert(descriptor.digest.layoutPath)
+            if let known = located[descriptor.digest], known.declared == descriptor.size {
+                file = known.file
+            } else {
+                file = try source.blob(descriptor)
+                referencedPaths.insert(descriptor.digest.layoutPath)
+                if source.kind != nil, let file { located[descriptor.digest] = (descriptor.size, file) }
+            }
         } catch {
             result.fail(layoutProblem(error))
             results.append(result)

@@ -94,7 +94,10 @@ public struct Verifier: Sendable {
         // Referrers with no index.json entry (cosign v3 `save`, `oras copy -r`): manifests left
         // in blobs/ whose subject the walk reached. Verified like the rest; not "unreferenced".
         // A pull copies what index.json lists, so it does not look for them.
-        if copy == nil, !walker.stopped, let all = try? source.blobPaths() {
+        // blobs/ is listed once, for these and for the unreferenced note (thousands of names
+        // in a wide layout).
+        let listed = !walker.stopped ? try? source.blobPaths() : nil
+        if copy == nil, let all = listed {
             let unlisted = all.filter { !walk.referencedPaths.contains($0) }
             let subjects = Set(walk.results.filter { $0.kind == .manifest || $0.kind == .index }.compactMap(\.digest))
             if !unlisted.isEmpty, !subjects.isEmpty {
@@ -113,6 +116,10 @@ public struct Verifier: Sendable {
             copy.walked(walk.measurements, walk.references)
             for planned in walk.measurements { scheduler.submit(planned) }
         }
+        // Listed while the workers measure (it needs only the walk): a wide layout's blobs/
+        // holds thousands of names.
+        // Past --max-descriptors, blobs not reached are not "unreferenced": no note then.
+        let unreferenced = options.platforms.isEmpty ? listed.map { unreferencedBlobs($0, referenced: walk.referencedPaths) } : nil
         let outcomes = scheduler.finish()
         var results = walk.results
         for reference in walk.references {
@@ -138,8 +145,7 @@ public struct Verifier: Sendable {
         let imageCount = walk.indexImages.subtracting(walk.artifacts.filter { $0.path.count == 2 }.map(\.digest)).count
 
         var notes = walk.notes
-        // Past --max-descriptors, blobs not reached are not "unreferenced": no note then.
-        if options.platforms.isEmpty, !walker.stopped, let unreferenced = unreferencedBlobs(source, referenced: walk.referencedPaths), !unreferenced.isEmpty {
+        if let unreferenced, !unreferenced.isEmpty {
             let names = unreferenced.prefix(3).map { String($0.split(separator: "/").last?.prefix(12) ?? "") + "…" }
             notes.append("\(unreferenced.count) unreferenced blob\(unreferenced.count == 1 ? "" : "s") in blobs/ (\(names.joined(separator: ", "))\(unreferenced.count > 3 ? ", …" : ""))")
         }
@@ -152,17 +158,25 @@ public struct Verifier: Sendable {
         let unreadable = results.lazy.flatMap(\.problems).first { $0.kind == .unreadable }
         let status: VerificationReport.Status = failed ? .failed : unreadable == nil ? .verified : .unusable
         let error = status == .unusable ? unreadable.map { ManifoldError(.unreadable, $0.message) } : nil
-        let bytes = walk.measurements.reduce(walker.documentBytes) { $0 + $1.file.size }
+        // The blobs read: one that could not even be opened (a layout's blobs are opened by
+        // the worker that measures them) was not, as when the walk opened them itself.
+        let read = walk.measurements.indices.filter { !Self.neverOpened(outcomes[$0]) }
+        let bytes = read.reduce(walker.documentBytes) { $0 + walk.measurements[$1].file.size }
         return VerificationReport(
             image: path, kind: source.kind, status: status, error: error, results: results,
             images: walk.indexImages.isEmpty ? walk.dockerImages : max(imageCount, 1),
-            platforms: walk.platforms, notes: notes, blobCount: walk.measurements.count + walker.documentCount,
+            platforms: walk.platforms, notes: notes, blobCount: read.count + walker.documentCount,
             byteCount: bytes, seconds: monotonicSeconds() - start, shallow: options.shallow, signatures: signatures)
     }
 
-    private func unreferencedBlobs(_ source: any ContentProvider, referenced: Set<String>) -> [String]? {
-        guard let all = try? source.blobPaths() else { return nil }
-        return all.filter { !referenced.contains($0) }.sorted()
+    /// Whether a measurement failed before reading anything, at the blob's open.
+    private static func neverOpened(_ outcome: Result<BlobMeasurement, any Error>) -> Bool {
+        guard case .failure(let error as ManifoldError) = outcome else { return false }
+        return (error.cause as? SystemError)?.call == "openat"
+    }
+
+    private func unreferencedBlobs(_ all: [String], referenced: Set<String>) -> [String] {
+        all.filter { !referenced.contains($0) }.sorted()
     }
 }
 

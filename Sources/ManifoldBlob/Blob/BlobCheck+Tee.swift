@@ -13,6 +13,7 @@ extension BlobCheck {
     /// errors reading the input are prefixed with its name, as in ``measure(_:)``.
     package func measure(_ input: BlobInput, limit: UInt64, tee: (UnsafeRawBufferPointer) throws -> Void) throws -> BlobMeasurement {
         let measurer = try BlobMeasurer(self)
+        let input = try input.opened()
         var emitted: UInt64 = 0
         var teeFailure: (any Error)?
         /// Passes on what fits under `limit`; true once the input went past it.

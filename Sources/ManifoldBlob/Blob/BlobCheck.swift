@@ -55,6 +55,7 @@ public struct BlobCheck: Sendable {
     public func measure(_ input: BlobInput) throws -> BlobMeasurement {
         // First, and unprefixed: a bad algorithm or chunk size is no fault of the input.
         let measurer = try BlobMeasurer(self)
+        let input = try input.opened()
         do {
             if case .stream(let write) = input.kind {
                 // Pushed chunks go from the provider's buffer into the measurer's, one copy.

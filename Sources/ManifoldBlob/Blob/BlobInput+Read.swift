@@ -30,9 +30,19 @@ extension BlobInput {
         return bytes
     }
 
+    /// The input with a deferred file opened (a region of all of it); any other input as it
+    /// is. Readers that prefix errors with the input's name open it first: the opener's
+    /// errors name the file already, in the words the provider would have used.
+    package func opened() throws -> BlobInput {
+        guard case .deferred(let open) = kind else { return self }
+        let file = try open()
+        return BlobInput(kind: .region(file, offset: 0, length: file.size), name: name)
+    }
+
     /// The open file when the input is all of a regular file (a layout directory's blob), which
     /// a sink can link instead of copying.
     package var wholeRegularFile: OpenFile? {
+        if case .deferred(let open) = kind, let file = try? open(), file.isRegular { return file }
         guard case .region(let file, let offset, let length) = kind, offset == 0, length == file.size, file.isRegular else {
             return nil
         }

@@ -4,6 +4,8 @@ public struct BlobInput: Sendable, CustomStringConvertible {
     enum Kind: Sendable {
         case path(String)
         case region(OpenFile, offset: UInt64, length: UInt64)
+        /// A whole file located but not opened: `open` opens it each time it is read.
+        case deferred(@Sendable () throws -> OpenFile)
         case standardInput
         /// Chunks a content provider supplies; opened when read.
         case chunks(@Sendable () throws -> any BlobChunkIterator)
@@ -30,6 +32,15 @@ public struct BlobInput: Sendable, CustomStringConvertible {
     /// `length` bytes of an open file from `offset`: a blob stored inside an archive.
     package static func region(of file: OpenFile, offset: UInt64, length: UInt64, name: String) -> BlobInput {
         BlobInput(kind: .region(file, offset: offset, length: length), name: name)
+    }
+
+    /// The whole file `open` opens, called when the input is read (on the thread that reads
+    /// it) and closed once read: a layout's blobs are located by the walk and opened by the
+    /// measurement, so a wide image never holds a descriptor per blob (thousands of blobs
+    /// would exhaust a 1,024-descriptor limit) and the walk makes no open per blob. `open`
+    /// throws errors that name the file: they are passed on unprefixed.
+    package static func deferred(name: String, open: @escaping @Sendable () throws -> OpenFile) -> BlobInput {
+        BlobInput(kind: .deferred(open), name: name)
     }
 
     /// Bytes a content provider supplies as chunks (a registry's response body, memory).

@@ -25,6 +25,10 @@ package final class BlobReader {
             let opened = try OpenFile(path: path)
             file = opened
             offset = opened.isRegular ? 0 : nil
+        case .deferred(let open):
+            let opened = try open()
+            file = opened
+            offset = opened.isRegular ? 0 : nil
         case .region(let open, let start, let length):
             file = open
             offset = start

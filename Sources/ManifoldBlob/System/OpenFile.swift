@@ -22,7 +22,10 @@ package final class OpenFile: @unchecked Sendable {
     package var isDirectory: Bool { type == S_IFDIR }
 
     /// "a directory", "a FIFO"…: for messages about what a path is instead of a file.
-    package var typeDescription: String {
+    package var typeDescription: String { Self.typeDescription(type) }
+
+    /// The words for a file type (`st_mode & S_IFMT`), for files looked at without opening them.
+    package static func typeDescription(_ type: mode_t) -> String {
         switch type {
         case S_IFREG: "a regular file"
         case S_IFDIR: "a directory"
@@ -79,8 +82,10 @@ package final class OpenFile: @unchecked Sendable {
         self.type = type
         self.size = UInt64(max(info.st_size, 0))
         self.owned = owned
-        if isRegular {
+        if isRegular && size > UInt64(BlobReader.defaultChunkSize) {
             // Tell the kernel to read ahead aggressively: every blob is read front to back once.
+            // Not for a file of one chunk, read with one pread: the advice would be a system
+            // call per blob for nothing (a wide image has thousands).
             _ = posix_fadvise(descriptor, 0, 0, Int32(POSIX_FADV_SEQUENTIAL))
         }
     }
