@@ -1,0 +1,69 @@
+/// Where a push sends blobs while verify measures them: each planned blob is first offered
+/// to the sink's ``ConcurrentContentSink/place(_:)`` (held already, or mounted: not read at
+/// all), else read once, the bytes going both to the measurer and to the sink's upload.
+/// The upload is let through only when every descriptor naming the blob agrees with the
+/// measurement (size, digest, compression, diff_id): a blob that fails is dropped by the
+/// sink, and its problems reach the report as verify's own.
+final class BlobUploads: MeasuredCopy, @unchecked Sendable {
+    // `@unchecked Sendable`: `planned`, `expectations` and `descriptors` are set once by
+    // `walked` before the measuring threads start and only read by them; `events` is locked.
+    let plan = CopyPlan()
+    let sink: any ConcurrentContentSink
+    private var planned: [PlannedMeasurement] = []
+    private var expectations: [[BlobExpectation]] = []
+    private var descriptors: [Descriptor?] = []
+    private let recorded = Locked([Digest: BlobEvent]())
+
+    init(sink: any ConcurrentContentSink) {
+        self.sink = sink
+    }
+
+    /// What happened to each blob, by digest.
+    var events: [Digest: BlobEvent] { recorded.withLock { $0 } }
+
+    func record(_ event: BlobEvent) {
+        recorded.withLock { $0[event.digest] = event }
+    }
+
+    func walked(_ measurements: [PlannedMeasurement], _ references: [LayerReference]) {
+        planned = measurements
+        expectations = Array(repeating: [], count: measurements.count)
+        descriptors = Array(repeating: nil, count: measurements.count)
+        for reference in references {
+            expectations[reference.measurement].append(reference.expectation)
+            if descriptors[reference.measurement] == nil, let digest = reference.expectation.digest,
+               let size = reference.expectation.size, size >= 0 {
+                descriptors[reference.measurement] = Descriptor(mediaType: "application/octet-stream", digest: digest, size: size)
+            }
+        }
+    }
+
+    func measure(_ index: Int, _ check: BlobCheck) throws -> BlobMeasurement {
+        let file = planned[index].file
+        guard let descriptor = descriptors[index], descriptor.digest.isVerifiable else {
+            // Nothing to upload it as: measured only, and the report says why.
+            return try check.measure(file.input)
+        }
+        if let placement = try sink.place(descriptor) {
+            record(BlobEvent(digest: descriptor.digest, size: UInt64(descriptor.size), placement: placement, bytesSent: 0))
+            return .known(size: UInt64(descriptor.size), digest: descriptor.digest)
+        }
+        var measurement: BlobMeasurement?
+        do {
+            try sink.putBlob(descriptor) { emit in
+                let measured = try check.measure(file.input, limit: UInt64(descriptor.size), tee: emit)
+                measurement = measured
+                let agrees = expectations[index].allSatisfy { BlobCheckResult(measurement: measured, expectation: $0).isVerified }
+                if !agrees { throw BlobRefused() }
+            }
+        } catch is BlobRefused {
+            if let measurement { return measurement }
+        }
+        guard let measurement else { throw ManifoldError(.internalFailure, "blob \(descriptor.digest.abbreviated)… was not measured") }
+        record(BlobEvent(digest: descriptor.digest, size: measurement.size, placement: .uploaded, bytesSent: measurement.size))
+        return measurement
+    }
+}
+
+/// Thrown from an upload's body to drop a blob that failed its checks.
+private struct BlobRefused: Error {}
