@@ -13,6 +13,9 @@ final class BlobUploads: MeasuredCopy, @unchecked Sendable {
     private var expectations: [[BlobExpectation]] = []
     private var descriptors: [Descriptor?] = []
     private let recorded = Locked([Digest: BlobEvent]())
+    /// Images the walk selected: a push sends one, so with several nothing is sent (the
+    /// blobs are still measured, for the report) and the pusher says why.
+    private(set) var selectedImages = 0
 
     init(sink: any ConcurrentContentSink) {
         self.sink = sink
@@ -27,6 +30,8 @@ final class BlobUploads: MeasuredCopy, @unchecked Sendable {
 
     func walked(_ measurements: [PlannedMeasurement], _ references: [LayerReference]) {
         planned = measurements
+        let dropped = plan.skipped[[ContentRoot.index.name]] ?? []
+        selectedImages = plan.roots.filter { !dropped.contains($0.position) }.count
         expectations = Array(repeating: [], count: measurements.count)
         descriptors = Array(repeating: nil, count: measurements.count)
         for reference in references {
@@ -40,8 +45,8 @@ final class BlobUploads: MeasuredCopy, @unchecked Sendable {
 
     func measure(_ index: Int, _ check: BlobCheck) throws -> BlobMeasurement {
         let file = planned[index].file
-        guard let descriptor = descriptors[index], descriptor.digest.isVerifiable else {
-            // Nothing to upload it as: measured only, and the report says why.
+        guard selectedImages == 1, let descriptor = descriptors[index], descriptor.digest.isVerifiable else {
+            // Nothing to upload it as, or not one image to send: measured only.
             return try check.measure(file.input)
         }
         if let placement = try sink.place(descriptor) {

@@ -35,6 +35,9 @@ public struct ImagePusher: Sendable {
         if uploads.plan.dockerEntries > 0 {
             throw ManifoldError(.unsupportedFormat, "push from a docker save archive is not supported yet; `manifold pack` converts one to an OCI layout, which can be pushed")
         }
+        if uploads.selectedImages > 1 {
+            throw ManifoldError(.invalidArgument, "\(reference) holds \(uploads.selectedImages) images; name one (IMAGE:TAG or IMAGE@DIGEST) to push it")
+        }
         var publishing = DocumentPublishing(plan: uploads.plan, sink: sink, uploads: uploads)
         let dropped = uploads.plan.skipped[[ContentRoot.index.name]] ?? []
         var tops: [Descriptor] = []
