@@ -38,6 +38,7 @@ struct PushRun {
         if let digestFile { try Self.failing { try SmallOutputFile.checkWritable(digestFile, force: force) } }
         let result: PushResult
         do {
+            try sink.checkReachable()
             let board: TransferBoard? = !json && !quiet && Terminal.stderrIsTerminal ? TransferBoard(label: label) : nil
             var progress: (@Sendable (UInt64, UInt64) -> Void)?
             if let board { progress = { done, total in board.total(done, total) } }

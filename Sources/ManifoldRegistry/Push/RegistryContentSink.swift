@@ -41,6 +41,12 @@ public final class RegistryContentSink: ConcurrentContentSink, Sendable {
         self.chunkSize = max(chunkSize, 1)
     }
 
+    /// Checks that the registry answers and takes the credentials (`GET /v2/`), so that an
+    /// unreachable or refusing destination is one error before any blob is read, not one per blob.
+    public func checkReachable() throws {
+        try client.ping()
+    }
+
     public func place(_ descriptor: Descriptor) throws -> BlobPlacement? {
         if try client.hasBlob(repository, digest: descriptor.digest) { return .present }
         guard let mountSource else { return nil }
