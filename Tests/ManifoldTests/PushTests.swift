@@ -92,6 +92,26 @@ import Testing
         #expect(text.stdout.contains("0 uploaded (0 B sent)"), "\(text.stdout)")
     }
 
+    /// `pack --push` publishes the index pack writes, byte for byte, tagged as REF says.
+    @Test(.requires(.skopeo, .dockerRegistry))
+    func packPushPublishesWhatPackWrites() throws {
+        let registry = try TestRegistry(in: directory, .plainHTTP)
+        let destination = "\(registry.reference("packed/app")):2.0"
+        let packed = path("packed.tar")
+        let result = try run(manifoldBinary, ["pack", "-o", packed, "--push", destination, "--tls-verify=false", fixture("oci-two-platforms")])
+        #expect(result.status == 0, "\(result.stdout) \(result.stderr)")
+        let ours = try run(manifoldBinary, ["inspect", "--raw", packed])
+        let theirs = try run("/bin/sh", ["-c", "skopeo inspect --raw --tls-verify=false '\(destination)'"])
+        #expect(theirs.stdoutData == ours.stdoutData)
+        // --push alone: nothing left behind, the same index published.
+        let only = try run(manifoldBinary, ["pack", "--push", "\(registry.reference("packed/app")):2.1", "--tls-verify=false", fixture("oci-two-platforms")])
+        #expect(only.status == 0, "\(only.stdout) \(only.stderr)")
+        #expect(only.stdout.contains("6 already present"), "\(only.stdout)")
+        let neither = try run(manifoldBinary, ["pack", fixture("oci-two-platforms")])
+        #expect(neither.status == 2)
+        #expect(neither.stderr.contains("give -o OUT, --push REF, or both"), "\(neither.stderr)")
+    }
+
     /// buildah pulls what manifold pushed (both platforms' manifests and blobs are usable).
     @Test(.requires(.buildah, .dockerRegistry))
     func buildahPullsWhatManifoldPushed() throws {
