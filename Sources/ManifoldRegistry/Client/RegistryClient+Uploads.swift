@@ -92,6 +92,12 @@ extension RegistryClient {
         request.retriesLostConnections = false
         request.body = bytes
         let answer = try send(request) { _ in .receive } body: { _ in }
+        if answer.status == 416 {
+            // The registry holds another length than this chunk starts at (it took part of an
+            // earlier one): the caller asks it how much, and goes on from there.
+            throw ManifoldError(.unreadable, "PATCH upload of \(repository.path) on \(host): the registry refused the range \(start)-…",
+                                cause: UploadRangeRefused())
+        }
         guard answer.status == 202 || answer.isSuccess else { throw failure(answer, "PATCH upload of \(repository.path)") }
         return try answer.head.headers["Location"].map { try resolve($0, repository: repository) } ?? location
     }
@@ -128,3 +134,6 @@ extension RegistryClient {
         }
     }
 }
+
+/// A chunk's `Content-Range` did not start where the registry's upload ends (416).
+struct UploadRangeRefused: Error {}

@@ -139,7 +139,8 @@ public final class RegistryContentSink: ConcurrentContentSink, Sendable {
         try client.completeUpload(repository, location: location, digest: digest, bytes: [])
     }
 
-    /// One chunk; after a lost connection (or a 416), asks the registry how much it holds and
+    /// One chunk; after a lost connection (curl may have sent it again on a new one itself,
+    /// which the registry then refuses with 416), asks the registry how much it holds and
     /// sends the rest of the chunk from there.
     private func sendChunk(_ bytes: [UInt8], at offset: UInt64, location: String) throws -> String {
         var location = location
@@ -150,7 +151,7 @@ public final class RegistryContentSink: ConcurrentContentSink, Sendable {
             do {
                 return try client.uploadChunk(repository, location: location, bytes: Array(bytes[sent...]), start: offset + UInt64(sent))
             } catch let error as ManifoldError {
-                let lost = (error.cause as? HTTPTransportFailure)?.mayHelpToRetry == true
+                let lost = (error.cause as? HTTPTransportFailure)?.mayHelpToRetry == true || error.cause is UploadRangeRefused
                 guard lost, attempt < client.retry.maxAttempts else { throw error }
                 client.sleepBeforeRetry(client.retry.delay(afterAttempt: attempt, retryAfter: nil))
                 let status = try client.uploadStatus(repository, location: location)
