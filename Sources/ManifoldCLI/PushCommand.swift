@@ -8,8 +8,9 @@ struct PushCommand: ParsableCommand {
         abstract: "Publish a local image to a registry, verifying every byte as it is sent.",
         usage: "manifold push [<options>] <image> <ref>",
         discussion: HelpText.reflow("""
-            IMAGE is anything `manifold verify` reads: an OCI layout directory, an oci-archive
-            or pack's output, optionally IMAGE:TAG or IMAGE@sha256:… to pick one image. REF
+            IMAGE is anything `manifold verify` reads: an OCI layout directory, an oci-archive,
+            pack's output or a docker save tar (Docker ≤ 24: the OCI manifest it implies is
+            pushed, layers as stored), optionally IMAGE:TAG or IMAGE@sha256:… to pick one. REF
             is the destination, docker://REF or [HOST[:PORT]/]NAME[:TAG][@DIGEST]; its tag
             (default latest) and every --tag name the pushed image.
 

@@ -112,6 +112,24 @@ import Testing
         #expect(neither.stderr.contains("give -o OUT, --push REF, or both"), "\(neither.stderr)")
     }
 
+    /// A docker save of Docker ≤ 24 pushes the OCI manifest it implies (the one inspect
+    /// shows), uncompressed layers as they are; Docker 25+ saves push their own. Both read
+    /// back and verify.
+    @Test(.requires(.skopeo, .dockerRegistry), arguments: ["docker-24.tar", "docker-25.tar"])
+    func aDockerSavePushesTheManifestItImplies(_ name: String) throws {
+        let registry = try TestRegistry(in: directory, .plainHTTP)
+        let destination = "\(registry.reference("saved/app")):v1"
+        let pushing = try run(manifoldBinary, ["push", "--tls-verify=false", fixture(name), destination])
+        #expect(pushing.status == 0, "\(pushing.stdout) \(pushing.stderr)")
+        let ours = try run(manifoldBinary, ["inspect", "--raw", fixture(name)])
+        let theirs = try run("/bin/sh", ["-c", "skopeo inspect --raw --tls-verify=false '\(destination)'"])
+        #expect(theirs.stdoutData == ours.stdoutData, "\(theirs.stdout)")
+        let back = path("back-\(name)")
+        _ = try shell("skopeo copy -q --src-tls-verify=false '\(destination)' 'oci:\(back):v1'")
+        let verified = try run(manifoldBinary, ["verify", "-q", back])
+        #expect(verified.status == 0, "\(verified.stdout)")
+    }
+
     /// buildah pulls what manifold pushed (both platforms' manifests and blobs are usable).
     @Test(.requires(.buildah, .dockerRegistry))
     func buildahPullsWhatManifoldPushed() throws {

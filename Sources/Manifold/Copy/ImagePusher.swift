@@ -33,7 +33,7 @@ public struct ImagePusher: Sendable {
                               manifestsWritten: 0, manifestsPresent: 0, seconds: monotonicSeconds() - start)
         }
         if uploads.plan.dockerEntries > 0 {
-            throw ManifoldError(.unsupportedFormat, "push from a docker save archive is not supported yet; `manifold pack` converts one to an OCI layout, which can be pushed")
+            return try pushDockerSave(source, reference: reference, into: sink, report: report, uploads: uploads, start: start)
         }
         if uploads.selectedImages > 1 {
             throw ManifoldError(.invalidArgument, "\(reference) holds \(uploads.selectedImages) images; name one (IMAGE:TAG or IMAGE@DIGEST) to push it")
