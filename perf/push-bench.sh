@@ -1,13 +1,12 @@
 #!/usr/bin/env bash
 # `make bench-push`: manifold push / copy against skopeo, to and between loopback
-# docker-registries, in one run (issue 11). Prints times (one run each, as the issue asks;
-# BENCH_RUNS=N for more), ratios and peak memory. Nothing asserts a time: read the ratios.
+# docker-registries, in one run (issue 11). Prints times (one run each, as the issue asks),
+# ratios and peak memory. Nothing asserts a time: the machine is shared; read the ratios.
 #   perf/push-bench.sh [BINARY]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=$(realpath "${1:-.build/release/manifold}")
 work=perf/work
-runs=${BENCH_RUNS:-1}
 mkdir -p "$work"
 image="$work/ref-image"
 python3 perf/make-image.py "$image" --platforms linux/amd64,linux/arm64 --layers 3 --layer-mb 150
@@ -39,35 +38,38 @@ YML
   for _ in $(seq 100); do (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
   echo "127.0.0.1:$port"
 }
-a=$(start_registry registry-a)
-b=$(start_registry registry-b)
-seconds() { local s e; s=$(date +%s.%N); "$@" >/dev/null 2>&1; e=$(date +%s.%N); echo "$e - $s" | bc; }
-median() { sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
-timed() {  # LABEL COMMAND…: runs it $runs times, the first into an empty repository each time
-  local label=$1; shift
-  for i in $(seq "$runs"); do seconds "$@"; done | median | sed "s/^/$label /"
+# A registry each, so that no tool mounts or finds what another sent (skopeo remembers where
+# it saw each blob and mounts from there within a registry).
+src=$(start_registry registry-src)/source/app
+ours=$(start_registry registry-ours)
+theirs=$(start_registry registry-theirs)
+ours_copy=$(start_registry registry-ours-copy)
+theirs_copy=$(start_registry registry-theirs-copy)
+seconds() {  # a failed command is reported, not timed
+  local s e
+  s=$(date +%s.%N)
+  if ! "$@" >/dev/null 2>"$work/push-bench.err"; then echo "failed: $* ($(tail -1 "$work/push-bench.err"))" >&2; echo nan; return; fi
+  e=$(date +%s.%N)
+  python3 -c "print($e - $s)"
 }
 peak() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
+"$bin" push -q "$work/push-packed:ref" "$src:1" >/dev/null
 
-n=0
-fresh() { n=$((n + 1)); echo "$1/bench$n/app"; }
 {
-  echo "== 1. push the reference image (pack's output, 2 platforms × 3 layers) to an empty repository"
-  r=$(fresh "$a"); timed "manifold_push" "$bin" push -q "$work/push-packed:ref" "$r:1"
-  r=$(fresh "$a"); timed "skopeo_push" skopeo copy -q --all --dest-tls-verify=false "oci:$work/push-packed:ref" "docker://$r:1"
+  echo "== 1. push the reference image (pack's output: 2 platforms x 3 layers, $(du -sm "$work/push-packed" | cut -f1) MB) to an empty registry"
+  echo "manifold_push $(seconds "$bin" push -q "$work/push-packed:ref" "$ours/app:1")"
+  echo "skopeo_push $(seconds skopeo copy -q --all --dest-tls-verify=false "oci:$work/push-packed:ref" "docker://$theirs/app:1")"
   echo "== 2. the same again (every blob present)"
-  r=$(fresh "$a"); "$bin" push -q "$work/push-packed:ref" "$r:1" >/dev/null
-  timed "manifold_repush" "$bin" push -q "$work/push-packed:ref" "$r:1"
-  timed "skopeo_repush" skopeo copy -q --all --dest-tls-verify=false "oci:$work/push-packed:ref" "docker://$r:1"
+  echo "manifold_repush $(seconds "$bin" push -q "$work/push-packed:ref" "$ours/app:1")"
+  echo "skopeo_repush $(seconds skopeo copy -q --all --dest-tls-verify=false "oci:$work/push-packed:ref" "docker://$theirs/app:1")"
   echo "== 3. copy --all between two registries"
-  src=$(fresh "$a"); "$bin" push -q "$work/push-packed:ref" "$src:1" >/dev/null
-  r=$(fresh "$b"); timed "manifold_copy" "$bin" copy -q "docker://$src:1" "docker://$r:1"
-  r=$(fresh "$b"); timed "skopeo_copy" skopeo copy -q --all --src-tls-verify=false --dest-tls-verify=false "docker://$src:1" "docker://$r:1"
-  echo "== 4. copy within one registry (mount)"
-  r=$(fresh "$a"); timed "manifold_mount" "$bin" copy -q "docker://$src:1" "docker://$r:1"
+  echo "manifold_copy $(seconds "$bin" copy -q "docker://$src:1" "docker://$ours_copy/app:1")"
+  echo "skopeo_copy $(seconds skopeo copy -q --all --src-tls-verify=false --dest-tls-verify=false "docker://$src:1" "docker://$theirs_copy/app:1")"
+  echo "== 4. copy within one registry (mount: no blob bytes)"
+  echo "manifold_mount $(seconds "$bin" copy -q "docker://$src:1" "docker://${src%/source/app}/mirror/app:1")"
   echo "== 5. peak memory (max RSS, KB)"
-  r=$(fresh "$a"); echo "rss_push $(peak "$bin" push -q "$work/push-packed:ref" "$r:1")"
-  r=$(fresh "$b"); echo "rss_copy $(peak "$bin" copy -q "docker://$src:1" "docker://$r:1")"
+  echo "rss_push $(peak "$bin" push -q "$work/push-packed:ref" "$ours/rss/app:1")"
+  echo "rss_copy $(peak "$bin" copy -q "docker://$src:1" "docker://$ours_copy/rss/app:1")"
 } | tee "$work/push-bench.txt"
 
 python3 - "$work/push-bench.txt" <<'PY'

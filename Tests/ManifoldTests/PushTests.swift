@@ -198,6 +198,10 @@ import Testing
         #expect(copied.stdout.contains("rewritten without them"), "\(copied.stdout)")
         let raw = try shell("skopeo inspect --raw --tls-verify=false '\(registry.reference("amd64/only")):v1'")
         #expect(raw.contains("amd64") && !raw.contains("arm64"), "\(raw)")
+        // A local destination: copy is pull.
+        let local = try run(manifoldBinary, ["copy", "--src-tls-verify=false", "\(registry.reference("amd64/only")):v1", path("local.tar")])
+        #expect(local.status == 0, "\(local.stdout) \(local.stderr)")
+        #expect(try run(manifoldBinary, ["verify", "-q", path("local.tar")]).status == 0)
         // A layout of two images and none named: refused, nothing sent.
         let two = try run(manifoldBinary, ["push", "--tls-verify=false", fixture("oci-two-platforms"), "\(registry.reference("two/images")):v1"])
         #expect(two.status == 2)
@@ -301,6 +305,12 @@ import Testing
         #expect(noTags.status == 2)
         let badTag = try run(manifoldBinary, ["tag", "localhost:1/a:v1", "-bad-"])
         #expect(badTag.status == 2)
+        // An existing --digestfile is not overwritten without --force: refused before anything.
+        FileManager.default.createFile(atPath: path("taken"), contents: Data("keep".utf8))
+        let taken = try run(manifoldBinary, ["push", "--digestfile", path("taken"), fixture("oci-nested-index"), "localhost:1/x:v1"])
+        #expect(taken.status == 2)
+        #expect(taken.stderr.contains("exists; give --force"), "\(taken.stderr)")
+        #expect(try String(contentsOfFile: path("taken"), encoding: .utf8) == "keep")
         // An unreachable registry: one error naming it, before any blob is read.
         let unreachable = try run(manifoldBinary, ["push", fixture("oci-nested-index"), "localhost:1/x:v1"])
         #expect(unreachable.status == 2)

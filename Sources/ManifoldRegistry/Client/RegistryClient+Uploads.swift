@@ -95,8 +95,11 @@ extension RegistryClient {
         if answer.status == 416 {
             // The registry holds another length than this chunk starts at (it took part of an
             // earlier one): the caller asks it how much, and goes on from there.
+            // Its answer's Location is where the upload goes on (a registry may refuse the
+            // one just used from now on).
+            let next = try answer.head.headers["Location"].map { try resolve($0, repository: repository) }
             throw ManifoldError(.unreadable, "PATCH upload of \(repository.path) on \(host): the registry refused the range \(start)-…",
-                                cause: UploadRangeRefused())
+                                cause: UploadRangeRefused(location: next))
         }
         guard answer.status == 202 || answer.isSuccess else { throw failure(answer, "PATCH upload of \(repository.path)") }
         return try answer.head.headers["Location"].map { try resolve($0, repository: repository) } ?? location
@@ -135,5 +138,8 @@ extension RegistryClient {
     }
 }
 
-/// A chunk's `Content-Range` did not start where the registry's upload ends (416).
-struct UploadRangeRefused: Error {}
+/// A chunk's `Content-Range` did not start where the registry's upload ends (416); the
+/// answer's `Location`, when it gave one.
+struct UploadRangeRefused: Error {
+    let location: String?
+}

@@ -153,6 +153,7 @@ public final class RegistryContentSink: ConcurrentContentSink, Sendable {
             } catch let error as ManifoldError {
                 let lost = (error.cause as? HTTPTransportFailure)?.mayHelpToRetry == true || error.cause is UploadRangeRefused
                 guard lost, attempt < client.retry.maxAttempts else { throw error }
+                if let refused = error.cause as? UploadRangeRefused, let next = refused.location { location = next }
                 client.sleepBeforeRetry(client.retry.delay(afterAttempt: attempt, retryAfter: nil))
                 let status = try client.uploadStatus(repository, location: location)
                 guard status.received >= offset, status.received <= offset + UInt64(bytes.count) else { throw error }

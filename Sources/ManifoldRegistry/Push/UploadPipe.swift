@@ -6,8 +6,8 @@ import Darwin
 import Manifold
 
 /// Bytes from the thread that measures a blob to the thread whose curl transfer uploads it:
-/// a bounded queue of chunks (``capacity`` of them at most: memory does not grow with the
-/// blob), read by curl's read callback.
+/// a bounded queue of chunks (``capacity`` bytes at most, or one chunk: memory does not grow
+/// with the blob), read by curl's read callback.
 ///
 /// The blob's last byte is held back until the writer calls ``finish()``: curl sends a
 /// body of known length to its end only then, so a registry never completes an upload whose
@@ -15,12 +15,15 @@ import Manifold
 ///
 /// `@unchecked Sendable`: every mutable field is guarded by `mutex`.
 final class UploadPipe: @unchecked Sendable {
-    /// Chunks queued at most before the writer waits.
-    static let capacity = 4
+    /// Bytes queued at most before the writer waits (a registry source's chunks are small:
+    /// a few MiB keep both sides busy without a switch per chunk).
+    static let capacity = 4 << 20
 
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
     private var chunks: [[UInt8]] = []
+    /// Bytes in `chunks` not yet read.
+    private var queued = 0
     /// Bytes of `chunks[0]` already read.
     private var offset = 0
     private var written: UInt64 = 0
@@ -53,9 +56,10 @@ final class UploadPipe: @unchecked Sendable {
         guard !bytes.isEmpty else { return }
         let copy = [UInt8](bytes)
         try locked {
-            while chunks.count >= Self.capacity && !closed { pthread_cond_wait(condition, mutex) }
+            while !chunks.isEmpty && queued + copy.count > Self.capacity && !closed { pthread_cond_wait(condition, mutex) }
             if closed { throw UploadClosed() }
             chunks.append(copy)
+            queued += copy.count
             written += UInt64(copy.count)
             pthread_cond_broadcast(condition)
         }
@@ -99,6 +103,7 @@ final class UploadPipe: @unchecked Sendable {
                     }
                     offset += count
                     read += UInt64(count)
+                    queued -= count
                     if offset == first.count {
                         chunks.removeFirst()
                         offset = 0
