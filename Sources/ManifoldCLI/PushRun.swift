@@ -56,9 +56,8 @@ struct PushRun {
             root.members.append(("push", pushJSON(result)))
             Terminal.output(JSONWriter(indent: "  ", sortKeys: false).string(.object(root)))
         } else {
-            if result.report.status != .verified || !quiet {
-                if result.report.status != .verified { Terminal.output(VerifyPrinter(report: result.report, quiet: quiet).text) }
-            }
+            // A push that passed says what moved; one that failed shows verify's report first.
+            if result.report.status != .verified { Terminal.output(VerifyPrinter(report: result.report, quiet: quiet).text) }
             Terminal.output(summary(result))
         }
         switch result.report.status {
