@@ -100,6 +100,20 @@ final class TestUploadServer {
         #expect(!requests.contains { $0.length == -1 }, "a request went to a stale Location")
     }
 
+    /// A one-request upload cut off half-way: the blob is read and sent again in a new upload,
+    /// and the push completes.
+    @Test func aStreamedUploadCutOffIsSentAgain() throws {
+        let server = try TestUploadServer(in: directory, ["--drop-put-once"])
+        let layout = try largeLayerLayout(in: directory, size: 2_000_000)
+        let result = try push(layout, into: sink(server, "again/app"))
+        let requests = try server.requests()
+        #expect(result.report.status == .verified, "\(result.report.results.flatMap(\.problems).map(\.message)) \(requests)")
+        let puts = requests.filter { $0.method == "PUT" && $0.path.contains("/blobs/uploads/") && $0.length > 1000 }
+        #expect(puts.count >= 2, "\(puts)")
+        #expect(requests.filter { $0.method == "POST" }.count >= 3, "a new upload for the blob sent again")
+        #expect(requests.last?.path.hasSuffix("/manifests/v1") == true)
+    }
+
     /// A blob of another repository is mounted (201: no bytes); a refused mount (202) goes on
     /// as an upload at the Location it gave.
     @Test(arguments: [false, true])

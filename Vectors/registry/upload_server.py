@@ -8,6 +8,8 @@ answer, which the client must send back whole. Options:
                     ended off a multiple of N (only the last chunk may be short)
   --drop-once       the first PATCH: take half its body, then close the connection without
                     an answer (the client asks GET <location> for the Range and resumes)
+  --drop-put-once   the first PUT carrying a body: take half of it, then close the connection
+                    without an answer (the client starts a new upload and sends it all again)
   --refuse-mount    answer every mount (POST ?mount=&from=) with 202: a normal upload
   --wrong-digest    answer manifest PUTs with a Docker-Content-Digest that is not theirs
 Listens on 127.0.0.1 (the kernel picks the port), writes it to --port-file, and logs each
@@ -153,6 +155,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
             data += body
             return self.answer(202, [("Location", self.upload_location(repository, upload)), ("Range", f"0-{len(data) - 1}")])
         if self.command == "PUT":
+            if options.drop_put_once and not dropped[0] and int(self.headers.get("Content-Length") or 0) > 1:
+                dropped[0] = True
+                part, length = self.body(limit=int(self.headers.get("Content-Length")) // 2)
+                self.record(len(part))
+                self.close_connection = True
+                self.connection.shutdown(2)
+                return
             body, length = self.body()
             self.record(length)
             if options.min_chunk and states.get(upload + "-short") and body:
@@ -170,6 +179,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def manifest(self, repository, reference):
         if self.command == "PUT":
+            if options.drop_put_once and not dropped[0] and int(self.headers.get("Content-Length") or 0) > 1:
+                dropped[0] = True
+                part, length = self.body(limit=int(self.headers.get("Content-Length")) // 2)
+                self.record(len(part))
+                self.close_connection = True
+                self.connection.shutdown(2)
+                return
             body, length = self.body()
             self.record(length)
             digest = "sha256:" + hashlib.sha256(body).hexdigest()
@@ -193,6 +209,7 @@ def main():
     parser.add_argument("--log", required=True)
     parser.add_argument("--min-chunk", type=int, default=0)
     parser.add_argument("--drop-once", action="store_true")
+    parser.add_argument("--drop-put-once", action="store_true")
     parser.add_argument("--refuse-mount", action="store_true")
     parser.add_argument("--wrong-digest", action="store_true")
     options = parser.parse_args()

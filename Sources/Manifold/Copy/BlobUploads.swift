@@ -17,6 +17,9 @@ final class BlobUploads: MeasuredCopy, @unchecked Sendable {
     /// blobs are still measured, for the report) and the pusher says why.
     private(set) var selectedImages = 0
 
+    /// Times a blob is read and sent at most, when its upload is cut off.
+    static let maxAttempts = 3
+
     init(sink: any ConcurrentContentSink) {
         self.sink = sink
     }
@@ -54,15 +57,25 @@ final class BlobUploads: MeasuredCopy, @unchecked Sendable {
             return .known(size: UInt64(descriptor.size), digest: descriptor.digest)
         }
         var measurement: BlobMeasurement?
-        do {
-            try sink.putBlob(descriptor) { emit in
-                let measured = try check.measure(file.input, limit: UInt64(descriptor.size), tee: emit)
-                measurement = measured
-                let agrees = expectations[index].allSatisfy { BlobCheckResult(measurement: measured, expectation: $0).isVerified }
-                if !agrees { throw BlobRefused() }
+        var attempt = 0
+        while true {
+            attempt += 1
+            measurement = nil
+            do {
+                try sink.putBlob(descriptor) { emit in
+                    let measured = try check.measure(file.input, limit: UInt64(descriptor.size), tee: emit)
+                    measurement = measured
+                    let agrees = expectations[index].allSatisfy { BlobCheckResult(measurement: measured, expectation: $0).isVerified }
+                    if !agrees { throw BlobRefused() }
+                }
+                break
+            } catch is BlobRefused {
+                if let measurement { return measurement }
+                break
+            } catch {
+                // A one-request upload cut off: the blob is read and sent again, whole.
+                guard attempt < Self.maxAttempts, sink.mayRetryPut(after: error) else { throw error }
             }
-        } catch is BlobRefused {
-            if let measurement { return measurement }
         }
         guard let measurement else { throw ManifoldError(.internalFailure, "blob \(descriptor.digest.abbreviated)… was not measured") }
         record(BlobEvent(digest: descriptor.digest, size: measurement.size, placement: .uploaded, bytesSent: measurement.size))

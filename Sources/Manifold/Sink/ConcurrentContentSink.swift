@@ -15,4 +15,12 @@ public protocol ConcurrentContentSink: ContentSink, Sendable {
     /// it already, and says which it was (`.uploaded` or `.present`, or `.mounted` for a
     /// config linked from elsewhere).
     func publishDocument(_ descriptor: Descriptor, bytes: [UInt8]) throws -> BlobPlacement
+
+    /// Whether a ``putBlob(_:from:)`` that threw `error` may be tried again from the start,
+    /// the blob read again (a connection lost in the middle of a one-request upload).
+    func mayRetryPut(after error: any Error) -> Bool
+}
+
+extension ConcurrentContentSink {
+    public func mayRetryPut(after error: any Error) -> Bool { false }
 }

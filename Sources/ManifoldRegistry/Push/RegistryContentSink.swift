@@ -164,6 +164,18 @@ public final class RegistryContentSink: ConcurrentContentSink, Sendable {
         }
     }
 
+    /// A connection lost (or refused) in the middle of a streamed upload: the registry drops
+    /// the incomplete upload, so the blob is sent again from its start in a new one.
+    public func mayRetryPut(after error: any Error) -> Bool {
+        guard let error = error as? ManifoldError, let failure = error.cause as? HTTPTransportFailure else { return false }
+        // curl's own resend on a fresh connection cannot rewind a streamed body (error 65):
+        // that, too, is a connection lost.
+        return failure.mayHelpToRetry || failure.curlCode == Self.curlSendFailRewind
+    }
+
+    /// CURLE_SEND_FAIL_REWIND.
+    static let curlSendFailRewind = 65
+
     public func publishDocument(_ descriptor: Descriptor, bytes: [UInt8]) throws -> BlobPlacement {
         if RegistryContentProvider.isManifestType(descriptor.mediaType) {
             documents.withLock { $0[descriptor.digest] = bytes }
