@@ -75,6 +75,8 @@ extension HTTPClient {
         } else if let upload = request.upload {
             // Streamed: curl pulls the body through the read callback (set below) as it sends.
             try set(CURLOPT_UPLOAD, 1, "CURLOPT_UPLOAD")
+            // Larger sends than curl's 64 KiB default: fewer callbacks and syscalls per blob.
+            try set(CURLOPT_UPLOAD_BUFFERSIZE, 512 * 1024, "CURLOPT_UPLOAD_BUFFERSIZE")
             if let length = upload.length {
                 try check(
                     manifold_curl_easy_setopt_off(easy, CURLOPT_INFILESIZE_LARGE, curl_off_t(clamping: length)),
