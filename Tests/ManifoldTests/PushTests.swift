@@ -44,7 +44,8 @@ import Testing
         return (digest, statuses, Int(sent) ?? -1)
     }
 
-    /// HTTP status of `GET /v2/REPOSITORY/manifests/REFERENCE` (skopeo's inspect as a probe).
+    /// Whether the registry has REPOSITORY's manifest REFERENCE (a tag or a digest), asked with
+    /// skopeo as the reader.
     func manifestExists(_ registry: TestRegistry, _ repository: String, _ reference: String) throws -> Bool {
         let separator = reference.hasPrefix("sha256:") ? "@" : ":"
         let result = try run("/bin/sh", ["-c", "skopeo inspect --raw \(registry.skopeoOptions(as: .reader)) '\(registry.reference(repository))\(separator)\(reference)'"])
