@@ -41,9 +41,14 @@ struct PushRun {
             try sink.checkReachable()
             let board: TransferBoard? = !json && !quiet && Terminal.stderrIsTerminal ? TransferBoard(label: label) : nil
             var progress: (@Sendable (UInt64, UInt64) -> Void)?
-            if let board { progress = { done, total in board.total(done, total) } }
+            var blobProgress: ImagePusher.BlobProgress?
+            if let board {
+                progress = { done, total in board.total(done, total) }
+                blobProgress = { digest, done, size in board.blob(digest, done, size) }
+            }
             defer { board?.clear() }
-            result = try ImagePusher(options: options).push(source, reference: reference, into: sink, progress: progress)
+            result = try ImagePusher(options: options).push(source, reference: reference, into: sink, progress: progress,
+                                                            blobProgress: blobProgress)
         } catch let error as ManifoldError {
             Terminal.error(error.message)
             throw ExitCode(error.code.isContentFailure ? ExitStatus.failed : ExitStatus.unusable)

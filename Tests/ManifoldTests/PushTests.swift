@@ -286,6 +286,28 @@ import Testing
         #expect(try manifestExists(registry, "killed/app", "v1"))
     }
 
+    /// On a terminal (under `script`), a line per blob being sent and the total; piped or
+    /// with --quiet, none.
+    @Test(.requires(.dockerRegistry))
+    func progressOnATerminalOnly() throws {
+        let registry = try TestRegistry(in: directory, .plainHTTP)
+        let layout = try largeLayerLayout(in: directory, size: 24 << 20)
+        let authfile = path("no-auth.json")
+        let piped = try run(manifoldBinary, ["push", "--authfile", authfile, layout, "\(registry.host)/progress/piped:v1"])
+        #expect(piped.status == 0, "\(piped.stderr)")
+        #expect(piped.stderr == "", "\(piped.stderr.debugDescription)")
+        func onTerminal(_ extra: [String], _ repository: String) throws -> RunResult {
+            let command = (["push", "--authfile", authfile] + extra + [layout, "\(registry.host)/\(repository):v1"])
+                .map { "'\($0)'" }.joined(separator: " ")
+            return try run("/usr/bin/script", ["-qec", "'\(manifoldBinary)' \(command) 2>&1 >/dev/null", "/dev/null"])
+        }
+        let shown = try onTerminal([], "progress/terminal")
+        #expect(shown.status == 0, "\(shown.stdout)")
+        #expect(shown.stdout.contains("\u{1B}[K") && shown.stdout.contains("/ 25.2 MB"), "\(shown.stdout.debugDescription)")
+        let quiet = try onTerminal(["--quiet"], "progress/quiet")
+        #expect(quiet.status == 0 && !quiet.stdout.contains("\u{1B}[K"), "\(quiet.stdout.debugDescription)")
+    }
+
     // MARK: usage
 
     /// Bad references, unknown flags and missing images: exit 2 with words that say which.

@@ -20,8 +20,12 @@ final class BlobUploads: MeasuredCopy, @unchecked Sendable {
     /// Times a blob is read and sent at most, when its upload is cut off.
     static let maxAttempts = 3
 
-    init(sink: any ConcurrentContentSink) {
+    /// Told of each blob's bytes as they go out: its digest, bytes so far, its size.
+    let blobProgress: ImagePusher.BlobProgress?
+
+    init(sink: any ConcurrentContentSink, blobProgress: ImagePusher.BlobProgress? = nil) {
         self.sink = sink
+        self.blobProgress = blobProgress
     }
 
     /// What happened to each blob, by digest.
@@ -63,7 +67,13 @@ final class BlobUploads: MeasuredCopy, @unchecked Sendable {
             measurement = nil
             do {
                 try sink.putBlob(descriptor) { emit in
-                    let measured = try check.measure(file.input, limit: UInt64(descriptor.size), tee: emit)
+                    var sent: UInt64 = 0
+                    let measured = try check.measure(file.input, limit: UInt64(descriptor.size)) { bytes in
+                        try emit(bytes)
+                        guard let blobProgress else { return }
+                        sent += UInt64(bytes.count)
+                        blobProgress(descriptor.digest, sent, UInt64(descriptor.size))
+                    }
                     measurement = measured
                     let agrees = expectations[index].allSatisfy { BlobCheckResult(measurement: measured, expectation: $0).isVerified }
                     if !agrees { throw BlobRefused() }

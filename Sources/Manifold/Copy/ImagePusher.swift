@@ -20,12 +20,17 @@ public struct ImagePusher: Sendable {
     /// the source's roots; the default, the only one) into `sink`. Throws when it cannot be
     /// pushed (several images and a tag to give, a request the destination refuses); a
     /// source that fails a check is a result whose report says so, with no document written.
+    /// Told of each blob's bytes as they are sent: its digest, the bytes so far and its size.
+    /// For progress displays.
+    public typealias BlobProgress = @Sendable (_ digest: Digest, _ done: UInt64, _ size: UInt64) -> Void
+
     public func push(_ source: any ContentProvider, reference: LocalImageReference? = nil, into sink: any ConcurrentContentSink,
-                     progress: (@Sendable (_ done: UInt64, _ total: UInt64) -> Void)? = nil) throws -> PushResult {
+                     progress: (@Sendable (_ done: UInt64, _ total: UInt64) -> Void)? = nil,
+                     blobProgress: BlobProgress? = nil) throws -> PushResult {
         let start = monotonicSeconds()
         try options.validate()
         let reference = reference ?? LocalImageReference(path: source.location)
-        let uploads = BlobUploads(sink: sink)
+        let uploads = BlobUploads(sink: sink, blobProgress: blobProgress)
         let report = Verifier(options: options.verify).verify(source, reference: reference, progress: progress, start: start, copy: uploads)
         guard report.status == .verified else {
             return PushResult(report: report, top: nil, tags: [], rewritten: [], dropped: uploads.plan.droppedPlatforms,
