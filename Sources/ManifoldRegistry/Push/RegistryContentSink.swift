@@ -78,7 +78,9 @@ public final class RegistryContentSink: ConcurrentContentSink, Sendable {
         let done = DispatchGroup()
         let client = self.client
         let repository = self.repository
-        DispatchQueue.global().async(group: done) {
+        // A queue of its own (as the measurer's stages have): it gets a thread even when every
+        // worker of the global pool is blocked, feeding an upload like this one.
+        DispatchQueue(label: "manifold.upload").async(group: done) {
             do {
                 try client.completeUpload(repository, location: location, digest: digest, upload: upload)
             } catch {
