@@ -1,11 +1,17 @@
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Manifold
+import ManifoldRegistry
 
 struct PackCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pack",
         abstract: "Combine single- and multi-arch images into one multi-arch image, offline and reproducibly.",
-        usage: "manifold pack [<options>] -o <out> <input> ...",
+        usage: "manifold pack [<options>] (-o <out> | --push <ref>) <input> ...",
         discussion: HelpText.reflow("""
             What `docker manifest create` + `annotate` + `push` do, without a daemon or a
             registry. Each INPUT is an OCI layout directory, an oci-archive or a docker-save
@@ -35,8 +41,12 @@ struct PackCommand: ParsableCommand {
               --annotation 'manifest-descriptor[arm.tar]:com.example.built=pi4'
             `manifest:` annotations are refused: they would rewrite the manifests.
 
+            With --push REF the packed image is also pushed (as `manifold push` does: every
+            blob verified as it is sent, the tag last); without -o it is only pushed.
+
             Examples:
               manifold pack -o app.tar app-amd64.tar app-arm64.tar
+              manifold pack --push registry.example.com/app:1.2 app-amd64.tar app-arm64.tar
               manifold pack -o app/ --tag 1.2 amd64/ arm64/ armv7.tar \\
                 --variant armv7.tar=v7
               manifold pack -o subset.tar --platform linux/arm64 multi.tar
@@ -44,7 +54,13 @@ struct PackCommand: ParsableCommand {
             """))
 
     @Option(name: .shortAndLong, help: ArgumentHelp("The image to write: a directory, a tar (.tar), or - (a tar on stdout).", valueName: "OUT"))
-    var output: String
+    var output: String?
+
+    @Option(name: .customLong("push"), help: ArgumentHelp(
+        "Also push the packed image to this registry reference (docker://REF or REF); without -o, only push it.", valueName: "REF"))
+    var pushReference: String?
+
+    @OptionGroup(title: "Registry options (with --push)") var registry: RegistryFlags
 
     @Argument(help: "Images to combine: PATH, PATH:TAG or PATH@DIGEST.")
     var inputs: [String]
@@ -98,6 +114,9 @@ struct PackCommand: ParsableCommand {
 
     func validate() throws {
         guard !inputs.isEmpty else { throw ValidationError("give at least one INPUT image") }
+        guard output != nil || pushReference != nil else { throw ValidationError("give -o OUT, --push REF, or both") }
+        if output == "-", pushReference != nil { throw ValidationError("--push reads what pack wrote: give -o a path, not -") }
+        if let pushReference { _ = try PushRun.destination(pushReference, extraTags: []) }
         if let format, PackOptions.Format(rawValue: format) == nil { throw ValidationError("--format is dir or tar, got \(format)") }
         if let indexType, PackOptions.IndexType(rawValue: indexType) == nil { throw ValidationError("--index-type is oci or docker, got \(indexType)") }
         do {
@@ -108,9 +127,14 @@ struct PackCommand: ParsableCommand {
     }
 
     func run() throws {
+        // --push alone: pack into an oci-archive of our own in the temporary directory, push
+        // it, remove it.
+        let scratch = output == nil ? Self.scratchArchive() : nil
+        defer { if let scratch { unlink(scratch) } }
+        let output = self.output ?? scratch ?? ""
         let result: PackResult
         do {
-            result = try Packer(options: try options()).pack()
+            result = try Packer(options: try options(output: output)).pack()
         } catch let error as ManifoldError {
             // Several inputs' errors come as one, a line each (ManifoldError.worstOf).
             for line in error.message.split(separator: "\n") { Terminal.error(String(line)) }
@@ -119,11 +143,42 @@ struct PackCommand: ParsableCommand {
         for note in result.notes { Terminal.error("note: \(note)") }
         let summary = PackPrinter(result: result, tag: flat ? nil : tag).text
         // With -o -, standard output carries the archive: the summary goes to stderr.
-        if output == "-" { Terminal.errorRaw(summary + "\n") } else { Terminal.output(summary) }
+        if output == "-" { Terminal.errorRaw(summary + "\n") } else if scratch == nil { Terminal.output(summary) }
+        if let pushReference { try push(output, to: pushReference) }
+    }
+
+    /// Pushes the packed image at `path` (its one image, the new index) to `text`.
+    private func push(_ path: String, to text: String) throws {
+        let (reference, tags) = try PushRun.destination(text, extraTags: [])
+        var options = PushOptions()
+        options.tags = tags
+        options.verify.jobs = activeCores() + 1
+        options.verify.limits = limits.limits
+        let run = PushRun(destination: reference, options: options, json: false, quiet: false, digestFile: nil, force: false)
+        let source: any ContentProvider
+        let selection: LocalImageReference
+        let sink: RegistryContentSink
+        do {
+            selection = flat ? LocalImageReference(path: path) : LocalImageReference(path: path, tag: tag)
+            source = try selection.open(limits: limits.limits)
+            sink = try registry.options().sink(for: reference.repository)
+        } catch let error as ManifoldError {
+            Terminal.error(error.message)
+            throw ExitCode(error.code.isContentFailure ? ExitStatus.failed : ExitStatus.unusable)
+        }
+        try run.run(source, reference: selection, sink: sink, label: text)
+    }
+
+    /// A path in the temporary directory no file has.
+    private static func scratchArchive() -> String {
+        let directory = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
+        return "\(directory)/manifold-pack-push-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tar"
     }
 
     /// The library options from the flags; every malformed flag is a usage error.
-    func options() throws -> PackOptions {
+    func options(output: String? = nil) throws -> PackOptions {
+        // Validation before a --push-only run: any path of a tar will do.
+        let output = output ?? self.output ?? "packed.tar"
         let references = try inputs.map { input in
             do {
                 return try LocalImageReference(parsing: input)

@@ -31,7 +31,7 @@ struct RegistryFlags: ParsableArguments {
     var timeout: String?
 
     func validate() throws {
-        if let creds { _ = try parseCreds(creds) }
+        if let creds { _ = try Self.parseCreds(creds) }
         if let timeout { _ = try DurationText.parse(timeout, option: "--timeout") }
     }
 
@@ -40,10 +40,17 @@ struct RegistryFlags: ParsableArguments {
 
     /// The options the library takes. Asks for a password `--creds` left out, on the terminal.
     func options() throws -> RegistryOptions {
+        try Self.options(authfile: authfile, creds: creds, credsFlag: "--creds", certDir: certDir, tlsVerify: tlsVerify, timeout: timeout)
+    }
+
+    /// The library's options from the flags' values; `credsFlag` names where `creds` came
+    /// from (`--creds`, `--src-creds`…), for messages.
+    static func options(authfile: String?, creds: String?, credsFlag: String, certDir: String?, tlsVerify: Bool,
+                        timeout: String?) throws -> RegistryOptions {
         var credential: RegistryCredential?
         if let creds {
-            let (username, password) = try parseCreds(creds)
-            credential = RegistryCredential(username: username, password: try password ?? Self.askPassword(), source: "--creds")
+            let (username, password) = try Self.parseCreds(creds)
+            credential = RegistryCredential(username: username, password: try password ?? Self.askPassword(), source: credsFlag)
         }
         var options = RegistryOptions(authFile: authfile, credential: credential, certDirectory: certDir, verifiesTLS: tlsVerify)
         if let timeout {
@@ -55,7 +62,7 @@ struct RegistryFlags: ParsableArguments {
         return options
     }
 
-    private func parseCreds(_ text: String) throws -> (String, String?) {
+    static func parseCreds(_ text: String) throws -> (String, String?) {
         do {
             return try RegistryCredential.parseCreds(text)
         } catch let error as ManifoldError {

@@ -99,7 +99,7 @@ import Testing
         }
         let far = try run(manifoldBinary, ["frobnicate"])
         #expect(far.status == 2)
-        #expect(far.stderr == "manifold: unknown command 'frobnicate'; the commands are verify, inspect, pack, pull, digest, tags, ls, login, logout, help\n")
+        #expect(far.stderr == "manifold: unknown command 'frobnicate'; the commands are verify, inspect, pack, pull, digest, tags, ls, push, copy, tag, login, logout, help\n")
         #expect(try run(manifoldBinary, ["help", "verify"]).status == 0)
         #expect(CommandSuggestion.editDistance("verfiy", "verify") == 1)
         #expect(CommandSuggestion.editDistance("", "pack") == 4)
@@ -107,7 +107,7 @@ import Testing
 
     /// Help at 80 columns: no line over 80, prose wrapped greedily (no line that could have
     /// taken the next word: what a hard-wrapped source paragraph leaves), one default each.
-    @Test(arguments: [[], ["verify"], ["inspect"], ["pack"], ["pull"], ["digest"], ["tags"], ["ls"], ["login"], ["logout"]])
+    @Test(arguments: [[], ["verify"], ["inspect"], ["pack"], ["pull"], ["digest"], ["tags"], ["ls"], ["push"], ["copy"], ["tag"], ["login"], ["logout"]])
     func helpFitsEightyColumns(_ command: [String]) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: manifoldBinary)

@@ -66,7 +66,7 @@ public struct Verifier: Sendable {
     /// report is incomplete: the async caller throws `CancellationError` instead of returning it.
     func verify(_ source: any ContentProvider, reference: LocalImageReference,
                 progress: (@Sendable (_ done: UInt64, _ total: UInt64) -> Void)?, start: Double,
-                cancellation: CancellationFlag? = nil, copy: BlobStaging? = nil) -> VerificationReport {
+                cancellation: CancellationFlag? = nil, copy: (any MeasuredCopy)? = nil) -> VerificationReport {
         let path = reference.description
         // Measuring starts with the first blob the walk plans, on the scheduler's workers,
         // while the walk goes on here; the outcomes are indexed, so the report is the same.

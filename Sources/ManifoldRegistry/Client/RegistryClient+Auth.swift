@@ -3,23 +3,25 @@ import Manifold
 extension RegistryClient {
     /// The `Authorization` value for a request about `repository`, from the challenge the
     /// registry gave (nil while it has given none, or when there is no credential for Basic).
-    func authorization(for repository: RepositoryReference?, usesTLS: Bool) throws -> String? {
+    func authorization(for repository: RepositoryReference?, scopes: [Scope]? = nil, usesTLS: Bool) throws -> String? {
         guard let challenge = state.withLock({ $0.challenge }) else { return nil }
         if challenge.isBasic {
             guard let credential = try credential(for: repository) else { return nil }
             return TokenRequest.basicAuthorization(username: credential.username, password: credential.password)
         }
-        guard challenge.isBearer, let request = try tokenRequest(for: repository, challenge: challenge, usesTLS: usesTLS) else {
+        guard challenge.isBearer, let request = try tokenRequest(for: repository, scopes: scopes, challenge: challenge, usesTLS: usesTLS) else {
             return nil
         }
         if let token = tokens.token(for: request.cacheKey) { return "Bearer \(token)" }
         return "Bearer \(try fetchToken(request, repository: repository))"
     }
 
-    /// The token request for `repository`'s pull scope (none for the registry itself).
-    func tokenRequest(for repository: RepositoryReference?, challenge: AuthenticationChallenge, usesTLS: Bool? = nil) throws -> TokenRequest? {
+    /// The token request for `scopes`, by default `repository`'s pull scope (none for the
+    /// registry itself).
+    func tokenRequest(for repository: RepositoryReference?, scopes: [Scope]? = nil, challenge: AuthenticationChallenge,
+                      usesTLS: Bool? = nil) throws -> TokenRequest? {
         let tls = try usesTLS ?? baseURL().hasPrefix("https://")
-        return try TokenRequest(challenge: challenge, scopes: repository.map { [Scope.pull($0)] } ?? [], registryUsesTLS: tls)
+        return try TokenRequest(challenge: challenge, scopes: scopes ?? repository.map { [Scope.pull($0)] } ?? [], registryUsesTLS: tls)
     }
 
     /// Asks the token server for a token and caches it: with the identity token (OAuth2

@@ -73,6 +73,21 @@ package final class RegistryClient: Sendable {
         package var accept: [String] = []
         package var range: HTTPByteRange?
         package var method: HTTPMethod = .get
+        /// Whether the request writes to `repository` (a token then needs `push` too).
+        package var pushes = false
+        /// The repository a cross-repository mount takes the blob from (its `pull` scope too).
+        package var mountsFrom: RepositoryReference?
+        /// Header fields beyond Accept and Authorization (Content-Type, Content-Range…).
+        package var headers = HTTPHeaders()
+        /// A small body sent whole (a manifest, a chunk kept for resuming).
+        package var body: [UInt8]?
+        /// A body streamed as it is sent; the request is then never sent again once a byte of
+        /// it went out (it cannot be read twice).
+        package var upload: HTTPUploadBody?
+        /// Whether a connection lost is answered by sending the request again; off for an
+        /// upload's chunk, which the registry may have taken in part (the caller asks it how
+        /// much, and sends the rest).
+        package var retriesLostConnections = true
 
         package init(_ target: String, repository: RepositoryReference?, accept: [String] = [], range: HTTPByteRange? = nil,
                      method: HTTPMethod = .get) {
@@ -81,6 +96,15 @@ package final class RegistryClient: Sendable {
             self.accept = accept
             self.range = range
             self.method = method
+        }
+
+        /// The token scopes the request needs: `pull` (and `push` when it writes) on its
+        /// repository, `pull` on a mount's source.
+        package var scopes: [Scope] {
+            guard let repository else { return [] }
+            var scopes = [Scope.repository(repository, actions: pushes ? ["pull", "push"] : ["pull"])]
+            if let mountsFrom { scopes.append(.pull(mountsFrom)) }
+            return scopes
         }
     }
 
@@ -155,11 +179,15 @@ package final class RegistryClient: Sendable {
                 outcome = try sendFollowingRedirects(request, base: base, delivered: &delivered, head: head, body: body)
             } catch let error as ManifoldError {
                 guard let transport = error.cause as? HTTPTransportFailure, transport.mayHelpToRetry, !delivered,
-                      mayRetry(attempt: attempt, started: started) else { throw error }
+                      (request.upload?.bytesRead ?? 0) == 0, request.retriesLostConnections, mayRetry(attempt: attempt, started: started) else { throw error }
                 sleepBeforeRetry(retry.delay(afterAttempt: attempt, retryAfter: nil))
                 continue
             }
             let answer = outcome.answer
+            if (request.upload?.bytesRead ?? 0) > 0, answer.status == 401 || RetryPolicy.isRetryable(status: answer.status) {
+                // The streamed body is gone: the caller starts the upload again, if it can.
+                return answer
+            }
             if answer.status == 401, outcome.onRegistry {
                 let challenge = try challenge(of: answer, request: request)
                 if outcome.sentAuthorization == nil {
@@ -175,7 +203,9 @@ package final class RegistryClient: Sendable {
                 if challenge.isBearer, !refreshed, outcome.sentAuthorization?.hasPrefix("Bearer ") == true {
                     // The token may have been revoked or expired early: one fresh one.
                     refreshed = true
-                    if let key = try tokenRequest(for: request.repository, challenge: challenge)?.cacheKey { tokens.invalidate(key) }
+                    if let key = try tokenRequest(for: request.repository, scopes: request.scopes, challenge: challenge)?.cacheKey {
+                        tokens.invalidate(key)
+                    }
                     state.withLock { $0.challenge = challenge }
                     continue
                 }
@@ -211,19 +241,20 @@ package final class RegistryClient: Sendable {
     ) throws -> Outcome {
         var url = request.target.hasPrefix("/") ? base + request.target : request.target
         let registryURL = try URLParts(url)
-        let authorization = try self.authorization(for: request.repository, usesTLS: registryURL.scheme == "https")
+        let authorization = try self.authorization(for: request.repository, scopes: request.scopes, usesTLS: registryURL.scheme == "https")
         var hops = 0
         while true {
             let parts = try URLParts(url)
             let onRegistry = parts.scheme == registryURL.scheme && parts.authority == registryURL.authority
-            var headers = HTTPHeaders()
+            var headers = request.headers
             if !request.accept.isEmpty { headers.add("Accept", request.accept.joined(separator: ", ")) }
             if onRegistry, let authorization { headers.add("Authorization", authorization) }
             var errorBody: [UInt8] = []
             var passing = false
             var deliveredBytes = false
             defer { delivered = delivered || deliveredBytes }
-            let transfer = try bounded(HTTPRequest(method: request.method, url: url, headers: headers, range: request.range))
+            let transfer = try bounded(HTTPRequest(method: request.method, url: url, headers: headers, body: request.body,
+                                                   range: request.range, upload: request.upload))
             let responseHead = try explainingDeadline { try http.perform(transfer) { answer in
                 if (200...299).contains(answer.status) {
                     passing = true

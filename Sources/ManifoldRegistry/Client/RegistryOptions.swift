@@ -105,6 +105,32 @@ public struct RegistryOptions: Sendable {
         RegistryContentProvider(reference: reference, client: try client(host: reference.repository.registryHost), blobProgress: blobProgress)
     }
 
+    /// The content sink for `repository`: what push and copy write through. Blobs the
+    /// registry lacks are mounted from `mountSource` (a repository of the same registry,
+    /// whose `pull` the credentials allow) before they are sent.
+    public func sink(for repository: RepositoryReference, mountSource: RepositoryReference? = nil) throws -> RegistryContentSink {
+        let client = try client(host: repository.registryHost)
+        let mount = mountSource.flatMap { $0.registryHost == repository.registryHost ? $0 : nil }
+        return RegistryContentSink(repository: repository, client: client, mountSource: mount)
+    }
+
+    /// Writes `reference`'s manifest (exactly as the registry serves it) under each of
+    /// `tags` in its repository: no blob is read or sent. Returns its digest.
+    public func tag(_ reference: RegistryReference, as tags: [String], documentLimit: Int) throws -> Digest {
+        let client = try client(host: reference.repository.registryHost)
+        let repository = reference.repository
+        guard let manifest = try client.manifest(repository, reference: reference.manifestReference, limit: documentLimit) else {
+            throw ManifoldError(.absent, "\(reference.canonical): manifest unknown to \(client.host)")
+        }
+        if let digest = reference.digest, digest != manifest.digest {
+            throw ManifoldError(.digestMismatch, "\(reference.canonical): the registry served a manifest whose digest is \(manifest.digest)")
+        }
+        for tag in tags {
+            try client.putManifest(repository, reference: tag, mediaType: manifest.mediaType, bytes: manifest.bytes, digest: manifest.digest)
+        }
+        return manifest.digest
+    }
+
     /// Every tag of `repository`, sorted.
     public func tags(_ repository: RepositoryReference) throws -> [String] {
         try client(host: repository.registryHost).tags(repository)

@@ -13,6 +13,8 @@ final class CurlTransfer {
     private let cancellation: CancellationFlag?
     private let onHead: (HTTPResponseHead) throws -> HTTPBodyDecision
     private let onBody: (UnsafeRawBufferPointer) throws -> Void
+    /// The request's streamed body, if it has one.
+    private let upload: HTTPUploadBody?
 
     // The head being read: reset by each status line, so that a 100 Continue (or any 1xx)
     // before the final response is skipped.
@@ -33,8 +35,9 @@ final class CurlTransfer {
     init(
         easy: UnsafeMutableRawPointer, cancellation: CancellationFlag?,
         onHead: @escaping (HTTPResponseHead) throws -> HTTPBodyDecision,
-        onBody: @escaping (UnsafeRawBufferPointer) throws -> Void
+        onBody: @escaping (UnsafeRawBufferPointer) throws -> Void, upload: HTTPUploadBody? = nil
     ) {
+        self.upload = upload
         self.easy = easy
         self.cancellation = cancellation
         self.onHead = onHead
@@ -82,6 +85,22 @@ final class CurlTransfer {
         } catch {
             thrown = error
             return false
+        }
+    }
+
+    /// Fills curl's send buffer from the streamed body: the byte count, 0 at its end, or
+    /// CURL_READFUNC_ABORT once the body threw (kept, to be rethrown) or the run was cancelled.
+    func sendBody(_ buffer: UnsafeMutableRawBufferPointer) -> Int {
+        if cancellation?.isCancelled == true {
+            cancelled = true
+            return Int(CURL_READFUNC_ABORT)
+        }
+        guard let upload else { return 0 }
+        do {
+            return try upload.fill(buffer)
+        } catch {
+            thrown = error
+            return Int(CURL_READFUNC_ABORT)
         }
     }
 

@@ -52,7 +52,7 @@ package final class HTTPClient: Sendable {
         return try withoutActuallyEscaping(head) { head in
             try withoutActuallyEscaping(body) { body in
                 try pool.withHandle { easy in
-                    let transfer = CurlTransfer(easy: easy, cancellation: cancellation, onHead: head, onBody: body)
+                    let transfer = CurlTransfer(easy: easy, cancellation: cancellation, onHead: head, onBody: body, upload: request.upload)
                     var fields: UnsafeMutablePointer<curl_slist>?
                     defer { curl_slist_free_all(fields) }
                     try configure(easy, for: request, options: options, transfer: transfer, fields: &fields)

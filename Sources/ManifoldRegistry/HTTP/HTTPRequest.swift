@@ -9,6 +9,8 @@ package struct HTTPRequest: Sendable {
     package var headers: HTTPHeaders
     /// A small body sent in one piece (a token request's form, for example); nil for none.
     package var body: [UInt8]?
+    /// A body streamed as it is sent (a blob upload); takes precedence over `body`.
+    package var upload: HTTPUploadBody?
     /// Asks for part of the resource (`Range: bytes=…`); the answer may still be a full 200.
     package var range: HTTPByteRange?
     /// How long the whole exchange may take, head and body; nil for no limit beyond the
@@ -17,8 +19,9 @@ package struct HTTPRequest: Sendable {
 
     package init(
         method: HTTPMethod = .get, url: String, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8]? = nil,
-        range: HTTPByteRange? = nil, deadline: Duration? = nil
+        range: HTTPByteRange? = nil, deadline: Duration? = nil, upload: HTTPUploadBody? = nil
     ) {
+        self.upload = upload
         self.method = method
         self.url = url
         self.headers = headers

@@ -1,0 +1,97 @@
+/// Where a push sends blobs while verify measures them: each planned blob is first offered
+/// to the sink's ``ConcurrentContentSink/place(_:)`` (held already, or mounted: not read at
+/// all), else read once, the bytes going both to the measurer and to the sink's upload.
+/// The upload is let through only when every descriptor naming the blob agrees with the
+/// measurement (size, digest, compression, diff_id): a blob that fails is dropped by the
+/// sink, and its problems reach the report as verify's own.
+final class BlobUploads: MeasuredCopy, @unchecked Sendable {
+    // `@unchecked Sendable`: `planned`, `expectations` and `descriptors` are set once by
+    // `walked` before the measuring threads start and only read by them; `events` is locked.
+    let plan = CopyPlan()
+    let sink: any ConcurrentContentSink
+    private var planned: [PlannedMeasurement] = []
+    private var expectations: [[BlobExpectation]] = []
+    private var descriptors: [Descriptor?] = []
+    private let recorded = Locked([Digest: BlobEvent]())
+    /// Images the walk selected: a push sends one, so with several nothing is sent (the
+    /// blobs are still measured, for the report) and the pusher says why.
+    private(set) var selectedImages = 0
+
+    /// Times a blob is read and sent at most, when its upload is cut off.
+    static let maxAttempts = 3
+
+    /// Told of each blob's bytes as they go out: its digest, bytes so far, its size.
+    let blobProgress: ImagePusher.BlobProgress?
+
+    init(sink: any ConcurrentContentSink, blobProgress: ImagePusher.BlobProgress? = nil) {
+        self.sink = sink
+        self.blobProgress = blobProgress
+    }
+
+    /// What happened to each blob, by digest.
+    var events: [Digest: BlobEvent] { recorded.withLock { $0 } }
+
+    func record(_ event: BlobEvent) {
+        recorded.withLock { $0[event.digest] = event }
+    }
+
+    func walked(_ measurements: [PlannedMeasurement], _ references: [LayerReference]) {
+        planned = measurements
+        let dropped = plan.skipped[[ContentRoot.index.name]] ?? []
+        selectedImages = plan.roots.filter { !dropped.contains($0.position) }.count
+        expectations = Array(repeating: [], count: measurements.count)
+        descriptors = Array(repeating: nil, count: measurements.count)
+        for reference in references {
+            expectations[reference.measurement].append(reference.expectation)
+            if descriptors[reference.measurement] == nil, let digest = reference.expectation.digest,
+               let size = reference.expectation.size, size >= 0 {
+                descriptors[reference.measurement] = Descriptor(mediaType: "application/octet-stream", digest: digest, size: size)
+            }
+        }
+    }
+
+    func measure(_ index: Int, _ check: BlobCheck) throws -> BlobMeasurement {
+        let file = planned[index].file
+        guard selectedImages == 1, let descriptor = descriptors[index], descriptor.digest.isVerifiable else {
+            // Nothing to upload it as, or not one image to send: measured only.
+            return try check.measure(file.input)
+        }
+        if let placement = try sink.place(descriptor) {
+            record(BlobEvent(digest: descriptor.digest, size: UInt64(descriptor.size), placement: placement, bytesSent: 0))
+            return .known(size: UInt64(descriptor.size), digest: descriptor.digest)
+        }
+        var measurement: BlobMeasurement?
+        var attempt = 0
+        while true {
+            attempt += 1
+            measurement = nil
+            do {
+                try sink.putBlob(descriptor) { emit in
+                    var sent: UInt64 = 0
+                    let measured = try check.measure(file.input, limit: UInt64(descriptor.size)) { bytes in
+                        try emit(bytes)
+                        guard let blobProgress else { return }
+                        sent += UInt64(bytes.count)
+                        blobProgress(descriptor.digest, sent, UInt64(descriptor.size))
+                    }
+                    measurement = measured
+                    let agrees = expectations[index].allSatisfy { BlobCheckResult(measurement: measured, expectation: $0).isVerified }
+                    if !agrees { throw BlobRefused() }
+                }
+                break
+            } catch is BlobRefused {
+                if let measurement { return measurement }
+                break
+            } catch {
+                // A one-request upload cut off: the blob is read and sent again, whole.
+                guard attempt < Self.maxAttempts, sink.mayRetryPut(after: error) else { throw error }
+            }
+        }
+        guard let measurement else { throw ManifoldError(.internalFailure, "blob \(descriptor.digest.abbreviated)… was not measured") }
+        record(BlobEvent(digest: descriptor.digest, size: measurement.size, placement: .uploaded, bytesSent: measurement.size))
+        return measurement
+    }
+}
+
+/// Thrown from an upload's body to drop a blob that failed its checks.
+private struct BlobRefused: Error {}

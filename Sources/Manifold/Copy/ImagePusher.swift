@@ -1,0 +1,151 @@
+/// Publishes an image from any ``ContentProvider`` to a ``ConcurrentContentSink`` (a
+/// registry), checking everything `verify` checks on the bytes as they are sent: the walk is
+/// verify's (``VerificationWalk``, the same report), and each blob is measured while it is
+/// uploaded (``BlobUploads``), or not read at all when the destination has it.
+///
+/// Nothing names a blob before it is complete and checked: documents are written only once
+/// the report passed, children before the index that lists them, exactly as read (an index
+/// is rewritten only when `--platform` left entries out); the tags come last. So whatever
+/// fails or is interrupted, a tag never names an incomplete image.
+///
+/// Threading: `push` blocks until done, uploading `options.verify.jobs` blobs at once.
+public struct ImagePusher: Sendable {
+    public let options: PushOptions
+
+    public init(options: PushOptions) {
+        self.options = options
+    }
+
+    /// Pushes the image `reference` selects from `source` (its tag or digest chooses among
+    /// the source's roots; the default, the only one) into `sink`. Throws when it cannot be
+    /// pushed (several images and a tag to give, a request the destination refuses); a
+    /// source that fails a check is a result whose report says so, with no document written.
+    /// Told of each blob's bytes as they are sent: its digest, the bytes so far and its size.
+    /// For progress displays.
+    public typealias BlobProgress = @Sendable (_ digest: Digest, _ done: UInt64, _ size: UInt64) -> Void
+
+    public func push(_ source: any ContentProvider, reference: LocalImageReference? = nil, into sink: any ConcurrentContentSink,
+                     progress: (@Sendable (_ done: UInt64, _ total: UInt64) -> Void)? = nil,
+                     blobProgress: BlobProgress? = nil) throws -> PushResult {
+        let start = monotonicSeconds()
+        try options.validate()
+        let reference = reference ?? LocalImageReference(path: source.location)
+        let uploads = BlobUploads(sink: sink, blobProgress: blobProgress)
+        let report = Verifier(options: options.verify).verify(source, reference: reference, progress: progress, start: start, copy: uploads)
+        guard report.status == .verified else {
+            return PushResult(report: report, top: nil, tags: [], rewritten: [], dropped: uploads.plan.droppedPlatforms,
+                              blobs: uploads.events.values.sorted { $0.digest.description < $1.digest.description },
+                              manifestsWritten: 0, manifestsPresent: 0, seconds: monotonicSeconds() - start)
+        }
+        if uploads.plan.dockerEntries > 0 {
+            return try pushDockerSave(source, reference: reference, into: sink, report: report, uploads: uploads, start: start)
+        }
+        if uploads.selectedImages > 1 {
+            throw ManifoldError(.invalidArgument, "\(reference) holds \(uploads.selectedImages) images; name one (IMAGE:TAG or IMAGE@DIGEST) to push it")
+        }
+        var publishing = DocumentPublishing(plan: uploads.plan, sink: sink, uploads: uploads)
+        let dropped = uploads.plan.skipped[[ContentRoot.index.name]] ?? []
+        var tops: [Descriptor] = []
+        for root in uploads.plan.roots where !dropped.contains(root.position) {
+            if let written = try publishing.publish(root.descriptor, path: root.path) { tops.append(written) }
+        }
+        guard let top = tops.first else {
+            throw ManifoldError(.invalidArgument, "nothing to push: \(reference) holds no image")
+        }
+        if tops.count > 1 {
+            throw ManifoldError(.invalidArgument, "\(reference) holds \(tops.count) images; name one (IMAGE:TAG or IMAGE@DIGEST) to push it")
+        }
+        for tag in options.tags { try sink.setTag(tag, for: top) }
+        try sink.commit()
+        return PushResult(
+            report: report, top: top, tags: options.tags, rewritten: publishing.rewritten, dropped: uploads.plan.droppedPlatforms,
+            blobs: uploads.events.values.sorted { $0.digest.description < $1.digest.description },
+            manifestsWritten: publishing.written, manifestsPresent: publishing.present, seconds: monotonicSeconds() - start)
+    }
+}
+
+/// The documents of a verified image written into a sink, children first, each once.
+private struct DocumentPublishing {
+    let plan: CopyPlan
+    let sink: any ConcurrentContentSink
+    let uploads: BlobUploads
+    private var done: [Digest: Descriptor] = [:]
+    private(set) var rewritten: [(from: Descriptor, to: Descriptor)] = []
+    private(set) var written = 0
+    private(set) var present = 0
+
+    init(plan: CopyPlan, sink: any ConcurrentContentSink, uploads: BlobUploads) {
+        self.plan = plan
+        self.sink = sink
+        self.uploads = uploads
+    }
+
+    /// Writes `descriptor` (walked at `path`) after everything it lists; returns it as
+    /// written (an index rewritten without the platforms left out), or nil when `--platform`
+    /// left out everything it lists.
+    mutating func publish(_ descriptor: Descriptor, path: [String]) throws -> Descriptor? {
+        let walked = plan.repeats[path] ?? path
+        if let digest = plan.indexAt[walked], let kept = plan.documents[digest], let index = kept.index {
+            let skipped = plan.skipped[walked] ?? []
+            var changed = !skipped.isEmpty
+            var entries: [(position: Int, descriptor: Descriptor)] = []
+            for (position, child) in index.manifests.enumerated() where !skipped.contains(position) {
+                guard let childPath = plan.entryPaths[walked]?[position], let written = try publish(child, path: childPath) else {
+                    changed = true
+                    continue
+                }
+                if written.digest != child.digest { changed = true }
+                entries.append((position, written))
+            }
+            if entries.isEmpty { return nil }
+            guard changed else {
+                try document(descriptor, kept.bytes)
+                return descriptor
+            }
+            let bytes = try PullAssembly.rewrite(kept.bytes, keeping: entries)
+            var written = descriptor
+            written.digest = try DigestHasher.digest(of: bytes, algorithm: descriptor.digest.algorithm)
+            written.size = Int64(bytes.count)
+            written.data = nil
+            try document(written, bytes)
+            rewritten.append((descriptor, written))
+            return written
+        }
+        if let kept = plan.documents[descriptor.digest], let manifest = kept.manifest {
+            try config(manifest.config)
+            for layer in manifest.layers { try checkSent(layer) }
+            try document(descriptor, kept.bytes)
+            return descriptor
+        }
+        try checkSent(descriptor)
+        return descriptor
+    }
+
+    private mutating func document(_ descriptor: Descriptor, _ bytes: [UInt8]) throws {
+        guard done[descriptor.digest] == nil else { return }
+        done[descriptor.digest] = descriptor
+        switch try sink.publishDocument(descriptor, bytes: bytes) {
+        case .present: present += 1
+        default: written += 1
+        }
+    }
+
+    /// A config: read and checked by the walk, sent from memory.
+    private mutating func config(_ descriptor: Descriptor) throws {
+        guard done[descriptor.digest] == nil else { return }
+        guard let kept = plan.documents[descriptor.digest] else { return try checkSent(descriptor) }
+        done[descriptor.digest] = descriptor
+        let placement = try sink.publishDocument(descriptor, bytes: kept.bytes)
+        uploads.record(BlobEvent(digest: descriptor.digest, size: UInt64(kept.bytes.count), placement: placement,
+                                 bytesSent: placement == .uploaded ? UInt64(kept.bytes.count) : 0))
+    }
+
+    /// A layer: it went up while it was measured (or was there); a foreign layer or one
+    /// inlined in its descriptor is not sent.
+    private func checkSent(_ descriptor: Descriptor) throws {
+        if descriptor.data != nil || MediaType.isForeignLayer(descriptor.mediaType) { return }
+        guard uploads.events[descriptor.digest] != nil else {
+            throw ManifoldError(.internalFailure, "blob \(descriptor.digest.abbreviated)… was verified but not sent")
+        }
+    }
+}

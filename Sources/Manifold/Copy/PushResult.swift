@@ -1,0 +1,28 @@
+/// What a push or copy did: verify's report of the source, and — only when it passed — what
+/// the destination now holds.
+public struct PushResult: Sendable {
+    /// The same report `verify` gives of the source. When it did not pass, no manifest and
+    /// no tag was written (blobs sent before the failure may remain, unreferenced).
+    public let report: VerificationReport
+    /// The top document written (a rewritten index when `--platform` left platforms out);
+    /// nil when the report did not pass.
+    public let top: Descriptor?
+    /// The tags written, in order, each after every document below it.
+    public let tags: [String]
+    /// Indexes rewritten to list only the platforms `--platform` kept: (source's, written).
+    public let rewritten: [(from: Descriptor, to: Descriptor)]
+    /// The platforms `--platform` left out, each once.
+    public let dropped: [String]
+    /// Every blob (layers and configs), by digest order: sent, mounted or present.
+    public let blobs: [BlobEvent]
+    /// Manifests and indexes written, and those the destination had already.
+    public let manifestsWritten: Int
+    public let manifestsPresent: Int
+    public let seconds: Double
+
+    /// Bytes sent for blobs.
+    public var bytesSent: UInt64 { blobs.map(\.bytesSent).saturatingSum() }
+
+    /// How many blobs went each way.
+    public func count(_ placement: BlobPlacement) -> Int { blobs.filter { $0.placement == placement }.count }
+}

@@ -1,0 +1,129 @@
+import ArgumentParser
+import Manifold
+import ManifoldRegistry
+
+struct CopyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "copy",
+        abstract: "Copy an image between registries and files, with all its platforms, verifying every byte.",
+        usage: "manifold copy [<options>] <source> <destination>",
+        discussion: HelpText.reflow("""
+            SOURCE and DESTINATION are each a registry (docker://REF) or a local image (an
+            OCI layout directory or an oci-archive, PATH[:TAG]): copy is the one verb for
+            every direction, pull and push are its common cases. Every platform is copied
+            (--all, the default), and the index keeps its digest; with --platform, a new
+            index listing only those platforms is written, and its new digest is shown.
+
+            Registry to registry, each blob streams from the source's connection through the
+            checks (digest, diff_id) to the destination's upload, never touching the disk;
+            between two repositories of one registry, blobs are mounted (no bytes move). A
+            blob the destination has is not read. The manifests are written once every blob
+            passed, children first, the tag last.
+
+            Flags for each side as skopeo names them: --src-creds, --src-authfile,
+            --src-cert-dir, --src-tls-verify, and --dest-… for the destination.
+
+            Exit 0 when copied, 1 when a check failed (nothing was published), 2 when either
+            side cannot be used.
+
+            Examples:
+              manifold copy docker://registry-a.example/app:1.0 docker://registry-b.example/app:1.0
+              manifold copy docker://localhost:5000/app:1.0 docker://localhost:5000/mirror/app:1.0
+              manifold copy --platform linux/arm64 docker://localhost:5000/app:1.0 docker://localhost:5000/app:1.0-arm64
+              manifold copy app.tar docker://localhost:5000/app:1.0
+              manifold copy docker://localhost:5000/app:1.0 app-copy.tar
+            """))
+
+    @Argument(help: "docker://REF, or PATH, PATH:TAG, PATH@DIGEST.")
+    var source: String
+
+    @Argument(help: "docker://REF, or PATH (a directory, or a .tar).")
+    var destination: String
+
+    @Flag(help: "Copy every platform (the default; accepted as skopeo spells it).")
+    var all = false
+
+    @Option(name: .customLong("platform"), parsing: .singleValue,
+            help: ArgumentHelp("Copy only this platform (os/arch[/variant]); repeatable. The index is rewritten.", valueName: "platform"))
+    var platformFilters: [String] = []
+
+    @Option(name: .customLong("tag"), parsing: .singleValue, help: ArgumentHelp("Also tag the copy so (registry destination); repeatable.", valueName: "tag"))
+    var tags: [String] = []
+
+    @Option(help: "Blobs to copy at once (default: the number of cores + 1).")
+    var jobs: Int?
+
+    @Option(help: ArgumentHelp("Write the copied image's digest to this file.", valueName: "file"))
+    var digestfile: String?
+
+    @Flag(help: "Replace a local destination or the --digestfile if it exists.")
+    var force = false
+
+    @Flag(help: "Print verify's JSON report, with a `push` (or `output`) member.")
+    var json = false
+
+    @Flag(name: .shortAndLong, help: "Print only failures and the summary; no progress.")
+    var quiet = false
+
+    @OptionGroup var limits: ImageLimitOptions
+
+    @OptionGroup(title: "Registry options") var registry: CopyRegistryFlags
+
+    func validate() throws {
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
+        if all, !platformFilters.isEmpty { throw ValidationError("--all and --platform: give one") }
+        for filter in platformFilters { _ = try parsePlatform(filter) }
+        if destination.hasPrefix(RegistryReference.transportPrefix) {
+            _ = try PushRun.destination(destination, extraTags: tags)
+        } else if !tags.isEmpty {
+            throw ValidationError("--tag names a registry destination's tags; a local destination is named PATH:TAG")
+        }
+    }
+
+    func run() throws {
+        guard destination.hasPrefix(RegistryReference.transportPrefix) else { return try copyToLocal() }
+        let (reference, tags) = try PushRun.destination(destination, extraTags: tags)
+        var options = PushOptions()
+        options.tags = tags
+        options.verify.platforms = try platformFilters.map(parsePlatform)
+        options.verify.jobs = jobs ?? activeCores() + 1
+        options.verify.limits = limits.limits
+        let push = PushRun(destination: reference, options: options, json: json, quiet: quiet, digestFile: digestfile, force: force)
+        let opened: (source: any ContentProvider, reference: LocalImageReference)
+        let sink: RegistryContentSink
+        do {
+            let remote = try RegistryReference(parsingTransport: source)
+            if let remote {
+                let provider = try registry.source().provider(for: remote)
+                let tag = remote.digest == nil ? (remote.tag ?? RegistryReference.defaultTag) : nil
+                opened = (provider, LocalImageReference(path: provider.location, tag: tag, digest: remote.digest))
+            } else {
+                let local = try LocalImageReference(parsing: source)
+                opened = (try local.open(limits: options.verify.limits), local)
+            }
+            // Within one registry, blobs are mounted from the source's repository.
+            sink = try registry.destination().sink(for: reference.repository, mountSource: remote?.repository)
+        } catch let error as ManifoldError {
+            Terminal.error(error.message)
+            throw ExitCode(error.code.isContentFailure ? ExitStatus.failed : ExitStatus.unusable)
+        }
+        try push.run(opened.source, reference: opened.reference, sink: sink, label: source)
+    }
+
+    /// A local destination: what `pull` does.
+    private func copyToLocal() throws {
+        var arguments = [source, "-o", destination]
+        for platform in platformFilters { arguments += ["--platform", platform] }
+        if let jobs { arguments += ["--jobs", "\(jobs)"] }
+        if force { arguments.append("--force") }
+        if json { arguments.append("--json") }
+        if quiet { arguments.append("--quiet") }
+        if digestfile != nil {
+            throw ValidationError("--digestfile applies to a registry destination")
+        }
+        var pull = try PullCommand.parse(arguments)
+        pull.limits = limits
+        pull.registry = try registry.sourceFlags()
+        try pull.run()
+    }
+}

@@ -1,0 +1,122 @@
+import ArgumentParser
+import Manifold
+import ManifoldRegistry
+
+/// What push, copy (to a registry) and `pack --push` share: the destination's reference and
+/// tags, the run, and how its result is printed (`--json`, `--digestfile`).
+struct PushRun {
+    let destination: RegistryReference
+    let options: PushOptions
+    let json: Bool
+    let quiet: Bool
+    let digestFile: String?
+    let force: Bool
+
+    /// `docker://REF` or a bare REF: the destination; its tag (default `latest`, unless it
+    /// names a digest) goes first among the tags, `--tag`'s after it.
+    static func destination(_ text: String, extraTags: [String]) throws -> (RegistryReference, [String]) {
+        let reference: RegistryReference
+        do {
+            reference = try RegistryReference(parsingTransport: text) ?? RegistryReference(parsing: text)
+        } catch let error as ManifoldError {
+            throw ValidationError("destination \(text): \(error.message)")
+        }
+        var tags = reference.tag.map { [$0] } ?? (reference.digest == nil ? [RegistryReference.defaultTag] : [])
+        for tag in extraTags where !tags.contains(tag) {
+            do {
+                try ImageTag.validate(tag, what: "--tag")
+            } catch let error as ManifoldError {
+                throw ValidationError(error.message)
+            }
+            tags.append(tag)
+        }
+        return (reference, tags)
+    }
+
+    /// Pushes `source` through `sink` and prints the result; throws the exit code.
+    func run(_ source: any ContentProvider, reference: LocalImageReference, sink: RegistryContentSink, label: String) throws {
+        if let digestFile { try Self.failing { try SmallOutputFile.checkWritable(digestFile, force: force) } }
+        let result: PushResult
+        do {
+            try sink.checkReachable()
+            let board: TransferBoard? = !json && !quiet && Terminal.stderrIsTerminal ? TransferBoard(label: label) : nil
+            var progress: (@Sendable (UInt64, UInt64) -> Void)?
+            var blobProgress: ImagePusher.BlobProgress?
+            if let board {
+                progress = { done, total in board.total(done, total) }
+                blobProgress = { digest, done, size in board.blob(digest, done, size) }
+            }
+            defer { board?.clear() }
+            result = try ImagePusher(options: options).push(source, reference: reference, into: sink, progress: progress,
+                                                            blobProgress: blobProgress)
+        } catch let error as ManifoldError {
+            Terminal.error(error.message)
+            throw ExitCode(error.code.isContentFailure ? ExitStatus.failed : ExitStatus.unusable)
+        }
+        if let digestFile, let top = result.top {
+            try Self.failing { try SmallOutputFile.write(Array("\(top.digest)".utf8), to: digestFile, force: force) }
+        }
+        if json {
+            var root = VerifyJSON.root([result.report])
+            root.members.append(("push", pushJSON(result)))
+            Terminal.output(JSONWriter(indent: "  ", sortKeys: false).string(.object(root)))
+        } else {
+            // A push that passed says what moved; one that failed shows verify's report first.
+            if result.report.status != .verified { Terminal.output(VerifyPrinter(report: result.report, quiet: quiet).text) }
+            Terminal.output(summary(result))
+        }
+        switch result.report.status {
+        case .verified: return
+        case .failed: throw ExitCode(ExitStatus.failed)
+        case .unusable: throw ExitCode(ExitStatus.unusable)
+        }
+    }
+
+    private static func failing(_ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let error as ManifoldError {
+            Terminal.error(error.message)
+            throw ExitCode(ExitStatus.unusable)
+        }
+    }
+
+    func summary(_ result: PushResult) -> String {
+        let name = RegistryReference.transportPrefix + destination.repository.description
+        guard let top = result.top else {
+            return "nothing published to \(name): no manifest or tag was written"
+        }
+        var lines: [String] = []
+        if !result.dropped.isEmpty { lines.append("dropped by --platform: \(result.dropped.joined(separator: ", "))") }
+        for rewrite in result.rewritten {
+            lines.append("index \(rewrite.from.digest.abbreviated)… rewritten without them: \(rewrite.to.digest) (a new digest)")
+        }
+        let tags = result.tags.isEmpty ? "" : " as \(result.tags.joined(separator: ", "))"
+        lines.append("pushed \(name)@\(top.digest)\(tags)")
+        lines.append("blobs: \(result.count(.uploaded)) uploaded (\(formatBytes(result.bytesSent)) sent), \(result.count(.mounted)) mounted, \(result.count(.present)) already present; manifests: \(result.manifestsWritten) written, \(result.manifestsPresent) already present; \(formatDecimal(result.seconds, places: 2)) s")
+        return lines.joined(separator: "\n")
+    }
+
+    func pushJSON(_ result: PushResult) -> JSONValue {
+        .object(JSONObject([
+            ("destination", .string(RegistryReference.transportPrefix + destination.repository.description)),
+            ("digest", result.top.map { .string($0.digest.description) } ?? .null),
+            ("mediaType", result.top.map { .string($0.mediaType) } ?? .null),
+            ("tags", .array(result.tags.map(JSONValue.string))),
+            ("rewritten", .array(result.rewritten.map { rewrite in
+                .object(JSONObject([("from", .string(rewrite.from.digest.description)), ("to", .string(rewrite.to.digest.description))]))
+            })),
+            ("dropped", .array(result.dropped.map(JSONValue.string))),
+            ("blobs", .array(result.blobs.map { blob in
+                .object(JSONObject([
+                    ("digest", .string(blob.digest.description)), ("size", .number("\(blob.size)")),
+                    ("status", .string(blob.placement.rawValue)), ("bytesSent", .number("\(blob.bytesSent)")),
+                ]))
+            })),
+            ("bytesSent", .number("\(result.bytesSent)")),
+            ("manifests", .object(JSONObject([
+                ("written", .number("\(result.manifestsWritten)")), ("present", .number("\(result.manifestsPresent)")),
+            ]))),
+        ]))
+    }
+}

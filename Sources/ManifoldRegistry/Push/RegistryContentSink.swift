@@ -1,0 +1,213 @@
+// https://github.com/opencontainers/distribution-spec/blob/main/spec.md#push
+
+import Dispatch
+import Manifold
+
+/// One repository of a registry as a ``ConcurrentContentSink``: what `push`, `copy` and
+/// `pack --push` write through.
+///
+/// A blob the repository has already (`HEAD` 200) is not sent; one another repository of
+/// the registry has (`mountSource`) is mounted; else it is uploaded: in one streamed `PUT`
+/// (``UploadPipe``: the body goes from the measuring thread to curl as it is read, its end
+/// held back until the caller's checks passed), or, above ``chunkedAbove`` bytes, in `PATCH`
+/// chunks of ``chunkSize`` (at least the registry's `OCI-Chunk-Min-Length`), each resumed
+/// from the registry's `Range` when a connection drops, and a final `PUT ?digest=` sent only
+/// once the checks passed. Manifests go up by digest as they are put, with their media type
+/// as `Content-Type`, and are skipped when the registry has them; ``setTag(_:for:)`` puts
+/// the top one under its tag. Nothing is re-serialized.
+///
+/// There is nothing to commit or abort: a blob is invisible until a manifest names it, and
+/// the caller puts manifests only once every blob under them is up, the tag last.
+public final class RegistryContentSink: ConcurrentContentSink, Sendable {
+    public let repository: RepositoryReference
+    let client: RegistryClient
+    /// A repository of the same registry that blobs may be mounted from (a copy's source).
+    public let mountSource: RepositoryReference?
+    /// Blobs larger than this go up in chunks.
+    package let chunkedAbove: UInt64
+    /// Bytes per chunk, unless the registry asks for more.
+    package let chunkSize: Int
+    /// Documents put, by digest, for ``setTag(_:for:)``.
+    private let documents = Locked([Digest: [UInt8]]())
+    /// Uploads a refused mount started (a 202), to go on with in ``putBlob(_:from:)``.
+    private let started = Locked([Digest: RegistryClient.UploadStart]())
+
+    package init(repository: RepositoryReference, client: RegistryClient, mountSource: RepositoryReference? = nil,
+                 chunkedAbove: UInt64 = 256 << 20, chunkSize: Int = 8 << 20) {
+        self.repository = repository
+        self.client = client
+        self.mountSource = mountSource.flatMap { $0 == repository ? nil : $0 }
+        self.chunkedAbove = chunkedAbove
+        self.chunkSize = max(chunkSize, 1)
+    }
+
+    /// Checks that the registry answers and takes the credentials (`GET /v2/`), so that an
+    /// unreachable or refusing destination is one error before any blob is read, not one per blob.
+    public func checkReachable() throws {
+        try client.ping()
+    }
+
+    public func place(_ descriptor: Descriptor) throws -> BlobPlacement? {
+        if try client.hasBlob(repository, digest: descriptor.digest) { return .present }
+        guard let mountSource else { return nil }
+        let start = try client.startUpload(repository, mount: (descriptor.digest, mountSource))
+        if start == .mounted { return .mounted }
+        started.withLock { $0[descriptor.digest] = start }
+        return nil
+    }
+
+    public func putBlob(_ descriptor: Descriptor, from body: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
+        let start = try started.withLock { $0.removeValue(forKey: descriptor.digest) } ?? client.startUpload(repository)
+        guard case .started(let location, let minimumChunk) = start else { return }
+        let size = UInt64(max(descriptor.size, 0))
+        if size > chunkedAbove {
+            let chunk = Int(clamping: max(UInt64(chunkSize), minimumChunk ?? 0))
+            try putChunked(descriptor.digest, size: size, location: location, chunk: chunk, from: body)
+        } else {
+            try putStreamed(descriptor.digest, size: size, location: location, from: body)
+        }
+    }
+
+    /// One `PUT` whose body curl reads from the pipe on a thread of its own while `body`
+    /// fills it here.
+    private func putStreamed(_ digest: Digest, size: UInt64, location: String,
+                             from body: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
+        let pipe = UploadPipe()
+        let upload = HTTPUploadBody(length: size) { buffer in try pipe.read(into: buffer) }
+        let failure = Locked<(any Error)?>(nil)
+        let done = DispatchGroup()
+        let client = self.client
+        let repository = self.repository
+        // A queue of its own (as the measurer's stages have): it gets a thread even when every
+        // worker of the global pool is blocked, feeding an upload like this one.
+        DispatchQueue(label: "manifold.upload").async(group: done) {
+            do {
+                try client.completeUpload(repository, location: location, digest: digest, upload: upload)
+            } catch {
+                failure.withLock { $0 = error }
+            }
+            pipe.close()
+        }
+        do {
+            var written: UInt64 = 0
+            try body { bytes in
+                written += UInt64(bytes.count)
+                guard written <= size else {
+                    throw ManifoldError(.sizeMismatch, "blob \(digest.abbreviated)…: more than the \(size) bytes its descriptor gives")
+                }
+                try pipe.write(bytes)
+            }
+            guard written == size else {
+                throw ManifoldError(.sizeMismatch, "blob \(digest.abbreviated)…: \(written) bytes, not the \(size) its descriptor gives")
+            }
+            pipe.finish()
+        } catch {
+            pipe.fail(error)
+            done.wait()
+            // The upload's own failure explains a pipe closed under the writer.
+            if error is UploadClosed, let cause = failure.withLock({ $0 }) { throw cause }
+            throw error
+        }
+        done.wait()
+        if let error = failure.withLock({ $0 }) { throw error }
+    }
+
+    /// `PATCH` chunks as `body` gives the bytes (each kept until the registry took it, to
+    /// resume from its `Range`), then the closing `PUT ?digest=` once `body` returned.
+    private func putChunked(_ digest: Digest, size: UInt64, location: String, chunk: Int,
+                            from body: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
+        var location = location
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(chunk)
+        var offset: UInt64 = 0
+        func flush() throws {
+            location = try sendChunk(buffer, at: offset, location: location)
+            offset += UInt64(buffer.count)
+            buffer.removeAll(keepingCapacity: true)
+        }
+        try body { bytes in
+            var rest = bytes[...]
+            while !rest.isEmpty {
+                let take = min(chunk - buffer.count, rest.count)
+                buffer += rest.prefix(take)
+                rest = rest.dropFirst(take)
+                if buffer.count == chunk { try flush() }
+            }
+        }
+        if !buffer.isEmpty { try flush() }
+        guard offset == size else {
+            throw ManifoldError(.sizeMismatch, "blob \(digest.abbreviated)…: \(offset) bytes, not the \(size) its descriptor gives")
+        }
+        try client.completeUpload(repository, location: location, digest: digest, bytes: [])
+    }
+
+    /// One chunk; after a lost connection (curl may have sent it again on a new one itself,
+    /// which the registry then refuses with 416), asks the registry how much it holds and
+    /// sends the rest of the chunk from there.
+    private func sendChunk(_ bytes: [UInt8], at offset: UInt64, location: String) throws -> String {
+        var location = location
+        var sent = 0
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try client.uploadChunk(repository, location: location, bytes: Array(bytes[sent...]), start: offset + UInt64(sent))
+            } catch let error as ManifoldError {
+                let lost = (error.cause as? HTTPTransportFailure)?.mayHelpToRetry == true || error.cause is UploadRangeRefused
+                guard lost, attempt < client.retry.maxAttempts else { throw error }
+                if let refused = error.cause as? UploadRangeRefused, let next = refused.location { location = next }
+                client.sleepBeforeRetry(client.retry.delay(afterAttempt: attempt, retryAfter: nil))
+                let status = try client.uploadStatus(repository, location: location)
+                guard status.received >= offset, status.received <= offset + UInt64(bytes.count) else { throw error }
+                location = status.location
+                sent = Int(status.received - offset)
+                if sent == bytes.count { return location }
+            }
+        }
+    }
+
+    /// A connection lost (or refused) in the middle of a streamed upload: the registry drops
+    /// the incomplete upload, so the blob is sent again from its start in a new one.
+    public func mayRetryPut(after error: any Error) -> Bool {
+        guard let error = error as? ManifoldError, let failure = error.cause as? HTTPTransportFailure else { return false }
+        // curl's own resend on a fresh connection cannot rewind a streamed body (error 65):
+        // that, too, is a connection lost.
+        return failure.mayHelpToRetry || failure.curlCode == Self.curlSendFailRewind
+    }
+
+    /// CURLE_SEND_FAIL_REWIND.
+    static let curlSendFailRewind = 65
+
+    public func publishDocument(_ descriptor: Descriptor, bytes: [UInt8]) throws -> BlobPlacement {
+        if RegistryContentProvider.isManifestType(descriptor.mediaType) {
+            documents.withLock { $0[descriptor.digest] = bytes }
+            if try client.hasManifest(repository, reference: descriptor.digest.description) { return .present }
+            try client.putManifest(repository, reference: descriptor.digest.description, mediaType: descriptor.mediaType,
+                                   bytes: bytes, digest: descriptor.digest)
+            return .uploaded
+        }
+        if let placement = try place(descriptor) { return placement }
+        let start = try started.withLock { $0.removeValue(forKey: descriptor.digest) } ?? client.startUpload(repository)
+        guard case .started(let location, _) = start else { return .mounted }
+        try client.completeUpload(repository, location: location, digest: descriptor.digest, bytes: bytes)
+        return .uploaded
+    }
+
+    public func putDocument(_ descriptor: Descriptor, bytes: [UInt8]) throws {
+        _ = try publishDocument(descriptor, bytes: bytes)
+    }
+
+    public func setTag(_ tag: String?, for descriptor: Descriptor) throws {
+        guard let tag else { return }
+        guard let bytes = documents.withLock({ $0[descriptor.digest] }) else {
+            throw ManifoldError(.internalFailure, "tag \(tag): manifest \(descriptor.digest.abbreviated)… was not put first")
+        }
+        try client.putManifest(repository, reference: tag, mediaType: descriptor.mediaType, bytes: bytes, digest: descriptor.digest)
+    }
+
+    /// Nothing to do: every document was written as it was put, the tags last.
+    public func commit() throws {}
+
+    /// Nothing to undo: blobs put are invisible until a manifest names them.
+    public func abort() {}
+}
