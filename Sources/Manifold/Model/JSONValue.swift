@@ -1,7 +1,7 @@
 /// A JSON value as parsed, keeping everything a strict reader needs: object members in
 /// document order and numbers as their literal text (so sizes are never rounded through a
 /// Double).
-public indirect enum JSONValue: Sendable, Equatable {
+public enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     /// The number's literal text, exactly as written.
