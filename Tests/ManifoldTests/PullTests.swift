@@ -239,6 +239,59 @@ import Testing
         #expect(try Data(contentsOf: URL(fileURLWithPath: path("chunks.tar"))) == Data(contentsOf: URL(fileURLWithPath: path("files.tar"))))
     }
 
+    /// An oci-archive is written once: the temporary tar is laid out whole (its final size)
+    /// before the first blob is read, each blob goes straight into it, and nothing is staged
+    /// beside it. What it holds is what a layout pull writes, file for file.
+    @Test func anArchivePullWritesEachBlobOnceIntoTheTar() throws {
+        let layout = URL(fileURLWithPath: fixture("oci-two-platforms"))
+        let out = path("once.tar"), directory = directory
+        let seen = Locked<[(staged: Int, temporaryTar: UInt64?)]>([])
+        let provider = try MemoryProvider(layout: layout, chunk: 4096) {
+            seen.withLock { $0.append(temporaries(beside: directory)) }
+        }
+        var options = PullOptions(output: out)
+        options.verify.jobs = 2
+        let result = try ImagePuller(options: options).pull(provider)
+        #expect(result.report.status == .verified, "\(failures(result.report))")
+        let size = try #require(FileManager.default.attributesOfItem(atPath: out)[.size] as? NSNumber).uint64Value
+        let observed = seen.withLock { $0 }
+        #expect(observed.count >= 4)   // every layer and config read to its end
+        for observation in observed {
+            #expect(observation.staged == 0)
+            #expect(observation.temporaryTar == size)
+        }
+        #expect(try leftovers() == [])
+        #expect(try pull(layout.path, path("layout")).status == 0)
+        let unpacked = path("unpacked")
+        try FileManager.default.createDirectory(atPath: unpacked, withIntermediateDirectories: true)
+        _ = try shell("tar -xf '\(out)' -C '\(unpacked)'")
+        #expect(try tree(URL(fileURLWithPath: unpacked)) == tree(URL(fileURLWithPath: path("layout"))))
+    }
+
+    /// When the output cannot be laid out before the blobs are read (a tag for a source of
+    /// two images), the pull says why after verifying, as before, and leaves nothing.
+    @Test func anArchiveThatCannotBeLaidOutLeavesNothing() throws {
+        let out = path("two.tar")
+        let result = try pull(fixture("oci-two-platforms"), out, ["--tag", "one"])
+        #expect(result.status == 2, "\(result.stdout)\(result.stderr)")
+        #expect(result.stderr.contains("name one (SOURCE:TAG or SOURCE@DIGEST) to give it a tag"))
+        #expect(!FileManager.default.fileExists(atPath: out))
+        #expect(try leftovers() == [])
+    }
+
+    /// A bare registry reference whose registry cannot even be set up (a CA in --cert-dir
+    /// that cannot be read) gets that error, not a missing file's.
+    @Test func aBareReferenceSaysWhyItsRegistryCannotBeUsed() throws {
+        let certs = path("certs")
+        try FileManager.default.createDirectory(atPath: certs, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: certs + "/ca.crt", withDestinationPath: path("gone.crt"))
+        let result = try pull("127.0.0.1:9/team/app:v1", path("out.tar"), ["--cert-dir", certs])
+        #expect(result.status == 2, "\(result.stdout)\(result.stderr)")
+        #expect(result.stderr.contains("ca.crt: cannot read the CA certificate"), "\(result.stderr)")
+        #expect(!result.stderr.contains("app:v1: cannot open"))
+        #expect(!FileManager.default.fileExists(atPath: path("out.tar")))
+    }
+
     /// A stream that fails mid-blob: the image cannot be used (as verify says), nothing written.
     @Test func aProviderFailingMidBlobWritesNothing() throws {
         let layout = URL(fileURLWithPath: fixture("oci-two-platforms"))
@@ -322,9 +375,11 @@ private final class MemoryProvider: ContentProvider {
     let chunk: Int
     let failing: Bool
     let endless: Bool
+    /// Called as each blob's stream ends, every byte of it handed over.
+    let ended: (@Sendable () -> Void)?
     var location: String { "memory" }
 
-    init(layout: URL, chunk: Int, failing: Bool = false, endless: Bool = false) throws {
+    init(layout: URL, chunk: Int, failing: Bool = false, endless: Bool = false, ended: (@Sendable () -> Void)? = nil) throws {
         var blobs: [Digest: [UInt8]] = [:]
         for name in try FileManager.default.contentsOfDirectory(atPath: layout.appendingPathComponent("blobs/sha256").path) {
             blobs[try Digest(parsing: "sha256:" + name)] = Array(try Data(contentsOf: layout.appendingPathComponent("blobs/sha256/" + name)))
@@ -333,6 +388,7 @@ private final class MemoryProvider: ContentProvider {
         self.chunk = chunk
         self.failing = failing
         self.endless = endless
+        self.ended = ended
         index = Array(try Data(contentsOf: layout.appendingPathComponent("index.json")))
     }
 
@@ -349,9 +405,9 @@ private final class MemoryProvider: ContentProvider {
 
     func blob(_ descriptor: Descriptor) throws -> StoredFile? {
         guard let bytes = blobs[descriptor.digest] else { return nil }
-        let chunk = chunk, failing = failing, endless = endless
+        let chunk = chunk, failing = failing, endless = endless, ended = ended
         return StoredFile(path: "memory/\(descriptor.digest)", size: UInt64(bytes.count), identity: descriptor.digest.description) {
-            MemoryStream(bytes: bytes, chunk: chunk, failing: failing, endless: endless)
+            MemoryStream(bytes: bytes, chunk: chunk, failing: failing, endless: endless, ended: ended)
         }
     }
 }
@@ -361,16 +417,39 @@ private struct MemoryStream: BlobChunkIterator {
     let chunk: Int
     let failing: Bool
     let endless: Bool
+    let ended: (@Sendable () -> Void)?
     var offset = 0
 
     mutating func next() throws -> [UInt8]? {
         if failing && offset > 0 { throw StreamBroke() }
         if endless { offset += chunk; return [UInt8](repeating: 0x5a, count: chunk) }
-        guard offset < bytes.count else { return nil }
+        guard offset < bytes.count else {
+            ended?()
+            return nil
+        }
         let end = min(offset + chunk, bytes.count)
         defer { offset = end }
         return Array(bytes[offset..<end])
     }
+}
+
+/// Beside a pull's output in `directory`: how many files its staging directories hold, and
+/// the size of its temporary tar (nil when there is none).
+private func temporaries(beside directory: URL) -> (staged: Int, temporaryTar: UInt64?) {
+    let manager = FileManager.default
+    var staged = 0
+    var tar: UInt64?
+    for name in (try? manager.contentsOfDirectory(atPath: directory.path)) ?? [] where name.contains(".manifold-") {
+        let path = directory.appendingPathComponent(name).path
+        var isDirectory: ObjCBool = false
+        guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
+        if isDirectory.boolValue {
+            staged += ((try? manager.contentsOfDirectory(atPath: path)) ?? []).count
+        } else {
+            tar = (try? manager.attributesOfItem(atPath: path)[.size] as? NSNumber)?.uint64Value
+        }
+    }
+    return (staged, tar)
 }
 
 private struct StreamBroke: Error, CustomStringConvertible {
