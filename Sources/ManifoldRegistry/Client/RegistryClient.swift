@@ -73,6 +73,8 @@ package final class RegistryClient: Sendable {
         package var accept: [String] = []
         package var range: HTTPByteRange?
         package var method: HTTPMethod = .get
+        /// A large body is expected (a blob): over HTTP/1.1 (``HTTPRequest/prefersHTTP1``).
+        package var prefersHTTP1 = false
 
         package init(_ target: String, repository: RepositoryReference?, accept: [String] = [], range: HTTPByteRange? = nil,
                      method: HTTPMethod = .get) {
@@ -223,7 +225,9 @@ package final class RegistryClient: Sendable {
             var passing = false
             var deliveredBytes = false
             defer { delivered = delivered || deliveredBytes }
-            let transfer = try bounded(HTTPRequest(method: request.method, url: url, headers: headers, range: request.range))
+            var exchange = HTTPRequest(method: request.method, url: url, headers: headers, range: request.range)
+            exchange.prefersHTTP1 = request.prefersHTTP1
+            let transfer = try bounded(exchange)
             let responseHead = try explainingDeadline { try http.perform(transfer) { answer in
                 if (200...299).contains(answer.status) {
                     passing = true
