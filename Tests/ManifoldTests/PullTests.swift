@@ -292,6 +292,18 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: path("out.tar")))
     }
 
+    /// A layer of a few MiB streamed in pieces of mixed sizes, small ones gathered and large
+    /// ones written through: the tar holds its bytes in order, as a pull from the files does.
+    @Test func mixedChunkSizesKeepABlobsBytesInOrder() throws {
+        let layout = try largeLayerLayout(in: directory)
+        let provider = try MemoryProvider(layout: layout, chunk: 1000, pattern: [1000, 700_000, 3, 600_000, 65_536])
+        let result = try ImagePuller(options: PullOptions(output: path("mixed.tar"))).pull(provider)
+        #expect(result.report.status == .verified, "\(failures(result.report))")
+        #expect(try pull(layout.path, path("files.tar")).status == 0)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path("mixed.tar"))) == Data(contentsOf: URL(fileURLWithPath: path("files.tar"))))
+        #expect(try run(manifoldBinary, ["verify", "-q", path("mixed.tar")]).status == 0)
+    }
+
     /// A stream that fails mid-blob: the image cannot be used (as verify says), nothing written.
     @Test func aProviderFailingMidBlobWritesNothing() throws {
         let layout = URL(fileURLWithPath: fixture("oci-two-platforms"))
@@ -379,7 +391,10 @@ private final class MemoryProvider: ContentProvider {
     let ended: (@Sendable () -> Void)?
     var location: String { "memory" }
 
-    init(layout: URL, chunk: Int, failing: Bool = false, endless: Bool = false, ended: (@Sendable () -> Void)? = nil) throws {
+    /// Chunk sizes taken in turn, instead of `chunk` each time.
+    let pattern: [Int]
+
+    init(layout: URL, chunk: Int, pattern: [Int] = [], failing: Bool = false, endless: Bool = false, ended: (@Sendable () -> Void)? = nil) throws {
         var blobs: [Digest: [UInt8]] = [:]
         for name in try FileManager.default.contentsOfDirectory(atPath: layout.appendingPathComponent("blobs/sha256").path) {
             blobs[try Digest(parsing: "sha256:" + name)] = Array(try Data(contentsOf: layout.appendingPathComponent("blobs/sha256/" + name)))
@@ -389,6 +404,7 @@ private final class MemoryProvider: ContentProvider {
         self.failing = failing
         self.endless = endless
         self.ended = ended
+        self.pattern = pattern
         index = Array(try Data(contentsOf: layout.appendingPathComponent("index.json")))
     }
 
@@ -405,9 +421,9 @@ private final class MemoryProvider: ContentProvider {
 
     func blob(_ descriptor: Descriptor) throws -> StoredFile? {
         guard let bytes = blobs[descriptor.digest] else { return nil }
-        let chunk = chunk, failing = failing, endless = endless, ended = ended
+        let chunk = chunk, failing = failing, endless = endless, ended = ended, pattern = pattern
         return StoredFile(path: "memory/\(descriptor.digest)", size: UInt64(bytes.count), identity: descriptor.digest.description) {
-            MemoryStream(bytes: bytes, chunk: chunk, failing: failing, endless: endless, ended: ended)
+            MemoryStream(bytes: bytes, chunk: chunk, failing: failing, endless: endless, ended: ended, pattern: pattern)
         }
     }
 }
@@ -418,7 +434,9 @@ private struct MemoryStream: BlobChunkIterator {
     let failing: Bool
     let endless: Bool
     let ended: (@Sendable () -> Void)?
+    let pattern: [Int]
     var offset = 0
+    var turn = 0
 
     mutating func next() throws -> [UInt8]? {
         if failing && offset > 0 { throw StreamBroke() }
@@ -427,10 +445,37 @@ private struct MemoryStream: BlobChunkIterator {
             ended?()
             return nil
         }
-        let end = min(offset + chunk, bytes.count)
+        let size = pattern.isEmpty ? chunk : pattern[turn % pattern.count]
+        turn += 1
+        let end = min(offset + size, bytes.count)
         defer { offset = end }
         return Array(bytes[offset..<end])
     }
+}
+
+/// An OCI layout of one image whose only layer is an uncompressed tar of 3 MB of random bytes.
+private func largeLayerLayout(in directory: URL) throws -> URL {
+    let root = directory.appendingPathComponent("large")
+    let blobs = root.appendingPathComponent("blobs/sha256")
+    try FileManager.default.createDirectory(at: blobs, withIntermediateDirectories: true)
+    let work = directory.appendingPathComponent("large-work")
+    try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+    _ = try shell("cd '\(work.path)' && head -c 3000000 /dev/urandom > data && tar --mtime=@0 --owner=0 --group=0 -cf layer.tar data")
+    func put(_ bytes: [UInt8]) throws -> (String, Int) {
+        let digest = try sha256(bytes)
+        try Data(bytes).write(to: blobs.appendingPathComponent(digest.encoded))
+        return (digest.description, bytes.count)
+    }
+    let (layer, layerSize) = try put(Array(try Data(contentsOf: work.appendingPathComponent("layer.tar"))))
+    let (config, configSize) = try put(Array(#"{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":["\#(layer)"]}}"#.utf8))
+    let (manifest, manifestSize) = try put(Array("""
+        {"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"\(config)","size":\(configSize)},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar","digest":"\(layer)","size":\(layerSize)}]}
+        """.utf8))
+    try Data(#"{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"\#(manifest)","size":\#(manifestSize)}]}"#.utf8)
+        .write(to: root.appendingPathComponent("index.json"))
+    try Data(#"{"imageLayoutVersion":"1.0.0"}"#.utf8).write(to: root.appendingPathComponent("oci-layout"))
+    try FileManager.default.removeItem(at: work)
+    return root
 }
 
 /// Beside a pull's output in `directory`: how many files its staging directories hold, and

@@ -86,11 +86,13 @@ final class TarPlacement: @unchecked Sendable {
             buffered = 0
         }
         let measurement = try check.measure(input, limit: min(limit, region.size)) { bytes in
-            if buffered + bytes.count > buffer.count { try flush() }
             if bytes.count >= buffer.count / 2 {
+                // What is gathered goes first: the bytes stay in order.
+                try flush()
                 try tar.write(bytes, at: region.offset + written)
                 written += UInt64(bytes.count)
             } else {
+                if buffered + bytes.count > buffer.count { try flush() }
                 UnsafeMutableRawBufferPointer(rebasing: buffer[buffered...]).copyMemory(from: bytes)
                 buffered += bytes.count
             }
