@@ -30,7 +30,7 @@ INSTALLED    := $(DESTDIR)$(PREFIX)/bin/manifold \
                 $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_manifold \
                 $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/manifold.fish
 
-.PHONY: all deps build test check corpus fuzz demo bench bench-digest bench-verify bench-wide bench-pack bench-bombs bench-push vectors clean install uninstall
+.PHONY: all deps build test check corpus fuzz demo bench bench-digest bench-verify bench-wide bench-pack bench-pull bench-bombs bench-push vectors clean install uninstall
 
 all: build
 
@@ -112,7 +112,7 @@ demo: deps $(RELEASE_BIN)
 bench: deps $(RELEASE_BIN)
 	@bash perf/bench.sh $(RELEASE_BIN)
 
-bench-digest bench-verify bench-wide bench-pack bench-bombs: deps $(RELEASE_BIN)
+bench-digest bench-verify bench-wide bench-pack bench-pull bench-bombs: deps $(RELEASE_BIN)
 	@BENCH=$(@:bench-%=%) bash perf/bench.sh $(RELEASE_BIN)
 
 # push / copy against skopeo on loopback docker-registries (issue 11).

@@ -2,7 +2,7 @@
 # `make bench`: manifold against its peers and against the machine's limit, in one run.
 # Prints medians (hyperfine), ratios and peak memory. Nothing here asserts a time: the
 # machine is shared and noisy; read the ratios.
-#   perf/bench.sh [BINARY]     BENCH=digest|verify|wide|pack|bombs|all (default all), BENCH_RUNS=N (default 5)
+#   perf/bench.sh [BINARY]     BENCH=digest|verify|wide|pack|pull|bombs|all (default all), BENCH_RUNS=N (default 5)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=$(realpath "${1:-.build/release/manifold}")
@@ -232,6 +232,122 @@ print(f"manifold {p['manifold']:.3f}s, buildah manifest create/add/push --all {p
 print(f"  buildah / manifold = {p['buildah manifest'] / p['manifold']:.1f}x   skopeo / manifold = {p['skopeo copy --all'] / p['manifold']:.1f}x   (goal: at least 2x each)")
 print(f"peak memory: {int(memory['pack_tar'])/1024:.1f} MiB   (goal: under 64 MiB)")
 print(f"--link to a directory on the same filesystem: {link_line}")
+PY
+fi
+
+if [ "$only" = all ] || [ "$only" = pull ]; then
+echo "== pull: the reference image (2 platforms x 3 layers of ~150 MB, gzip -6) from a loopback docker-registry"
+image="$work/ref-image"
+python3 perf/make-image.py "$image" --platforms linux/amd64,linux/arm64 --layers 3 --layer-mb 150
+pulldir="$work/pull"
+rm -rf "$pulldir"
+mkdir -p "$pulldir"
+# One multi-platform index under one tag, as a registry serves it (hard links: no copy).
+"$bin" pack -o "$pulldir/layout" --link "$image:amd64" "$image:arm64" > /dev/null
+cat "$pulldir/layout"/blobs/sha256/* > /dev/null
+# Each registry's pid in a file: start_registry runs in a command substitution (a subshell).
+stop_registries() {
+  for file in "$pulldir"/*.pid; do
+    [ -e "$file" ] || continue
+    kill "$(cat "$file")" 2>/dev/null || true
+    rm -f "$file"
+  done
+}
+trap 'stop_registries; rm -rf "$pulldir"' EXIT
+trap 'exit 130' INT TERM
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# A CA and a server certificate for 127.0.0.1 (openssl), for the TLS registry.
+pki="$pulldir/pki"
+mkdir -p "$pki/certs"
+(
+  cd "$pki"
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt -days 2 -subj /CN=manifold-bench-ca \
+    -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null
+  openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj /CN=127.0.0.1 2>/dev/null
+  printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n' > server.ext
+  openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 -extfile server.ext -out server.crt 2>/dev/null
+  cp ca.crt certs/ca.crt
+)
+
+# Starts docker-registry on 127.0.0.1 (plain, or TLS with the CA above); prints its port.
+start_registry() {
+  local name=$1 port config
+  port=$(free_port)
+  config="$pulldir/$name.yml"
+  {
+    printf 'version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\n'
+    printf 'storage:\n  filesystem:\n    rootdirectory: %s\n' "$(realpath "$pulldir")/$name-data"
+    printf 'http:\n  addr: 127.0.0.1:%s\n  secret: manifold-bench-%s\n' "$port" "$port"
+    if [ "$name" = tls ]; then
+      printf '  tls:\n    certificate: %s\n    key: %s\n' "$(realpath "$pki")/server.crt" "$(realpath "$pki")/server.key"
+    fi
+  } > "$config"
+  docker-registry serve "$config" > "$pulldir/$name.log" 2>&1 &
+  echo "$!" > "$pulldir/$name.pid"
+  for _ in $(seq 1 100); do
+    if curl -sf -o /dev/null ${2:+--cacert "$pki/ca.crt"} "$3://127.0.0.1:$port/v2/"; then echo "$port"; return; fi
+    sleep 0.1
+  done
+  echo "bench: docker-registry ($name) did not start; see $pulldir/$name.log" >&2
+  return 1
+}
+plain_port=$(start_registry plain "" http)
+tls_port=$(start_registry tls ca https)
+plain_ref="127.0.0.1:$plain_port/bench/ref:latest"
+tls_ref="127.0.0.1:$tls_port/bench/ref:latest"
+skopeo copy -q --all --dest-tls-verify=false "oci:$pulldir/layout:latest" "docker://$plain_ref"
+skopeo copy -q --all --dest-cert-dir "$pki/certs" "oci:$pulldir/layout:latest" "docker://$tls_ref"
+
+out="$pulldir/out"
+mkdir -p "$out"
+rm -f "$work/pull-memory.txt.new"
+for mode in plain tls; do
+  if [ "$mode" = plain ]; then
+    ref=$plain_ref m_flags="--tls-verify=false" s_flags="--src-tls-verify=false"
+  else
+    ref=$tls_ref m_flags="--cert-dir $pki/certs" s_flags="--src-cert-dir $pki/certs"
+  fi
+  echo "== pull, $mode: manifold pull vs skopeo copy --all, then verify docker:// vs local verify"
+  hyperfine --style basic --warmup 1 --runs "$runs" --export-json "$work/pull-$mode.json" \
+    -n "manifold pull" "rm -f $out/manifold.tar; $bin pull --quiet $m_flags $ref -o $out/manifold.tar" \
+    -n "skopeo copy --all" "rm -f $out/skopeo.tar; skopeo copy -q --all $s_flags docker://$ref oci-archive:$out/skopeo.tar"
+  hyperfine --style basic --warmup 1 --runs "$runs" --export-json "$work/pull-verify-$mode.json" \
+    -n "verify docker://" "$bin verify --quiet $m_flags docker://$ref" \
+    -n "verify local" "$bin verify --quiet $pulldir/layout"
+  rm -f "$out/manifold.tar" "$out/skopeo.tar"
+  # shellcheck disable=SC2086
+  echo "pull_$mode $(peak "$bin" pull --quiet $m_flags "$ref" -o "$out/manifold.tar")" >> "$work/pull-memory.txt.new"
+  rm -f "$out/manifold.tar"
+  # shellcheck disable=SC2086
+  echo "verify_$mode $(peak "$bin" verify --quiet $m_flags "docker://$ref")" >> "$work/pull-memory.txt.new"
+done
+mv "$work/pull-memory.txt.new" "$work/pull-memory.txt"
+stop_registries
+
+python3 - "$work" <<'PY'
+import json, statistics, sys
+work = sys.argv[1]
+def medians(name):
+    with open(f"{work}/{name}.json") as f:
+        return {r["command"]: statistics.median(r["times"]) for r in json.load(f)["results"]}
+def cpu(name):
+    # hyperfine's mean user + system seconds: steadier than wall time on a shared machine
+    # (the registry's own CPU is not in it).
+    with open(f"{work}/{name}.json") as f:
+        return {r["command"]: r["user"] + r["system"] for r in json.load(f)["results"]}
+memory = dict(line.split() for line in open(f"{work}/pull-memory.txt"))
+print()
+print("== pull summary (medians; ratio < 1 means manifold is faster)")
+for mode in ("plain", "tls"):
+    p, v, c = medians(f"pull-{mode}"), medians(f"pull-verify-{mode}"), cpu(f"pull-{mode}")
+    print(f"{mode:5}: manifold pull {p['manifold pull']:.3f}s, skopeo copy --all {p['skopeo copy --all']:.3f}s; "
+          f"verify docker:// {v['verify docker://']:.3f}s, local verify {v['verify local']:.3f}s")
+    print(f"  pull / skopeo copy                 = {p['manifold pull'] / p['skopeo copy --all']:.3f}   (goal: at most 0.6)")
+    print(f"  CPU (user+sys): pull {c['manifold pull']:.2f}s, skopeo {c['skopeo copy --all']:.2f}s   "
+          f"(manifold inflates and hashes every layer; its wall time cannot go below CPU / cores)")
+    print(f"  verify docker:// / local verify    = {v['verify docker://'] / v['verify local']:.3f}   (goal: at most 1.15)")
+    print(f"  peak memory: pull {int(memory[f'pull_{mode}'])/1024:.1f} MiB, verify docker:// {int(memory[f'verify_{mode}'])/1024:.1f} MiB   (goal: under 64 MiB)")
 PY
 fi
 

@@ -17,8 +17,10 @@ enum PullSource {
         if let local = try? LocalImageReference(parsing: text), local.transport != nil || pathExists(local.path) || looksLikePath(text) {
             return (try local.open(limits: limits), local)
         }
-        if !looksLikePath(text), let remote = try? registrySource(RegistryReference.transportPrefix + text, flags: registry, blobProgress: blobProgress) {
-            return remote
+        // Only the parse decides whether the text is a registry reference; once it is, what
+        // fails next (a CA in --cert-dir, libcurl) is that registry's error, not a missing file's.
+        if !looksLikePath(text), let reference = try? RegistryReference(parsingTransport: RegistryReference.transportPrefix + text) {
+            return try registrySource(reference, flags: registry, blobProgress: blobProgress)
         }
         // Neither: the file's error (it names the path) says the most.
         let reference = try LocalImageReference(parsing: text)

@@ -105,6 +105,13 @@ func registrySource(_ text: String, flags: RegistryFlags, blobProgress: Registry
     -> (any ContentProvider, LocalImageReference)?
 {
     guard let reference = try RegistryReference(parsingTransport: text) else { return nil }
+    return try registrySource(reference, flags: flags, blobProgress: blobProgress)
+}
+
+/// The registry provider for a parsed reference, and the reference that selects its one image.
+func registrySource(_ reference: RegistryReference, flags: RegistryFlags, blobProgress: RegistryContentProvider.BlobProgress? = nil) throws
+    -> (any ContentProvider, LocalImageReference)
+{
     let provider = try flags.options().provider(for: reference, blobProgress: blobProgress)
     let tag = reference.digest == nil ? (reference.tag ?? RegistryReference.defaultTag) : nil
     let selection = LocalImageReference(

@@ -285,6 +285,12 @@ import Testing
         #expect(response?.head.version == .http2)
         #expect(response?.head.headers["docker-distribution-api-version"] == "registry/2.0")
         #expect(try client.fetch(request, bodyLimit: 1024).head.version == .http2)
+        // A blob's request asks for HTTP/1.1 (faster for one large body): it gets it, though
+        // an h2 connection to the same host is open; the next plain request is h2 again.
+        var bulk = request
+        bulk.prefersHTTP1 = true
+        #expect(try client.fetch(bulk, bodyLimit: 1024).head.version == .http1_1)
+        #expect(try client.fetch(request, bodyLimit: 1024).head.version == .http2)
     }
 
     @Test func manyThreadsShareOneClient() throws {

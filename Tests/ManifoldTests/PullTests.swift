@@ -239,6 +239,71 @@ import Testing
         #expect(try Data(contentsOf: URL(fileURLWithPath: path("chunks.tar"))) == Data(contentsOf: URL(fileURLWithPath: path("files.tar"))))
     }
 
+    /// An oci-archive is written once: the temporary tar is laid out whole (its final size)
+    /// before the first blob is read, each blob goes straight into it, and nothing is staged
+    /// beside it. What it holds is what a layout pull writes, file for file.
+    @Test func anArchivePullWritesEachBlobOnceIntoTheTar() throws {
+        let layout = URL(fileURLWithPath: fixture("oci-two-platforms"))
+        let out = path("once.tar"), directory = directory
+        let seen = Locked<[(staged: Int, temporaryTar: UInt64?)]>([])
+        let provider = try MemoryProvider(layout: layout, chunk: 4096) {
+            seen.withLock { $0.append(temporaries(beside: directory)) }
+        }
+        var options = PullOptions(output: out)
+        options.verify.jobs = 2
+        let result = try ImagePuller(options: options).pull(provider)
+        #expect(result.report.status == .verified, "\(failures(result.report))")
+        let size = try #require(FileManager.default.attributesOfItem(atPath: out)[.size] as? NSNumber).uint64Value
+        let observed = seen.withLock { $0 }
+        #expect(observed.count >= 4)   // every layer and config read to its end
+        for observation in observed {
+            #expect(observation.staged == 0)
+            #expect(observation.temporaryTar == size)
+        }
+        #expect(try leftovers() == [])
+        #expect(try pull(layout.path, path("layout")).status == 0)
+        let unpacked = path("unpacked")
+        try FileManager.default.createDirectory(atPath: unpacked, withIntermediateDirectories: true)
+        _ = try shell("tar -xf '\(out)' -C '\(unpacked)'")
+        #expect(try tree(URL(fileURLWithPath: unpacked)) == tree(URL(fileURLWithPath: path("layout"))))
+    }
+
+    /// When the output cannot be laid out before the blobs are read (a tag for a source of
+    /// two images), the pull says why after verifying, as before, and leaves nothing.
+    @Test func anArchiveThatCannotBeLaidOutLeavesNothing() throws {
+        let out = path("two.tar")
+        let result = try pull(fixture("oci-two-platforms"), out, ["--tag", "one"])
+        #expect(result.status == 2, "\(result.stdout)\(result.stderr)")
+        #expect(result.stderr.contains("name one (SOURCE:TAG or SOURCE@DIGEST) to give it a tag"))
+        #expect(!FileManager.default.fileExists(atPath: out))
+        #expect(try leftovers() == [])
+    }
+
+    /// A bare registry reference whose registry cannot even be set up (a CA in --cert-dir
+    /// that cannot be read) gets that error, not a missing file's.
+    @Test func aBareReferenceSaysWhyItsRegistryCannotBeUsed() throws {
+        let certs = path("certs")
+        try FileManager.default.createDirectory(atPath: certs, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: certs + "/ca.crt", withDestinationPath: path("gone.crt"))
+        let result = try pull("127.0.0.1:9/team/app:v1", path("out.tar"), ["--cert-dir", certs])
+        #expect(result.status == 2, "\(result.stdout)\(result.stderr)")
+        #expect(result.stderr.contains("ca.crt: cannot read the CA certificate"), "\(result.stderr)")
+        #expect(!result.stderr.contains("app:v1: cannot open"))
+        #expect(!FileManager.default.fileExists(atPath: path("out.tar")))
+    }
+
+    /// A layer of a few MiB streamed in pieces of mixed sizes, small ones gathered and large
+    /// ones written through: the tar holds its bytes in order, as a pull from the files does.
+    @Test func mixedChunkSizesKeepABlobsBytesInOrder() throws {
+        let layout = try largeLayerLayout(in: directory)
+        let provider = try MemoryProvider(layout: layout, chunk: 1000, pattern: [1000, 700_000, 3, 600_000, 65_536])
+        let result = try ImagePuller(options: PullOptions(output: path("mixed.tar"))).pull(provider)
+        #expect(result.report.status == .verified, "\(failures(result.report))")
+        #expect(try pull(layout.path, path("files.tar")).status == 0)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path("mixed.tar"))) == Data(contentsOf: URL(fileURLWithPath: path("files.tar"))))
+        #expect(try run(manifoldBinary, ["verify", "-q", path("mixed.tar")]).status == 0)
+    }
+
     /// A stream that fails mid-blob: the image cannot be used (as verify says), nothing written.
     @Test func aProviderFailingMidBlobWritesNothing() throws {
         let layout = URL(fileURLWithPath: fixture("oci-two-platforms"))
@@ -322,9 +387,14 @@ private final class MemoryProvider: ContentProvider {
     let chunk: Int
     let failing: Bool
     let endless: Bool
+    /// Called as each blob's stream ends, every byte of it handed over.
+    let ended: (@Sendable () -> Void)?
     var location: String { "memory" }
 
-    init(layout: URL, chunk: Int, failing: Bool = false, endless: Bool = false) throws {
+    /// Chunk sizes taken in turn, instead of `chunk` each time.
+    let pattern: [Int]
+
+    init(layout: URL, chunk: Int, pattern: [Int] = [], failing: Bool = false, endless: Bool = false, ended: (@Sendable () -> Void)? = nil) throws {
         var blobs: [Digest: [UInt8]] = [:]
         for name in try FileManager.default.contentsOfDirectory(atPath: layout.appendingPathComponent("blobs/sha256").path) {
             blobs[try Digest(parsing: "sha256:" + name)] = Array(try Data(contentsOf: layout.appendingPathComponent("blobs/sha256/" + name)))
@@ -333,6 +403,8 @@ private final class MemoryProvider: ContentProvider {
         self.chunk = chunk
         self.failing = failing
         self.endless = endless
+        self.ended = ended
+        self.pattern = pattern
         index = Array(try Data(contentsOf: layout.appendingPathComponent("index.json")))
     }
 
@@ -349,9 +421,9 @@ private final class MemoryProvider: ContentProvider {
 
     func blob(_ descriptor: Descriptor) throws -> StoredFile? {
         guard let bytes = blobs[descriptor.digest] else { return nil }
-        let chunk = chunk, failing = failing, endless = endless
+        let chunk = chunk, failing = failing, endless = endless, ended = ended, pattern = pattern
         return StoredFile(path: "memory/\(descriptor.digest)", size: UInt64(bytes.count), identity: descriptor.digest.description) {
-            MemoryStream(bytes: bytes, chunk: chunk, failing: failing, endless: endless)
+            MemoryStream(bytes: bytes, chunk: chunk, failing: failing, endless: endless, ended: ended, pattern: pattern)
         }
     }
 }
@@ -361,16 +433,68 @@ private struct MemoryStream: BlobChunkIterator {
     let chunk: Int
     let failing: Bool
     let endless: Bool
+    let ended: (@Sendable () -> Void)?
+    let pattern: [Int]
     var offset = 0
+    var turn = 0
 
     mutating func next() throws -> [UInt8]? {
         if failing && offset > 0 { throw StreamBroke() }
         if endless { offset += chunk; return [UInt8](repeating: 0x5a, count: chunk) }
-        guard offset < bytes.count else { return nil }
-        let end = min(offset + chunk, bytes.count)
+        guard offset < bytes.count else {
+            ended?()
+            return nil
+        }
+        let size = pattern.isEmpty ? chunk : pattern[turn % pattern.count]
+        turn += 1
+        let end = min(offset + size, bytes.count)
         defer { offset = end }
         return Array(bytes[offset..<end])
     }
+}
+
+/// An OCI layout of one image whose only layer is an uncompressed tar of 3 MB of random bytes.
+private func largeLayerLayout(in directory: URL) throws -> URL {
+    let root = directory.appendingPathComponent("large")
+    let blobs = root.appendingPathComponent("blobs/sha256")
+    try FileManager.default.createDirectory(at: blobs, withIntermediateDirectories: true)
+    let work = directory.appendingPathComponent("large-work")
+    try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+    _ = try shell("cd '\(work.path)' && head -c 3000000 /dev/urandom > data && tar --mtime=@0 --owner=0 --group=0 -cf layer.tar data")
+    func put(_ bytes: [UInt8]) throws -> (String, Int) {
+        let digest = try sha256(bytes)
+        try Data(bytes).write(to: blobs.appendingPathComponent(digest.encoded))
+        return (digest.description, bytes.count)
+    }
+    let (layer, layerSize) = try put(Array(try Data(contentsOf: work.appendingPathComponent("layer.tar"))))
+    let (config, configSize) = try put(Array(#"{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":["\#(layer)"]}}"#.utf8))
+    let (manifest, manifestSize) = try put(Array("""
+        {"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"\(config)","size":\(configSize)},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar","digest":"\(layer)","size":\(layerSize)}]}
+        """.utf8))
+    try Data(#"{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"\#(manifest)","size":\#(manifestSize)}]}"#.utf8)
+        .write(to: root.appendingPathComponent("index.json"))
+    try Data(#"{"imageLayoutVersion":"1.0.0"}"#.utf8).write(to: root.appendingPathComponent("oci-layout"))
+    try FileManager.default.removeItem(at: work)
+    return root
+}
+
+/// Beside a pull's output in `directory`: how many files its staging directories hold, and
+/// the size of its temporary tar (nil when there is none).
+private func temporaries(beside directory: URL) -> (staged: Int, temporaryTar: UInt64?) {
+    let manager = FileManager.default
+    var staged = 0
+    var tar: UInt64?
+    for name in (try? manager.contentsOfDirectory(atPath: directory.path)) ?? [] where name.contains(".manifold-") {
+        let path = directory.appendingPathComponent(name).path
+        var isDirectory: ObjCBool = false
+        guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
+        if isDirectory.boolValue {
+            staged += ((try? manager.contentsOfDirectory(atPath: path)) ?? []).count
+        } else {
+            tar = (try? manager.attributesOfItem(atPath: path)[.size] as? NSNumber)?.uint64Value
+        }
+    }
+    return (staged, tar)
 }
 
 private struct StreamBroke: Error, CustomStringConvertible {

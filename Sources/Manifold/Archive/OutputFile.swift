@@ -52,6 +52,32 @@ final class OutputFile {
         try bytes.withUnsafeBytes { try write($0) }
     }
 
+    /// Leaves `count` bytes unwritten here (a hole, to be filled with ``write(_:at:)``) and
+    /// goes on after them.
+    func skip(_ count: UInt64) throws {
+        try flush()
+        guard lseek(descriptor, off_t(count), SEEK_CUR) >= 0 else {
+            let code = errno
+            throw ManifoldError(.unwritable, path: path, syscall: "lseek", errno: code)
+        }
+        bytesWritten += count
+    }
+
+    /// Writes `bytes` at `offset` with `pwrite`, past the buffer and without moving the
+    /// file's position: several threads may fill their own holes at once.
+    func write(_ bytes: UnsafeRawBufferPointer, at offset: UInt64) throws {
+        var done = 0
+        while done < bytes.count {
+            let written = pwrite(descriptor, bytes.baseAddress.map { $0 + done }, bytes.count - done, off_t(offset) + off_t(done))
+            if written < 0 {
+                let code = errno
+                if code == EINTR { continue }
+                throw ManifoldError(.unwritable, path: path, syscall: "pwrite", errno: code)
+            }
+            done += written
+        }
+    }
+
     func flush() throws {
         guard !buffer.isEmpty else { return }
         try buffer.withUnsafeBytes { try writeAll($0) }

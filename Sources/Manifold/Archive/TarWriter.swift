@@ -27,6 +27,16 @@ struct TarWriter {
         try pad(size)
     }
 
+    /// A regular file of `size` bytes whose body is left as a hole, to be written later at the
+    /// offset returned (``OutputFile/write(_:at:)``); its padding is written now.
+    func reservedFile(_ name: String, size: UInt64) throws -> UInt64 {
+        try header(name, size: size, type: UInt8(ascii: "0"), mode: 0o644)
+        let offset = file.bytesWritten
+        try file.skip(size)
+        try pad(size)
+        return offset
+    }
+
     func regularFile(_ name: String, bytes: [UInt8]) throws {
         try regularFile(name, size: UInt64(bytes.count)) { emit in try bytes.withUnsafeBytes { try emit($0) } }
     }

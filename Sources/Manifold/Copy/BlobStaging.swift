@@ -13,7 +13,9 @@ import Darwin
 /// may reach the output before every check passed. So each blob is teed into its own file
 /// as it is measured (one read of the provider's bytes), and only when the report passed
 /// are the staged files put into the sink, in digest order: hard-linked into a directory
-/// output, copied into a tar.
+/// output, copied into a tar. An oci-archive output is not staged at all when it can be
+/// laid out once the walk is done (``TarPlacement``: each blob written once, at its place
+/// in the temporary tar); the files are the fallback.
 ///
 /// `@unchecked Sendable`: `limits` and `planned` are set once by ``walked(_:_:)`` before the
 /// measuring threads start and only read by them; each thread writes its own file.
@@ -32,10 +34,16 @@ final class BlobStaging: @unchecked Sendable {
     /// The planned blobs measured without being staged, for ``alreadyThere``.
     private let unstaged = Locked(Set<Int>())
 
+    /// The oci-archive being written in place of staged files; nil once it could not be laid out.
+    private(set) var placement: TarPlacement?
+
     /// Creates the staging directory beside `output` (a temporary name of its own).
     /// `alreadyThere` names the blobs the output holds already: those are only measured.
-    init(beside output: String, alreadyThere: (@Sendable (Digest) -> Bool)? = nil) throws {
+    /// `placement`, for an oci-archive: blobs go into it, not into staged files, when it
+    /// can be laid out.
+    init(beside output: String, alreadyThere: (@Sendable (Digest) -> Bool)? = nil, placement: TarPlacement? = nil) throws {
         self.alreadyThere = alreadyThere
+        self.placement = placement
         staging = try OutputPath(output, kind: .layout, force: true, checksExisting: false)
         directory = try staging.makeTemporaryDirectory()
     }
@@ -56,10 +64,19 @@ final class BlobStaging: @unchecked Sendable {
             }
             if digests[reference.measurement] == nil { digests[reference.measurement] = reference.expectation.digest }
         }
+        do {
+            try placement?.lay(out: self)
+        } catch {
+            // Staged files then, as before; the error, if it is one, comes again after the report.
+            placement = nil
+        }
     }
 
     /// Measures planned blob `index` with `check` while writing what it reads to its staged file.
     func measure(_ index: Int, _ check: BlobCheck) throws -> BlobMeasurement {
+        if let placement {
+            return try placement.measure(index, check, input: planned[index].file.input, limit: limits[index])
+        }
         if let digest = digests[index], alreadyThere?(digest) == true {
             let measurement = try check.measure(planned[index].file.input, limit: limits[index]) { _ in }
             unstaged.withLock { _ = $0.insert(index) }

@@ -47,15 +47,33 @@ public struct ImagePuller: Sendable {
         if let reused = existing?.reused {
             alreadyThere = { digest in reused.withLock { $0.contains(digest) } }
         }
-        let staging = try BlobStaging(beside: options.output, alreadyThere: alreadyThere)
+        // An oci-archive gets each blob written once, into the temporary tar at its place.
+        let placement = format == .tar ? output.map { TarPlacement(output: $0, tag: options.tag) } : nil
+        let staging = try BlobStaging(beside: options.output, alreadyThere: alreadyThere, placement: placement)
         defer { staging.remove() }
         let verifier = Verifier(options: options.verify)
         let report = verifier.verify(existing ?? source, reference: reference, progress: progress, start: start,
                                      cancellation: cancellation, copy: staging)
-        if cancellation?.isCancelled == true { throw CancellationError() }
+        if cancellation?.isCancelled == true {
+            placement?.abort()
+            throw CancellationError()
+        }
         guard report.status == .verified else {
+            placement?.abort()
             return PullResult(report: report, output: nil, format: format, roots: [], rewritten: [], dropped: staging.plan.droppedPlatforms,
                               blobCount: 0, byteCount: 0, linked: 0, addedTo: false, reused: 0, seconds: monotonicSeconds() - start)
+        }
+        if let placed = staging.placement, let assembly = placed.assembly {
+            do {
+                try placed.commit()
+            } catch {
+                placed.abort()
+                throw error
+            }
+            return PullResult(
+                report: report, output: options.output, format: format, roots: placed.roots.map(\.written), rewritten: assembly.rewritten,
+                dropped: staging.plan.droppedPlatforms, blobCount: assembly.count, byteCount: assembly.bytes, linked: 0,
+                addedTo: false, reused: 0, seconds: monotonicSeconds() - start)
         }
         var assembly = PullAssembly(plan: staging.plan, staging: staging)
         let roots = try assembly.collect(tag: options.tag)

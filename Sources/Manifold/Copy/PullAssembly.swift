@@ -163,6 +163,30 @@ struct PullAssembly {
         return linked
     }
 
+    /// Lays the output out in `tar` exactly as ``write(into:link:roots:cancellation:)`` puts
+    /// it, every member and the roots, but with each staged blob's body left as a hole for
+    /// its measurement to fill (``TarPlacement``). Returns, by planned blob, where its body goes.
+    func place(into sink: OCILayoutSink, tar: TarSink, roots: [Root]) throws -> [Int: TarPlacement.Region] {
+        var regions: [Int: TarPlacement.Region] = [:]
+        for path in items.keys.sorted() {
+            guard let item = items[path] else { continue }
+            switch item.content {
+            case .document(let bytes):
+                try sink.putDocument(item.descriptor, bytes: bytes)
+            case .alreadyThere:
+                continue
+            case .staged(let index):
+                if let offset = try sink.reserveBlob(item.descriptor, in: tar) {
+                    regions[index] = TarPlacement.Region(offset: offset, size: UInt64(max(item.descriptor.size, 0)))
+                }
+            }
+        }
+        for root in roots { try sink.setTag(root.tag, for: root.written) }
+        try sink.writeRoots()
+        try tar.end()
+        return regions
+    }
+
     /// Copies a staged file as it is: it was hashed as it was written.
     private static func copy(_ file: StoredFile, cancellation: CancellationFlag?, into emit: (UnsafeRawBufferPointer) throws -> Void) throws {
         guard let open = file.wholeFile else { throw ManifoldError(.internalFailure, "\(file.path): not a staged file") }

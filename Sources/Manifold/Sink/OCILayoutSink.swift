@@ -11,6 +11,7 @@ final class OCILayoutSink: ContentSink {
     private var directories: Set<String> = []
     private var stored: Set<Digest> = []
     private var roots: [Descriptor] = []
+    private var rootsWritten = false
 
     init(_ files: any LayoutFileSink) {
         self.files = files
@@ -37,9 +38,27 @@ final class OCILayoutSink: ContentSink {
     }
 
     func commit() throws {
+        try writeRoots()
+        try files.commit()
+    }
+
+    /// `index.json` and `oci-layout`, the last files; once only.
+    func writeRoots() throws {
+        guard !rootsWritten else { return }
         try files.file("index.json", bytes: JSONWriter().bytes(ImageIndex(mediaType: MediaType.ociIndex, manifests: roots).json))
         try files.file("oci-layout", bytes: JSONWriter().bytes(.object(JSONObject([("imageLayoutVersion", .string("1.0.0"))]))))
-        try files.commit()
+        rootsWritten = true
+    }
+
+    /// Puts the blob `descriptor` names into a tar as a member whose body is written later
+    /// (``TarSink/write(_:at:)``) and returns the body's offset, or nil when the blob is
+    /// there already. Only a tar has offsets.
+    func reserveBlob(_ descriptor: Descriptor, in tar: TarSink) throws -> UInt64? {
+        guard files === tar else { throw ManifoldError(.internalFailure, "a blob reserved outside a tar") }
+        guard !stored.contains(descriptor.digest) else { return nil }
+        let offset = try tar.reserve(try blobPath(descriptor), size: UInt64(max(descriptor.size, 0)))
+        stored.insert(descriptor.digest)
+        return offset
     }
 
     func abort() {

@@ -4,6 +4,7 @@ final class TarSink: LayoutFileSink {
     private let output: OutputPath?
     private let writer: TarWriter
     private var finished = false
+    private var ended = false
 
     init(_ output: OutputPath) throws {
         self.output = output
@@ -22,8 +23,26 @@ final class TarSink: LayoutFileSink {
         try writer.regularFile(path, size: size, body: body)
     }
 
-    func commit() throws {
+    /// A member whose body is left to be written later, at the offset returned, with
+    /// ``write(_:at:)``.
+    func reserve(_ path: String, size: UInt64) throws -> UInt64 {
+        try writer.reservedFile(path, size: size)
+    }
+
+    /// Writes `bytes` into a reserved body; safe from several threads at once.
+    func write(_ bytes: UnsafeRawBufferPointer, at offset: UInt64) throws {
+        try writer.file.write(bytes, at: offset)
+    }
+
+    /// Ends the archive (its end-of-archive blocks) without putting it in place yet.
+    func end() throws {
+        guard !ended else { return }
         try writer.finish()
+        ended = true
+    }
+
+    func commit() throws {
+        try end()
         try output?.commit()
         finished = true
     }

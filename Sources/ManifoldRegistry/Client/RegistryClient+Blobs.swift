@@ -26,9 +26,10 @@ extension RegistryClient {
             let resumeAt = consumed
             let ranged = usesRange && resumeAt > 0
             do {
-                let request = Request(
+                var request = Request(
                     "/v2/\(repository.path)/blobs/\(digest)", repository: repository,
                     range: ranged ? HTTPByteRange(start: resumeAt) : nil)
+                request.prefersHTTP1 = true
                 let answer = try send(request) { head in
                     if head.status == 206 {
                         // Only the part asked for will do; any other is asked for again whole.

@@ -88,6 +88,8 @@ package final class RegistryClient: Sendable {
         /// upload's chunk, which the registry may have taken in part (the caller asks it how
         /// much, and sends the rest).
         package var retriesLostConnections = true
+        /// A large body is expected (a blob): over HTTP/1.1 (``HTTPRequest/prefersHTTP1``).
+        package var prefersHTTP1 = false
 
         package init(_ target: String, repository: RepositoryReference?, accept: [String] = [], range: HTTPByteRange? = nil,
                      method: HTTPMethod = .get) {
@@ -253,8 +255,10 @@ package final class RegistryClient: Sendable {
             var passing = false
             var deliveredBytes = false
             defer { delivered = delivered || deliveredBytes }
-            let transfer = try bounded(HTTPRequest(method: request.method, url: url, headers: headers, body: request.body,
-                                                   range: request.range, upload: request.upload))
+            var exchange = HTTPRequest(method: request.method, url: url, headers: headers, body: request.body,
+                                       range: request.range, upload: request.upload)
+            exchange.prefersHTTP1 = request.prefersHTTP1
+            let transfer = try bounded(exchange)
             let responseHead = try explainingDeadline { try http.perform(transfer) { answer in
                 if (200...299).contains(answer.status) {
                     passing = true

@@ -32,7 +32,7 @@ extension HTTPClient {
         try set(CURLOPT_NOSIGNAL, 1, "CURLOPT_NOSIGNAL")
         try set(CURLOPT_PROTOCOLS_STR, "http,https", "CURLOPT_PROTOCOLS_STR")
         try set(CURLOPT_FOLLOWLOCATION, 0, "CURLOPT_FOLLOWLOCATION")
-        try set(CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS), "CURLOPT_HTTP_VERSION")
+        try set(CURLOPT_HTTP_VERSION, Int(request.prefersHTTP1 ? CURL_HTTP_VERSION_1_1 : CURL_HTTP_VERSION_2TLS), "CURLOPT_HTTP_VERSION")
         // Bytes must arrive as stored: never decoded, whatever Content-Encoding says.
         try set(CURLOPT_HTTP_CONTENT_DECODING, 0, "CURLOPT_HTTP_CONTENT_DECODING")
         // A proxy's CONNECT answer is not the response: keep it out of the header lines.
