@@ -63,7 +63,7 @@ public struct ImagePuller: Sendable {
             return PullResult(report: report, output: nil, format: format, roots: [], rewritten: [], dropped: staging.plan.droppedPlatforms,
                               blobCount: 0, byteCount: 0, linked: 0, addedTo: false, reused: 0, seconds: monotonicSeconds() - start)
         }
-        if let placed = staging.placement, let assembly = placed.assembly {
+        if let placed = staging.placement, let laidOut = placed.laidOut {
             do {
                 try placed.commit()
             } catch {
@@ -71,8 +71,8 @@ public struct ImagePuller: Sendable {
                 throw error
             }
             return PullResult(
-                report: report, output: options.output, format: format, roots: placed.roots.map(\.written), rewritten: assembly.rewritten,
-                dropped: staging.plan.droppedPlatforms, blobCount: assembly.count, byteCount: assembly.bytes, linked: 0,
+                report: report, output: options.output, format: format, roots: placed.roots.map(\.written), rewritten: laidOut.rewritten,
+                dropped: staging.plan.droppedPlatforms, blobCount: laidOut.count, byteCount: laidOut.bytes, linked: 0,
                 addedTo: false, reused: 0, seconds: monotonicSeconds() - start)
         }
         var assembly = PullAssembly(plan: staging.plan, staging: staging)

@@ -22,6 +22,13 @@
 /// the measuring threads start and only read by them; each fills its own region, and
 /// `completed` is locked.
 final class TarPlacement: @unchecked Sendable {
+    /// What the laid-out tar holds: the documents rewritten (`--platform`), blobs and bytes.
+    struct LaidOut {
+        let rewritten: [(from: Descriptor, to: Descriptor)]
+        let count: Int
+        let bytes: UInt64
+    }
+
     /// Where a blob's body goes in the temporary tar.
     struct Region: Equatable {
         let offset: UInt64
@@ -34,8 +41,9 @@ final class TarPlacement: @unchecked Sendable {
     private var sink: OCILayoutSink?
     private var regions: [Int: Region] = [:]
     private let completed = Locked(Set<Int>())
-    /// The output, as laid out; nil until ``lay(out:)`` succeeded.
-    private(set) var assembly: PullAssembly?
+    /// What was laid out, for the result; nil until ``lay(out:)`` succeeded. A summary, not
+    /// the assembly: that holds the staging, which holds this placement (a cycle LSan saw).
+    private(set) var laidOut: LaidOut?
     private(set) var roots: [PullAssembly.Root] = []
 
     init(output: OutputPath, tag: String?) {
@@ -57,7 +65,7 @@ final class TarPlacement: @unchecked Sendable {
         }
         self.tar = tar
         self.sink = sink
-        self.assembly = assembly
+        laidOut = LaidOut(rewritten: assembly.rewritten, count: assembly.count, bytes: assembly.bytes)
         self.roots = roots
     }
 
