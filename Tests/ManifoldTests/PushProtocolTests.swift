@@ -141,4 +141,25 @@ final class TestUploadServer {
         let requests = try server.requests()
         #expect(!requests.contains { $0.method == "PUT" && $0.path.hasSuffix("/manifests/v1") }, "the tag was written")
     }
+
+    /// A one-request upload the registry redirects (307, as to a storage backend) after it
+    /// read the body: the blob is read again from its file and sent, whole, to the redirect's
+    /// Location as given (its query names the digest) — for an OCI layout and for a
+    /// Docker 24 save's layers alike — and the push completes.
+    @Test(arguments: ["oci-two-platforms:amd64", "docker-24.tar"])
+    func aRedirectedStreamedUploadIsSentAgainWhereItWasSent(_ input: String) throws {
+        let server = try TestUploadServer(in: directory, ["--redirect-put"])
+        let destination = try sink(server, "redirected/app")
+        let result = try push(fixture(input), into: destination)
+        #expect(result.report.status == .verified)
+        let requests = try server.requests()
+        let stored = requests.filter { $0.method == "PUT" && $0.path.hasPrefix("/storage/redirected/app/") }
+        let layers = result.blobs.filter { $0.placement == .uploaded && $0.bytesSent > 0 }
+        #expect(!layers.isEmpty)
+        for layer in layers {
+            #expect(stored.contains { $0.path.contains("digest=\(layer.digest)") && $0.length == Int(layer.size) }, "\(layer.digest) \(stored)")
+            #expect(try destination.place(Descriptor(mediaType: "application/octet-stream", digest: layer.digest, size: Int64(layer.size))) == .present)
+        }
+        #expect(requests.last?.path.hasSuffix("/manifests/v1") == true)
+    }
 }

@@ -22,8 +22,19 @@ extension ImagePusher {
             guard let file = try platform.layerFiles?[position] ?? platform.sourceBlob(layer) else {
                 throw ManifoldError(.absent, "\(reference): layer \(layer.digest.abbreviated)… is not in the archive")
             }
-            try sink.putBlob(layer) { emit in
-                try BlobCopier.copy(file, expecting: layer, what: "layer", into: emit)
+            // Read again from the start when the sink may take it then (a cut-off or
+            // redirected one-request upload), as BlobUploads does.
+            var attempt = 0
+            while true {
+                attempt += 1
+                do {
+                    try sink.putBlob(layer) { emit in
+                        try BlobCopier.copy(file, expecting: layer, what: "layer", into: emit)
+                    }
+                    break
+                } catch {
+                    guard attempt < BlobUploads.maxAttempts, sink.mayRetryPut(after: error) else { throw error }
+                }
             }
             events[layer.digest] = BlobEvent(digest: layer.digest, size: UInt64(layer.size), placement: .uploaded, bytesSent: UInt64(layer.size))
         }
