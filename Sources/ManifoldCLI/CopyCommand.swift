@@ -62,6 +62,9 @@ struct CopyCommand: ParsableCommand {
     @Flag(help: "Print verify's JSON report, with a `push` (or `output`) member.")
     var json = false
 
+    @Flag(help: "Also read and check (diff_ids included) the blobs the destination already holds or mounts; none of their bytes is sent. Without it they are checked by digest only, and the summary says how many.")
+    var verifyPresent = false
+
     @Flag(name: .shortAndLong, help: "Print only failures and the summary; no progress.")
     var quiet = false
 
@@ -88,6 +91,7 @@ struct CopyCommand: ParsableCommand {
         options.verify.platforms = try platformFilters.map(parsePlatform)
         options.verify.jobs = jobs ?? activeCores() + 1
         options.verify.limits = limits.limits
+        options.verifyPresent = verifyPresent
         let push = PushRun(destination: reference, options: options, json: json, quiet: quiet, digestFile: digestfile, force: force)
         let opened: (source: any ContentProvider, reference: LocalImageReference)
         let sink: RegistryContentSink

@@ -55,6 +55,9 @@ struct PushCommand: ParsableCommand {
     @Flag(help: "Print verify's JSON report, with a `push` member (each blob uploaded, mounted or present).")
     var json = false
 
+    @Flag(help: "Also read and check (diff_ids included) the blobs the destination already holds or mounts; none of their bytes is sent. Without it they are checked by digest only, and the summary says how many.")
+    var verifyPresent = false
+
     @Flag(name: .shortAndLong, help: "Print only failures and the summary; no progress.")
     var quiet = false
 
@@ -75,6 +78,7 @@ struct PushCommand: ParsableCommand {
         options.verify.platforms = try platformFilters.map(parsePlatform)
         options.verify.jobs = jobs ?? activeCores() + 1
         options.verify.limits = limits.limits
+        options.verifyPresent = verifyPresent
         let push = PushRun(destination: reference, options: options, json: json, quiet: quiet, digestFile: digestfile, force: force)
         let source: any ContentProvider
         let selection: LocalImageReference

@@ -2,9 +2,10 @@
 /// one it implies (``DockerSaveSynthesis``: config and layers as stored, uncompressed layers
 /// as they are — valid OCI), the same manifest `pack` and `inspect` show.
 extension ImagePusher {
-    /// After verify passed: each platform's config and layers (read again, each held to its
-    /// descriptor while it is sent: a blob that is not what it was is not completed), then
-    /// its manifest, then the tags.
+    /// After verify passed: each platform's config and the layers the walk could not send
+    /// while it measured them (a compressed Docker ≤ 24 layer, whose digest is only known once
+    /// measured: read again, held to its descriptor while it is sent), then its manifest,
+    /// then the tags.
     func pushDockerSave(_ source: any ContentProvider, reference: LocalImageReference, into sink: any ConcurrentContentSink,
                         report: VerificationReport, uploads: BlobUploads, start: Double) throws -> PushResult {
         let image = try ResolvedImage.open(source, reference: reference, limits: options.verify.limits)
@@ -16,7 +17,9 @@ extension ImagePusher {
         for (position, layer) in manifest.layers.enumerated() {
             guard events[layer.digest] == nil else { continue }
             if let placement = try sink.place(layer) {
-                events[layer.digest] = BlobEvent(digest: layer.digest, size: UInt64(layer.size), placement: placement, bytesSent: 0)
+                // The walk could not send it while measuring (its digest was unknown until
+                // synthesized), so it was read and checked then.
+                events[layer.digest] = BlobEvent(digest: layer.digest, size: UInt64(layer.size), placement: placement, bytesSent: 0, read: true)
                 continue
             }
             guard let file = try platform.layerFiles?[position] ?? platform.sourceBlob(layer) else {
@@ -42,7 +45,7 @@ extension ImagePusher {
             let descriptor = manifest.config
             let placement = try sink.publishDocument(descriptor, bytes: config)
             events[descriptor.digest] = BlobEvent(digest: descriptor.digest, size: UInt64(config.count), placement: placement,
-                                                  bytesSent: placement == .uploaded ? UInt64(config.count) : 0)
+                                                  bytesSent: placement == .uploaded ? UInt64(config.count) : 0, read: true)
         }
         let top = Descriptor(mediaType: MediaType.ociManifest, digest: platform.document.digest, size: Int64(platform.bytes.count))
         let placement = try sink.publishDocument(top, bytes: platform.bytes)

@@ -7,6 +7,11 @@ public struct PushOptions: Sendable {
     public var verify = VerifyOptions()
     /// The tags the pushed image gets, in order; empty pushes it by digest only.
     public var tags: [String] = []
+    /// Read and check (digest, size, diff_id) the blobs the destination holds already or
+    /// mounts, as verify would, though none of their bytes is sent. Off, they are not read:
+    /// the result says which (``BlobEvent/read``) and the report's checks of them rest on
+    /// their digests alone.
+    public var verifyPresent = false
 
     public init() {}
 
