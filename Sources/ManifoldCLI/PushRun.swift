@@ -91,6 +91,7 @@ struct PushRun {
         for rewrite in result.rewritten {
             lines.append("index \(rewrite.from.digest.abbreviated)… rewritten without them: \(rewrite.to.digest) (a new digest)")
         }
+        for note in result.notes { lines.append("note: \(note)") }
         let tags = result.tags.isEmpty ? "" : " as \(result.tags.joined(separator: ", "))"
         lines.append("pushed \(name)@\(top.digest)\(tags)")
         lines.append("blobs: \(result.count(.uploaded)) uploaded (\(formatBytes(result.bytesSent)) sent), \(result.count(.mounted)) mounted, \(result.count(.present)) already present; manifests: \(result.manifestsWritten) written, \(result.manifestsPresent) already present; \(formatDecimal(result.seconds, places: 2)) s")
@@ -121,6 +122,7 @@ struct PushRun {
             })),
             ("bytesSent", .number("\(result.bytesSent)")),
             ("notRead", .number("\(result.blobs.filter { !$0.read }.count)")),
+            ("notes", .array(result.notes.map(JSONValue.string))),
             ("manifests", .object(JSONObject([
                 ("written", .number("\(result.manifestsWritten)")), ("present", .number("\(result.manifestsPresent)")),
             ]))),

@@ -26,7 +26,12 @@ final class BlobUploads: MeasuredCopy, @unchecked Sendable {
     /// Read and check blobs the destination holds already (not sending them).
     let verifyPresent: Bool
 
-    init(sink: any ConcurrentContentSink, blobProgress: ImagePusher.BlobProgress? = nil, verifyPresent: Bool = false) {
+    /// --compress: a docker save's layers are sent by the pusher, compressed.
+    let compressesDockerLayers: Bool
+
+    init(sink: any ConcurrentContentSink, blobProgress: ImagePusher.BlobProgress? = nil, verifyPresent: Bool = false,
+         compressesDockerLayers: Bool = false) {
+        self.compressesDockerLayers = compressesDockerLayers
         self.sink = sink
         self.blobProgress = blobProgress
         self.verifyPresent = verifyPresent
@@ -37,7 +42,8 @@ final class BlobUploads: MeasuredCopy, @unchecked Sendable {
     /// stored uncompressed, its diff_id — at its stored size, while the walk measures it: the
     /// one read of it (the pusher then finds it sent).
     private func dockerLayerDescriptor(_ index: Int) -> Descriptor? {
-        guard plan.dockerEntries > 0, let first = expectations[index].first else { return nil }
+        // Compressed as they are sent, later: their digests are not known yet.
+        guard plan.dockerEntries > 0, !compressesDockerLayers, let first = expectations[index].first else { return nil }
         let file = planned[index].file
         var digest = first.digest
         if digest == nil, let diffID = first.diffID, expectations[index].allSatisfy({ $0.digest == nil && $0.diffID == diffID }),

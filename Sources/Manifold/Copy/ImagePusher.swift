@@ -30,7 +30,8 @@ public struct ImagePusher: Sendable {
         let start = monotonicSeconds()
         try options.validate()
         let reference = reference ?? LocalImageReference(path: source.location)
-        let uploads = BlobUploads(sink: sink, blobProgress: blobProgress, verifyPresent: options.verifyPresent)
+        let uploads = BlobUploads(sink: sink, blobProgress: blobProgress, verifyPresent: options.verifyPresent,
+                                  compressesDockerLayers: options.compress != nil)
         let report = Verifier(options: options.verify).verify(source, reference: reference, progress: progress, start: start, copy: uploads)
         guard report.status == .verified else {
             return PushResult(report: report, top: nil, tags: [], rewritten: [], dropped: uploads.plan.droppedPlatforms,
@@ -60,7 +61,8 @@ public struct ImagePusher: Sendable {
         return PushResult(
             report: report, top: top, tags: options.tags, rewritten: publishing.rewritten, dropped: uploads.plan.droppedPlatforms,
             blobs: uploads.events.values.sorted { $0.digest.description < $1.digest.description },
-            manifestsWritten: publishing.written, manifestsPresent: publishing.present, seconds: monotonicSeconds() - start)
+            manifestsWritten: publishing.written, manifestsPresent: publishing.present, seconds: monotonicSeconds() - start,
+            notes: options.compress == nil ? [] : ["--compress applies to the uncompressed layers of a Docker ≤ 24 save; this image's manifests name its layers, so they are sent as stored"])
     }
 }
 

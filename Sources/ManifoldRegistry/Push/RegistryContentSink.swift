@@ -125,6 +125,28 @@ public final class RegistryContentSink: ConcurrentContentSink, Sendable {
     /// resume from its `Range`), then the closing `PUT ?digest=` once `body` returned.
     private func putChunked(_ digest: Digest, size: UInt64, location: String, chunk: Int,
                             from body: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
+        let (location, offset, _) = try sendChunks(location: location, chunk: chunk, from: body)
+        guard offset == size else {
+            throw ManifoldError(.sizeMismatch, "blob \(digest.abbreviated)…: \(offset) bytes, not the \(size) its descriptor gives")
+        }
+        try client.completeUpload(repository, location: location, digest: digest, bytes: [])
+    }
+
+    /// A blob whose digest is known at its end: `PATCH` chunks as `body` gives them, then
+    /// the closing `PUT ?digest=` with the digest `body` returned (the registry checks it).
+    public func putBlob(digestAtEnd body: ((UnsafeRawBufferPointer) throws -> Void) throws -> Digest) throws {
+        guard case .started(let location, let minimumChunk) = try client.startUpload(repository) else {
+            throw ManifoldError(.internalFailure, "POST upload of \(repository.path): a mount answer to a plain upload")
+        }
+        let chunk = Int(clamping: max(UInt64(chunkSize), minimumChunk ?? 0))
+        let (last, _, digest) = try sendChunks(location: location, chunk: chunk, from: body)
+        try client.completeUpload(repository, location: last, digest: digest, bytes: [])
+    }
+
+    /// Sends what `body` emits in `PATCH` chunks of `chunk` bytes (the last may be short);
+    /// returns where the upload goes on and how many bytes it took.
+    private func sendChunks<Result>(location: String, chunk: Int,
+                                    from body: ((UnsafeRawBufferPointer) throws -> Void) throws -> Result) throws -> (String, UInt64, Result) {
         var location = location
         var buffer: [UInt8] = []
         buffer.reserveCapacity(chunk)
@@ -134,7 +156,7 @@ public final class RegistryContentSink: ConcurrentContentSink, Sendable {
             offset += UInt64(buffer.count)
             buffer.removeAll(keepingCapacity: true)
         }
-        try body { bytes in
+        let result = try body { bytes in
             var rest = bytes[...]
             while !rest.isEmpty {
                 let take = min(chunk - buffer.count, rest.count)
@@ -144,10 +166,7 @@ public final class RegistryContentSink: ConcurrentContentSink, Sendable {
             }
         }
         if !buffer.isEmpty { try flush() }
-        guard offset == size else {
-            throw ManifoldError(.sizeMismatch, "blob \(digest.abbreviated)…: \(offset) bytes, not the \(size) its descriptor gives")
-        }
-        try client.completeUpload(repository, location: location, digest: digest, bytes: [])
+        return (location, offset, result)
     }
 
     /// One chunk; after a lost connection (curl may have sent it again on a new one itself,
