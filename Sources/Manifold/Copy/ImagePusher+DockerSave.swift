@@ -94,7 +94,7 @@ extension ImagePusher {
     /// digest found only when the check passed (else it is dropped). Returns the descriptor
     /// of what was sent.
     func putCompressed(_ file: StoredFile, layer: Descriptor, compression: Compression, into sink: any ConcurrentContentSink) throws -> Descriptor {
-        let output = CompressedOutput(compression)
+        let output = try CompressedOutput(compression)
         try sink.putBlob(digestAtEnd: { emit in
             let compressor = try StreamCompressor(compression)
             try output.restart()
@@ -114,10 +114,9 @@ private final class CompressedOutput {
     var hasher: DigestHasher
     var size: UInt64 = 0
 
-    init(_ compression: Compression) {
+    init(_ compression: Compression) throws {
         mediaType = compression == .zstd ? MediaType.ociLayerZstd : MediaType.ociLayerGzip
-        // sha256 is always available.
-        hasher = try! DigestHasher(.sha256)
+        hasher = try DigestHasher(.sha256)
     }
 
     func restart() throws {
