@@ -62,6 +62,12 @@ struct CopyCommand: ParsableCommand {
     @Flag(help: "Print verify's JSON report, with a `push` (or `output`) member.")
     var json = false
 
+    @Option(help: ArgumentHelp("Send a Docker ≤ 24 save's uncompressed layers compressed (config and diff_ids unchanged; the manifest names the new layer digests). Layers already compressed are sent as stored.", valueName: "gzip|zstd"))
+    var compress: String?
+
+    @Flag(help: "Also read and check (diff_ids included) the blobs the destination already holds or mounts; none of their bytes is sent. Without it they are checked by digest only, and the summary says how many.")
+    var verifyPresent = false
+
     @Flag(name: .shortAndLong, help: "Print only failures and the summary; no progress.")
     var quiet = false
 
@@ -70,6 +76,7 @@ struct CopyCommand: ParsableCommand {
     @OptionGroup(title: "Registry options") var registry: CopyRegistryFlags
 
     func validate() throws {
+        _ = try compress.map(Self.parseCompression)
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
         if all, !platformFilters.isEmpty { throw ValidationError("--all and --platform: give one") }
         for filter in platformFilters { _ = try parsePlatform(filter) }
@@ -88,6 +95,8 @@ struct CopyCommand: ParsableCommand {
         options.verify.platforms = try platformFilters.map(parsePlatform)
         options.verify.jobs = jobs ?? activeCores() + 1
         options.verify.limits = limits.limits
+        options.verifyPresent = verifyPresent
+        options.compress = try compress.map(Self.parseCompression)
         let push = PushRun(destination: reference, options: options, json: json, quiet: quiet, digestFile: digestfile, force: force)
         let opened: (source: any ContentProvider, reference: LocalImageReference)
         let sink: RegistryContentSink
@@ -125,5 +134,12 @@ struct CopyCommand: ParsableCommand {
         pull.limits = limits
         pull.registry = try registry.sourceFlags()
         try pull.run()
+    }
+
+    static func parseCompression(_ text: String) throws -> Compression {
+        guard let compression = Compression(rawValue: text), compression != .plain else {
+            throw ValidationError("--compress is gzip or zstd, got \(text)")
+        }
+        return compression
     }
 }

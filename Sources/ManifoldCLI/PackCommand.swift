@@ -127,14 +127,24 @@ struct PackCommand: ParsableCommand {
     }
 
     func run() throws {
-        // --push alone: pack into an oci-archive of our own in the temporary directory, push
-        // it, remove it.
-        let scratch = output == nil ? Self.scratchArchive() : nil
-        defer { if let scratch { unlink(scratch) } }
-        let output = self.output ?? scratch ?? ""
+        // --push alone: pack into a scratch oci-archive in the temporary directory, push it,
+        // remove it. The scratch file is registered with the run's temporaries: an interrupt
+        // removes it, and one left by a killed run is swept by the next.
         let result: PackResult
+        var scratch: PackScratch?
+        // Kept (and so locked) until the push is done; released, it is removed.
+        defer { withExtendedLifetime(scratch) {} }
         do {
-            result = try Packer(options: try options(output: output)).pack()
+            if output == nil {
+                let made = try PackScratch(directory: Self.temporaryDirectory())
+                scratch = made
+                var packing = try options(output: made.path)
+                packing.format = .tar
+                packing.link = false
+                result = try made.pack(Packer(options: packing))
+            } else {
+                result = try Packer(options: try options()).pack()
+            }
         } catch let error as ManifoldError {
             // Several inputs' errors come as one, a line each (ManifoldError.worstOf).
             for line in error.message.split(separator: "\n") { Terminal.error(String(line)) }
@@ -144,7 +154,7 @@ struct PackCommand: ParsableCommand {
         let summary = PackPrinter(result: result, tag: flat ? nil : tag).text
         // With -o -, standard output carries the archive: the summary goes to stderr.
         if output == "-" { Terminal.errorRaw(summary + "\n") } else if scratch == nil { Terminal.output(summary) }
-        if let pushReference { try push(output, to: pushReference) }
+        if let pushReference { try push(scratch?.path ?? output ?? "", to: pushReference) }
     }
 
     /// Pushes the packed image at `path` (its one image, the new index) to `text`.
@@ -169,10 +179,10 @@ struct PackCommand: ParsableCommand {
         try run.run(source, reference: selection, sink: sink, label: text)
     }
 
-    /// A path in the temporary directory no file has.
-    private static func scratchArchive() -> String {
-        let directory = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
-        return "\(directory)/manifold-pack-push-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tar"
+    /// $TMPDIR, or /tmp.
+    private static func temporaryDirectory() -> String {
+        guard let value = getenv("TMPDIR"), value.pointee != 0 else { return "/tmp" }
+        return String(cString: value)
     }
 
     /// The library options from the flags; every malformed flag is a usage error.

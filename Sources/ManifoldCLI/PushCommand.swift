@@ -55,6 +55,12 @@ struct PushCommand: ParsableCommand {
     @Flag(help: "Print verify's JSON report, with a `push` member (each blob uploaded, mounted or present).")
     var json = false
 
+    @Option(help: ArgumentHelp("Send a Docker ≤ 24 save's uncompressed layers compressed (config and diff_ids unchanged; the manifest names the new layer digests). Layers already compressed are sent as stored.", valueName: "gzip|zstd"))
+    var compress: String?
+
+    @Flag(help: "Also read and check (diff_ids included) the blobs the destination already holds or mounts; none of their bytes is sent. Without it they are checked by digest only, and the summary says how many.")
+    var verifyPresent = false
+
     @Flag(name: .shortAndLong, help: "Print only failures and the summary; no progress.")
     var quiet = false
 
@@ -63,6 +69,7 @@ struct PushCommand: ParsableCommand {
     @OptionGroup(title: "Registry options") var registry: RegistryFlags
 
     func validate() throws {
+        _ = try compress.map(Self.parseCompression)
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
         for filter in platformFilters { _ = try parsePlatform(filter) }
         _ = try PushRun.destination(destination, extraTags: tags)
@@ -75,6 +82,8 @@ struct PushCommand: ParsableCommand {
         options.verify.platforms = try platformFilters.map(parsePlatform)
         options.verify.jobs = jobs ?? activeCores() + 1
         options.verify.limits = limits.limits
+        options.verifyPresent = verifyPresent
+        options.compress = try compress.map(Self.parseCompression)
         let push = PushRun(destination: reference, options: options, json: json, quiet: quiet, digestFile: digestfile, force: force)
         let source: any ContentProvider
         let selection: LocalImageReference
@@ -88,5 +97,12 @@ struct PushCommand: ParsableCommand {
             throw ExitCode(error.code.isContentFailure ? ExitStatus.failed : ExitStatus.unusable)
         }
         try push.run(source, reference: selection, sink: sink, label: image)
+    }
+
+    static func parseCompression(_ text: String) throws -> Compression {
+        guard let compression = Compression(rawValue: text), compression != .plain else {
+            throw ValidationError("--compress is gzip or zstd, got \(text)")
+        }
+        return compression
     }
 }

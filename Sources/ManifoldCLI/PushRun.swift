@@ -91,9 +91,15 @@ struct PushRun {
         for rewrite in result.rewritten {
             lines.append("index \(rewrite.from.digest.abbreviated)… rewritten without them: \(rewrite.to.digest) (a new digest)")
         }
+        for note in result.notes { lines.append("note: \(note)") }
         let tags = result.tags.isEmpty ? "" : " as \(result.tags.joined(separator: ", "))"
         lines.append("pushed \(name)@\(top.digest)\(tags)")
         lines.append("blobs: \(result.count(.uploaded)) uploaded (\(formatBytes(result.bytesSent)) sent), \(result.count(.mounted)) mounted, \(result.count(.present)) already present; manifests: \(result.manifestsWritten) written, \(result.manifestsPresent) already present; \(formatDecimal(result.seconds, places: 2)) s")
+        // Verified means read and checked: say which blobs were taken on their digest alone.
+        let unread = result.blobs.filter { !$0.read }.count
+        if unread > 0 {
+            lines.append("\(counted(unread, "blob")) the destination held or mounted \(unread == 1 ? "was" : "were") not read, so checked by digest only (diff_ids not recomputed); --verify-present reads them")
+        }
         return lines.joined(separator: "\n")
     }
 
@@ -111,9 +117,12 @@ struct PushRun {
                 .object(JSONObject([
                     ("digest", .string(blob.digest.description)), ("size", .number("\(blob.size)")),
                     ("status", .string(blob.placement.rawValue)), ("bytesSent", .number("\(blob.bytesSent)")),
+                    ("read", .bool(blob.read)),
                 ]))
             })),
             ("bytesSent", .number("\(result.bytesSent)")),
+            ("notRead", .number("\(result.blobs.filter { !$0.read }.count)")),
+            ("notes", .array(result.notes.map(JSONValue.string))),
             ("manifests", .object(JSONObject([
                 ("written", .number("\(result.manifestsWritten)")), ("present", .number("\(result.manifestsPresent)")),
             ]))),

@@ -141,4 +141,65 @@ final class TestUploadServer {
         let requests = try server.requests()
         #expect(!requests.contains { $0.method == "PUT" && $0.path.hasSuffix("/manifests/v1") }, "the tag was written")
     }
+
+    /// A one-request upload the registry redirects (307, as to a storage backend) after it
+    /// read the body: the blob is read again from its file and sent, whole, to the redirect's
+    /// Location as given (its query names the digest) — for an OCI layout and for a
+    /// Docker 24 save's layers alike — and the push completes.
+    @Test(arguments: ["oci-two-platforms:amd64", "docker-24.tar"])
+    func aRedirectedStreamedUploadIsSentAgainWhereItWasSent(_ input: String) throws {
+        let server = try TestUploadServer(in: directory, ["--redirect-put"])
+        let destination = try sink(server, "redirected/app")
+        let result = try push(fixture(input), into: destination)
+        #expect(result.report.status == .verified)
+        let requests = try server.requests()
+        let stored = requests.filter { $0.method == "PUT" && $0.path.hasPrefix("/storage/redirected/app/") }
+        let layers = result.blobs.filter { $0.placement == .uploaded && $0.bytesSent > 0 }
+        #expect(!layers.isEmpty)
+        for layer in layers {
+            #expect(stored.contains { $0.path.contains("digest=\(layer.digest)") && $0.length == Int(layer.size) }, "\(layer.digest) \(stored)")
+            #expect(try destination.place(Descriptor(mediaType: "application/octet-stream", digest: layer.digest, size: Int64(layer.size))) == .present)
+        }
+        #expect(requests.last?.path.hasSuffix("/manifests/v1") == true)
+    }
+
+    /// Blobs the registry holds already are not read: the summary and --json say so
+    /// ("not read", `read: false`, `notRead`), so a layer damaged since the first push still
+    /// passes on its digest. --verify-present reads them: the damage is found (exit 1) and
+    /// no manifest is written.
+    @Test func presentBlobsAreNotReadUnlessVerifyPresentIsGiven() throws {
+        let server = try TestUploadServer(in: directory)
+        let layout = try largeLayerLayout(in: directory, size: 100_000)
+        let destination = "\(server.host)/present/app:v1"
+        let flags = ["--tls-verify=false", "--authfile", directory.appendingPathComponent("no-auth.json").path]
+        let first = try run(manifoldBinary, ["push"] + flags + [layout, destination])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(!first.stdout.contains("not read"), "\(first.stdout)")
+
+        // The layer (the largest blob) damaged in place, its name unchanged.
+        let blobs = URL(fileURLWithPath: layout).appendingPathComponent("blobs/sha256")
+        let layer = try FileManager.default.contentsOfDirectory(atPath: blobs.path).map { blobs.appendingPathComponent($0) }
+            .max { try Data(contentsOf: $0).count < Data(contentsOf: $1).count }!
+        var bytes = try Data(contentsOf: layer)
+        bytes[50_000] ^= 0xff
+        try bytes.write(to: layer)
+
+        let again = try run(manifoldBinary, ["push"] + flags + [layout, destination])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stdout.contains("1 blob the destination held or mounted was not read, so checked by digest only"), "\(again.stdout)")
+        let json = try run(manifoldBinary, ["push", "--json"] + flags + [layout, destination])
+        guard case .object(let root) = try JSONParser.parse(Array(json.stdoutData)), case .object(let push)? = root["push"],
+              case .array(let blobList)? = push["blobs"] else {
+            Issue.record("no push member: \(json.stdout)")
+            return
+        }
+        #expect(push["notRead"] == .number("1"))
+        #expect(blobList.filter { if case .object(let blob) = $0 { blob["read"] == .bool(false) } else { false } }.count == 1)
+
+        let puts = try server.requests().filter { $0.method == "PUT" && $0.path.contains("/manifests/") }.count
+        let checked = try run(manifoldBinary, ["push", "--verify-present"] + flags + [layout, destination])
+        #expect(checked.status == 1, "\(checked.stdout) \(checked.stderr)")
+        #expect(checked.stdout.contains("mismatch"), "\(checked.stdout)")
+        #expect(try server.requests().filter { $0.method == "PUT" && $0.path.contains("/manifests/") }.count == puts, "a manifest was written")
+    }
 }

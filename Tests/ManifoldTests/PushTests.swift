@@ -131,6 +131,48 @@ import Testing
         #expect(verified.status == 0, "\(verified.stdout)")
     }
 
+    /// `--compress gzip|zstd`: a Docker 24 save's uncompressed layers go up compressed; the
+    /// registry serves a manifest naming them with the compressed media type, the config (and
+    /// so the diff_ids) is the save's own, skopeo copies it back, and it verifies (every
+    /// layer's decompressed digest equal to its diff_id).
+    @Test(.requires(.skopeo, .dockerRegistry), arguments: ["gzip", "zstd"])
+    func aDockerSaveIsPushedWithItsLayersCompressed(_ compression: String) throws {
+        let registry = try TestRegistry(in: directory, .plainHTTP)
+        let destination = "\(registry.reference("compressed/app")):\(compression)"
+        let pushing = try run(manifoldBinary, ["push", "--compress", compression, "--tls-verify=false", fixture("docker-24.tar"), destination])
+        #expect(pushing.status == 0, "\(pushing.stdout) \(pushing.stderr)")
+        #expect(pushing.stdout.contains("compressed with \(compression)"), "\(pushing.stdout)")
+        let theirs = try run("/bin/sh", ["-c", "skopeo inspect --raw --tls-verify=false '\(destination)'"])
+        guard case .object(let manifest) = try JSONParser.parse(Array(theirs.stdoutData)),
+              case .array(let layers)? = manifest["layers"], case .object(let config)? = manifest["config"] else {
+            Issue.record("no manifest: \(theirs.stdout)")
+            return
+        }
+        #expect(!layers.isEmpty)
+        for layer in layers {
+            guard case .object(let fields) = layer else { continue }
+            #expect(fields["mediaType"] == .string("application/vnd.oci.image.layer.v1.tar+\(compression)"), "\(fields)")
+        }
+        // The config pushed is the save's: same digest, so the same diff_ids.
+        let ours = try run(manifoldBinary, ["inspect", "--raw", fixture("docker-24.tar")])
+        guard case .object(let original) = try JSONParser.parse(Array(ours.stdoutData)), case .object(let originalConfig)? = original["config"] else {
+            Issue.record("no manifest: \(ours.stdout)")
+            return
+        }
+        #expect(config["digest"] == originalConfig["digest"])
+        #expect(theirs.stdoutData != ours.stdoutData, "the manifest names the compressed layers")
+
+        let back = path("back-\(compression)")
+        _ = try shell("skopeo copy -q --src-tls-verify=false '\(destination)' 'oci:\(back):v1'")
+        let verified = try run(manifoldBinary, ["verify", back])
+        #expect(verified.status == 0, "\(verified.stdout)")
+        // What was copied back has the save's config, byte for byte: the same diff_ids, which
+        // verify just matched against the decompressed layers.
+        guard case .string(let configDigest)? = originalConfig["digest"] else { return }
+        let copied = try run(manifoldBinary, ["inspect", "--config", "--json", back])
+        #expect(copied.stdout.contains("\"config\": \"\(configDigest)\""), "\(copied.stdout)")
+    }
+
     /// buildah pulls what manifold pushed (both platforms' manifests and blobs are usable).
     @Test(.requires(.buildah, .dockerRegistry))
     func buildahPullsWhatManifoldPushed() throws {

@@ -12,6 +12,11 @@ answer, which the client must send back whole. Options:
                     without an answer (the client starts a new upload and sends it all again)
   --refuse-mount    answer every mount (POST ?mount=&from=) with 202: a normal upload
   --wrong-digest    answer manifest PUTs with a Docker-Content-Digest that is not theirs
+  --stall-put       never answer a blob PUT that carries a body (read it, then wait): a push
+                    interrupted mid-blob, for the signal tests
+  --redirect-put    answer the first blob PUT of each upload with 307 to /storage/… (a
+                    storage backend) carrying the same query; the backend takes the PUT as
+                    the registry would (read its body whole before answering)
 Listens on 127.0.0.1 (the kernel picks the port), writes it to --port-file, and logs each
 request as one JSON line to --log: method, path (with query), Content-Range, body length.
 Exits after ten minutes (the test stops it first).
@@ -94,6 +99,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if path == "/v2/":
             self.record(0)
             return self.answer(200)
+        m = re.fullmatch(r"/storage/(.+)/([0-9a-f-]+)", path)
+        if m and self.command == "PUT":
+            return self.upload(m.group(1), m.group(2), params, storage=True)
         m = re.fullmatch(r"/v2/(.+)/blobs/uploads/([0-9a-f-]*)", path)
         if m:
             return self.upload(m.group(1), m.group(2), params)
@@ -108,7 +116,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.record(0)
         self.answer(404)
 
-    def upload(self, repository, upload, params):
+    def upload(self, repository, upload, params, storage=False):
         if self.command == "POST":
             body, length = self.body()
             self.record(length)
@@ -164,6 +172,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 return
             body, length = self.body()
             self.record(length)
+            if options.stall_put and length > 0:
+                threading.Event().wait(600)
+                return
+            if options.redirect_put and not storage:
+                query = self.path.partition("?")[2]
+                return self.answer(307, [("Location", f"/storage/{repository}/{upload}?{query}")])
             if options.min_chunk and states.get(upload + "-short") and body:
                 return self.answer(416)
             data += body
@@ -212,6 +226,8 @@ def main():
     parser.add_argument("--drop-put-once", action="store_true")
     parser.add_argument("--refuse-mount", action="store_true")
     parser.add_argument("--wrong-digest", action="store_true")
+    parser.add_argument("--stall-put", action="store_true")
+    parser.add_argument("--redirect-put", action="store_true")
     options = parser.parse_args()
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     temporary = options.port_file + ".tmp"

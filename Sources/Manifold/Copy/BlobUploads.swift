@@ -23,9 +23,35 @@ final class BlobUploads: MeasuredCopy, @unchecked Sendable {
     /// Told of each blob's bytes as they go out: its digest, bytes so far, its size.
     let blobProgress: ImagePusher.BlobProgress?
 
-    init(sink: any ConcurrentContentSink, blobProgress: ImagePusher.BlobProgress? = nil) {
+    /// Read and check blobs the destination holds already (not sending them).
+    let verifyPresent: Bool
+
+    /// --compress: a docker save's layers are sent by the pusher, compressed.
+    let compressesDockerLayers: Bool
+
+    init(sink: any ConcurrentContentSink, blobProgress: ImagePusher.BlobProgress? = nil, verifyPresent: Bool = false,
+         compressesDockerLayers: Bool = false) {
+        self.compressesDockerLayers = compressesDockerLayers
         self.sink = sink
         self.blobProgress = blobProgress
+        self.verifyPresent = verifyPresent
+    }
+
+    /// A layer of a docker save: its descriptor gives no size, and (Docker ≤ 24) no digest.
+    /// It goes up as ``DockerSaveSynthesis`` describes it — the digest its name states, else,
+    /// stored uncompressed, its diff_id — at its stored size, while the walk measures it: the
+    /// one read of it (the pusher then finds it sent).
+    private func dockerLayerDescriptor(_ index: Int) -> Descriptor? {
+        // Compressed as they are sent, later: their digests are not known yet.
+        guard plan.dockerEntries > 0, !compressesDockerLayers, let first = expectations[index].first else { return nil }
+        let file = planned[index].file
+        var digest = first.digest
+        if digest == nil, let diffID = first.diffID, expectations[index].allSatisfy({ $0.digest == nil && $0.diffID == diffID }),
+           (try? Compression.sniff(file.prefix(Compression.sniffLength))) == .plain {
+            digest = diffID
+        }
+        guard let digest else { return nil }
+        return Descriptor(mediaType: "application/octet-stream", digest: digest, size: Int64(file.size))
     }
 
     /// What happened to each blob, by digest.
@@ -38,7 +64,8 @@ final class BlobUploads: MeasuredCopy, @unchecked Sendable {
     func walked(_ measurements: [PlannedMeasurement], _ references: [LayerReference]) {
         planned = measurements
         let dropped = plan.skipped[[ContentRoot.index.name]] ?? []
-        selectedImages = plan.roots.filter { !dropped.contains($0.position) }.count
+        // A docker save lists its images in manifest.json, not as roots of an index.
+        selectedImages = plan.roots.filter { !dropped.contains($0.position) }.count + plan.dockerEntries
         expectations = Array(repeating: [], count: measurements.count)
         descriptors = Array(repeating: nil, count: measurements.count)
         for reference in references {
@@ -52,12 +79,19 @@ final class BlobUploads: MeasuredCopy, @unchecked Sendable {
 
     func measure(_ index: Int, _ check: BlobCheck) throws -> BlobMeasurement {
         let file = planned[index].file
-        guard selectedImages == 1, let descriptor = descriptors[index], descriptor.digest.isVerifiable else {
+        guard selectedImages == 1, let descriptor = descriptors[index] ?? dockerLayerDescriptor(index), descriptor.digest.isVerifiable else {
             // Nothing to upload it as, or not one image to send: measured only.
             return try check.measure(file.input)
         }
         if let placement = try sink.place(descriptor) {
-            record(BlobEvent(digest: descriptor.digest, size: UInt64(descriptor.size), placement: placement, bytesSent: 0))
+            // Held already (or mounted): not read, so its diff_id is not checked — unless
+            // asked (--verify-present), when it is read and checked, still not sent.
+            if verifyPresent {
+                let measured = try check.measure(file.input)
+                record(BlobEvent(digest: descriptor.digest, size: UInt64(descriptor.size), placement: placement, bytesSent: 0, read: true))
+                return measured
+            }
+            record(BlobEvent(digest: descriptor.digest, size: UInt64(descriptor.size), placement: placement, bytesSent: 0, read: false))
             return .known(size: UInt64(descriptor.size), digest: descriptor.digest)
         }
         var measurement: BlobMeasurement?

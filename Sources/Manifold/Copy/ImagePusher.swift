@@ -30,7 +30,8 @@ public struct ImagePusher: Sendable {
         let start = monotonicSeconds()
         try options.validate()
         let reference = reference ?? LocalImageReference(path: source.location)
-        let uploads = BlobUploads(sink: sink, blobProgress: blobProgress)
+        let uploads = BlobUploads(sink: sink, blobProgress: blobProgress, verifyPresent: options.verifyPresent,
+                                  compressesDockerLayers: options.compress != nil)
         let report = Verifier(options: options.verify).verify(source, reference: reference, progress: progress, start: start, copy: uploads)
         guard report.status == .verified else {
             return PushResult(report: report, top: nil, tags: [], rewritten: [], dropped: uploads.plan.droppedPlatforms,
@@ -60,7 +61,8 @@ public struct ImagePusher: Sendable {
         return PushResult(
             report: report, top: top, tags: options.tags, rewritten: publishing.rewritten, dropped: uploads.plan.droppedPlatforms,
             blobs: uploads.events.values.sorted { $0.digest.description < $1.digest.description },
-            manifestsWritten: publishing.written, manifestsPresent: publishing.present, seconds: monotonicSeconds() - start)
+            manifestsWritten: publishing.written, manifestsPresent: publishing.present, seconds: monotonicSeconds() - start,
+            notes: options.compress == nil ? [] : ["--compress applies to the uncompressed layers of a Docker ≤ 24 save; this image's manifests name its layers, so they are sent as stored"])
     }
 }
 
@@ -130,14 +132,14 @@ private struct DocumentPublishing {
         }
     }
 
-    /// A config: read and checked by the walk, sent from memory.
+    /// A config: read and checked by the walk (so `read`, even when present), sent from memory.
     private mutating func config(_ descriptor: Descriptor) throws {
         guard done[descriptor.digest] == nil else { return }
         guard let kept = plan.documents[descriptor.digest] else { return try checkSent(descriptor) }
         done[descriptor.digest] = descriptor
         let placement = try sink.publishDocument(descriptor, bytes: kept.bytes)
         uploads.record(BlobEvent(digest: descriptor.digest, size: UInt64(kept.bytes.count), placement: placement,
-                                 bytesSent: placement == .uploaded ? UInt64(kept.bytes.count) : 0))
+                                 bytesSent: placement == .uploaded ? UInt64(kept.bytes.count) : 0, read: true))
     }
 
     /// A layer: it went up while it was measured (or was there); a foreign layer or one

@@ -7,6 +7,15 @@ public struct PushOptions: Sendable {
     public var verify = VerifyOptions()
     /// The tags the pushed image gets, in order; empty pushes it by digest only.
     public var tags: [String] = []
+    /// Read and check (digest, size, diff_id) the blobs the destination holds already or
+    /// mounts, as verify would, though none of their bytes is sent. Off, they are not read:
+    /// the result says which (``BlobEvent/read``) and the report's checks of them rest on
+    /// their digests alone.
+    public var verifyPresent = false
+    /// `--compress gzip|zstd`: a Docker ≤ 24 save's uncompressed layers are sent compressed
+    /// (config and diff_ids unchanged; the manifest names the new digests). Layers stored
+    /// compressed, and images with manifests of their own, are sent as they are.
+    public var compress: Compression?
 
     public init() {}
 
@@ -17,6 +26,9 @@ public struct PushOptions: Sendable {
         }
         if verify.allowSparse {
             throw ManifoldError(.invalidArgument, "a push sends every blob; --allow-sparse does not apply")
+        }
+        if compress == .plain {
+            throw ManifoldError(.invalidArgument, "--compress is gzip or zstd")
         }
         for tag in tags { try ImageTag.validate(tag, what: "the tag") }
     }

@@ -19,6 +19,8 @@ public struct PushResult: Sendable {
     public let manifestsWritten: Int
     public let manifestsPresent: Int
     public let seconds: Double
+    /// What the push did that the reader should know (layers compressed, or left as stored).
+    public var notes: [String] = []
 
     /// Bytes sent for blobs.
     public var bytesSent: UInt64 { blobs.map(\.bytesSent).saturatingSum() }

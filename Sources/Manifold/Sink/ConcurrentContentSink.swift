@@ -19,8 +19,17 @@ public protocol ConcurrentContentSink: ContentSink, Sendable {
     /// Whether a ``putBlob(_:from:)`` that threw `error` may be tried again from the start,
     /// the blob read again (a connection lost in the middle of a one-request upload).
     func mayRetryPut(after error: any Error) -> Bool
+
+    /// Stores a blob whose size and digest are known only once `body` emitted all of it (a
+    /// layer compressed as it is sent): `body` returns the digest of what it emitted, under
+    /// which the blob is then made visible. Throwing from `body` drops it.
+    func putBlob(digestAtEnd body: ((UnsafeRawBufferPointer) throws -> Void) throws -> Digest) throws
 }
 
 extension ConcurrentContentSink {
     public func mayRetryPut(after error: any Error) -> Bool { false }
+
+    public func putBlob(digestAtEnd body: ((UnsafeRawBufferPointer) throws -> Void) throws -> Digest) throws {
+        throw ManifoldError(.invalidArgument, "this destination cannot take a blob whose digest is known only once it is sent")
+    }
 }

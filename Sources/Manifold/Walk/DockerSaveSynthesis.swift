@@ -28,7 +28,13 @@ enum DockerSaveSynthesis {
             }
             descriptors.append(Descriptor(mediaType: mediaType, digest: digest, size: Int64(layer.file.size)))
         }
-        let configDescriptor = Descriptor(mediaType: MediaType.ociConfig, digest: config.digest, size: Int64(config.bytes.count))
+        return try manifest(config: Descriptor(mediaType: MediaType.ociConfig, digest: config.digest, size: Int64(config.bytes.count)),
+                            layers: descriptors)
+    }
+
+    /// The manifest naming `config` and `layers`, in the same deterministic JSON: also the
+    /// one a push with --compress sends, its layers compressed.
+    static func manifest(config configDescriptor: Descriptor, layers descriptors: [Descriptor]) throws -> Document<ImageManifest> {
         let json: JSONValue = .object(JSONObject([
             ("config", configDescriptor.json),
             ("layers", .array(descriptors.map(\.json))),

@@ -70,9 +70,11 @@ extension RegistryClient {
     /// `PUT LOCATION&digest=DIGEST`, ending the upload: with `upload` streamed (a whole blob
     /// in one request) or `bytes` (small, or the end of a chunked upload: none). The
     /// registry's `Docker-Content-Digest`, when given, must be `digest`.
+    /// `redirected`: `location` is where a redirect sent this `PUT` (its query already says
+    /// the digest), used as it is.
     package func completeUpload(_ repository: RepositoryReference, location: String, digest: Digest, bytes: [UInt8]? = nil,
-                                upload: HTTPUploadBody? = nil) throws {
-        var request = Request(Self.completing(location, digest: digest), repository: repository, method: .put)
+                                upload: HTTPUploadBody? = nil, redirected: Bool = false) throws {
+        var request = Request(redirected ? location : Self.completing(location, digest: digest), repository: repository, method: .put)
         request.pushes = true
         request.headers.add("Content-Type", "application/octet-stream")
         request.body = bytes ?? []

@@ -284,6 +284,13 @@ package final class RegistryClient: Sendable {
                     throw ManifoldError(
                         .unreadable, "\(request.method) \(parts.redacted): refusing a redirect from https to \(next.redacted)")
                 }
+                if request.upload != nil {
+                    // A streamed body was read as it went: there is nothing left to send the
+                    // new location. Said, so that the caller can read the blob again.
+                    throw ManifoldError(
+                        .unreadable, "\(request.method) \(parts.redacted): the registry redirected a streamed upload (\(responseHead.status)) to \(next.redacted); its body cannot be sent again from this request",
+                        cause: StreamedBodyRedirected(location: next.url))
+                }
                 url = next.url
                 continue
             }

@@ -31,6 +31,8 @@ public final class RegistryContentSink: ConcurrentContentSink, Sendable {
     private let documents = Locked([Digest: [UInt8]]())
     /// Uploads a refused mount started (a 202), to go on with in ``putBlob(_:from:)``.
     private let started = Locked([Digest: RegistryClient.UploadStart]())
+    /// Where a redirect sent a streamed upload, to send the blob there when it is put again.
+    private let redirected = Locked([Digest: String]())
 
     package init(repository: RepositoryReference, client: RegistryClient, mountSource: RepositoryReference? = nil,
                  chunkedAbove: UInt64 = 256 << 20, chunkSize: Int = 8 << 20) {
@@ -57,6 +59,9 @@ public final class RegistryContentSink: ConcurrentContentSink, Sendable {
     }
 
     public func putBlob(_ descriptor: Descriptor, from body: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
+        if let target = redirected.withLock({ $0.removeValue(forKey: descriptor.digest) }) {
+            return try putStreamed(descriptor.digest, size: UInt64(max(descriptor.size, 0)), location: target, redirected: true, from: body)
+        }
         let start = try started.withLock { $0.removeValue(forKey: descriptor.digest) } ?? client.startUpload(repository)
         guard case .started(let location, let minimumChunk) = start else { return }
         let size = UInt64(max(descriptor.size, 0))
@@ -70,7 +75,7 @@ public final class RegistryContentSink: ConcurrentContentSink, Sendable {
 
     /// One `PUT` whose body curl reads from the pipe on a thread of its own while `body`
     /// fills it here.
-    private func putStreamed(_ digest: Digest, size: UInt64, location: String,
+    private func putStreamed(_ digest: Digest, size: UInt64, location: String, redirected isRedirect: Bool = false,
                              from body: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
         let pipe = UploadPipe()
         let upload = HTTPUploadBody(length: size) { buffer in try pipe.read(into: buffer) }
@@ -78,12 +83,16 @@ public final class RegistryContentSink: ConcurrentContentSink, Sendable {
         let done = DispatchGroup()
         let client = self.client
         let repository = self.repository
+        let redirects = self.redirected
         // A queue of its own (as the measurer's stages have): it gets a thread even when every
         // worker of the global pool is blocked, feeding an upload like this one.
         DispatchQueue(label: "manifold.upload").async(group: done) {
             do {
-                try client.completeUpload(repository, location: location, digest: digest, upload: upload)
+                try client.completeUpload(repository, location: location, digest: digest, upload: upload, redirected: isRedirect)
             } catch {
+                if let redirect = (error as? ManifoldError)?.cause as? StreamedBodyRedirected {
+                    redirects.withLock { $0[digest] = redirect.location }
+                }
                 failure.withLock { $0 = error }
             }
             pipe.close()
@@ -116,6 +125,28 @@ public final class RegistryContentSink: ConcurrentContentSink, Sendable {
     /// resume from its `Range`), then the closing `PUT ?digest=` once `body` returned.
     private func putChunked(_ digest: Digest, size: UInt64, location: String, chunk: Int,
                             from body: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
+        let (location, offset, _) = try sendChunks(location: location, chunk: chunk, from: body)
+        guard offset == size else {
+            throw ManifoldError(.sizeMismatch, "blob \(digest.abbreviated)…: \(offset) bytes, not the \(size) its descriptor gives")
+        }
+        try client.completeUpload(repository, location: location, digest: digest, bytes: [])
+    }
+
+    /// A blob whose digest is known at its end: `PATCH` chunks as `body` gives them, then
+    /// the closing `PUT ?digest=` with the digest `body` returned (the registry checks it).
+    public func putBlob(digestAtEnd body: ((UnsafeRawBufferPointer) throws -> Void) throws -> Digest) throws {
+        guard case .started(let location, let minimumChunk) = try client.startUpload(repository) else {
+            throw ManifoldError(.internalFailure, "POST upload of \(repository.path): a mount answer to a plain upload")
+        }
+        let chunk = Int(clamping: max(UInt64(chunkSize), minimumChunk ?? 0))
+        let (last, _, digest) = try sendChunks(location: location, chunk: chunk, from: body)
+        try client.completeUpload(repository, location: last, digest: digest, bytes: [])
+    }
+
+    /// Sends what `body` emits in `PATCH` chunks of `chunk` bytes (the last may be short);
+    /// returns where the upload goes on and how many bytes it took.
+    private func sendChunks<Result>(location: String, chunk: Int,
+                                    from body: ((UnsafeRawBufferPointer) throws -> Void) throws -> Result) throws -> (String, UInt64, Result) {
         var location = location
         var buffer: [UInt8] = []
         buffer.reserveCapacity(chunk)
@@ -125,7 +156,7 @@ public final class RegistryContentSink: ConcurrentContentSink, Sendable {
             offset += UInt64(buffer.count)
             buffer.removeAll(keepingCapacity: true)
         }
-        try body { bytes in
+        let result = try body { bytes in
             var rest = bytes[...]
             while !rest.isEmpty {
                 let take = min(chunk - buffer.count, rest.count)
@@ -135,10 +166,7 @@ public final class RegistryContentSink: ConcurrentContentSink, Sendable {
             }
         }
         if !buffer.isEmpty { try flush() }
-        guard offset == size else {
-            throw ManifoldError(.sizeMismatch, "blob \(digest.abbreviated)…: \(offset) bytes, not the \(size) its descriptor gives")
-        }
-        try client.completeUpload(repository, location: location, digest: digest, bytes: [])
+        return (location, offset, result)
     }
 
     /// One chunk; after a lost connection (curl may have sent it again on a new one itself,
@@ -168,7 +196,10 @@ public final class RegistryContentSink: ConcurrentContentSink, Sendable {
 
     /// A connection lost (or refused) in the middle of a streamed upload: the registry drops
     /// the incomplete upload, so the blob is sent again from its start in a new one.
+    /// A streamed upload redirected (a 307 to a storage backend) may be read again and sent
+    /// where the redirect said.
     public func mayRetryPut(after error: any Error) -> Bool {
+        if (error as? ManifoldError)?.cause is StreamedBodyRedirected { return true }
         guard let error = error as? ManifoldError, let failure = error.cause as? HTTPTransportFailure else { return false }
         // curl's own resend on a fresh connection cannot rewind a streamed body (error 65):
         // that, too, is a connection lost.

@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+@testable import Manifold
+
+/// `pack --push REF` without `-o` packs into a scratch archive in $TMPDIR: an interrupt
+/// removes it, a run killed outright leaves it to the next run, and neither leaves a tag.
+/// The registry (upload_server.py --stall-put) never answers a blob PUT, so the run is
+/// always in the middle of a blob when the signal comes.
+@Suite struct PackPushInterruptTests {
+    let directory: URL
+    let temporary: URL
+
+    init() throws {
+        directory = try ImageFixtures.temporaryDirectory()
+        temporary = directory.appendingPathComponent("tmp")
+        try FileManager.default.createDirectory(at: temporary, withIntermediateDirectories: true)
+    }
+
+    func scratchFiles() throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: temporary.path).sorted()
+    }
+
+    /// Starts `pack --push` into `server` with TMPDIR set to `temporary`.
+    func packPush(_ server: TestUploadServer, repository: String) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: manifoldBinary)
+        process.arguments = ["pack", "--push", "\(server.host)/\(repository):v1", "--tls-verify=false",
+                             "--authfile", directory.appendingPathComponent("no-auth.json").path, fixture("oci-two-platforms")]
+        var environment = ProcessInfo.processInfo.environment
+        environment["TMPDIR"] = temporary.path
+        process.environment = environment
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// Starts `pack --push` against a registry that stalls every blob PUT, waits until one
+    /// is being sent, sends `signal`; returns the exit status (128 + n when handled, -n when
+    /// the process died of it).
+    func interrupted(_ signal: Int32, server: TestUploadServer) throws -> Int32 {
+        let process = try packPush(server, repository: "stalled/app")
+        var sending = false
+        for _ in 0..<1200 where !sending && process.isRunning {
+            sending = try server.requests().contains { $0.method == "PUT" && $0.path.contains("/blobs/uploads/") && $0.length > 0 }
+            if !sending { usleep(25_000) }
+        }
+        #expect(sending, "pack --push did not start sending a blob")
+        #expect(try scratchFiles().count == 1, "the scratch archive exists while the push runs")
+        kill(process.processIdentifier, signal)
+        process.waitUntilExit()
+        return process.terminationReason == .uncaughtSignal ? -process.terminationStatus : process.terminationStatus
+    }
+
+    @Test(arguments: [SIGINT, SIGTERM])
+    func anInterruptedPackPushRemovesItsScratchArchiveAndWritesNoTag(_ signal: Int32) throws {
+        let server = try TestUploadServer(in: directory, ["--stall-put"])
+        #expect(try interrupted(signal, server: server) == 128 + signal)
+        #expect(try scratchFiles() == [])
+        #expect(try !server.requests().contains { $0.path.contains("/manifests/") }, "a manifest or tag was written")
+    }
+
+    @Test func aKilledPackPushsScratchArchiveIsRemovedByTheNextRun() throws {
+        let stalled = try TestUploadServer(in: directory, ["--stall-put"])
+        #expect(try interrupted(SIGKILL, server: stalled) == -SIGKILL)
+        let left = try scratchFiles()
+        #expect(left.count == 1 && left[0].hasPrefix(".manifold-pack-push.manifold-") && left[0].hasSuffix(".tmp"), "\(left)")
+        #expect(try !stalled.requests().contains { $0.path.contains("/manifests/") }, "a manifest or tag was written")
+
+        let server = try TestUploadServer(in: directory)
+        let next = try packPush(server, repository: "next/app")
+        next.waitUntilExit()
+        #expect(next.terminationStatus == 0)
+        #expect(try scratchFiles() == [], "the next run swept the killed run's archive and removed its own")
+        #expect(try server.requests().last?.path.hasSuffix("/manifests/v1") == true, "the tag is written last")
+    }
+}
