@@ -93,6 +93,9 @@ struct PushRun {
         }
         let tags = result.tags.isEmpty ? "" : " as \(result.tags.joined(separator: ", "))"
         lines.append("pushed \(name)@\(top.digest)\(tags)")
+        for artifact in result.attached {
+            lines.append("with it: \(artifact.tag.map { "\($0) " } ?? "referrer ")\(artifact.manifest.digest)")
+        }
         lines.append("blobs: \(result.count(.uploaded)) uploaded (\(formatBytes(result.bytesSent)) sent), \(result.count(.mounted)) mounted, \(result.count(.present)) already present; manifests: \(result.manifestsWritten) written, \(result.manifestsPresent) already present; \(formatDecimal(result.seconds, places: 2)) s")
         return lines.joined(separator: "\n")
     }
@@ -107,6 +110,9 @@ struct PushRun {
                 .object(JSONObject([("from", .string(rewrite.from.digest.description)), ("to", .string(rewrite.to.digest.description))]))
             })),
             ("dropped", .array(result.dropped.map(JSONValue.string))),
+            ("attached", .array(result.attached.map { artifact in
+                .object(JSONObject([("digest", .string(artifact.manifest.digest.description)), ("tag", artifact.tag.map(JSONValue.string) ?? .null)]))
+            })),
             ("blobs", .array(result.blobs.map { blob in
                 .object(JSONObject([
                     ("digest", .string(blob.digest.description)), ("size", .number("\(blob.size)")),

@@ -7,6 +7,9 @@ public struct PushOptions: Sendable {
     public var verify = VerifyOptions()
     /// The tags the pushed image gets, in order; empty pushes it by digest only.
     public var tags: [String] = []
+    /// Whether the image's signatures and other attached artifacts (its cosign `.sig`,
+    /// `.att` and `.sbom` tags, its referrers) go with it; false: `--remove-signatures`.
+    public var carriesSignatures = true
 
     public init() {}
 

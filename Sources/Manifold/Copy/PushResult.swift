@@ -19,6 +19,9 @@ public struct PushResult: Sendable {
     public let manifestsWritten: Int
     public let manifestsPresent: Int
     public let seconds: Double
+    /// The artifacts attached to the image that were pushed with it (signatures first as
+    /// the source lists them): each one's manifest and the cosign tag it got, if any.
+    public internal(set) var attached: [(manifest: Descriptor, tag: String?)] = []
 
     /// Bytes sent for blobs.
     public var bytesSent: UInt64 { blobs.map(\.bytesSent).saturatingSum() }

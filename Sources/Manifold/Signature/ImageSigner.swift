@@ -28,7 +28,7 @@ public struct ImageSigner {
                 : "a docker save tar has no place for signatures; copy it to an OCI layout first (`skopeo copy docker-archive:… oci:DIR`)"
             throw ManifoldError(.unsupportedFormat, "\(reference.path): \(what)")
         }
-        let image = try ResolvedImage.open(source, reference: try chosen(reference, in: source), limits: options.limits)
+        let image = try ResolvedImage.open(source, reference: AttachedArtifacts.selectingTheImage(reference, in: source, limits: options.limits), limits: options.limits)
         guard let top = image.topDescriptor else {
             throw ManifoldError(.invalidArgument, "\(reference.path): index.json lists the platforms itself, so no manifest names the image; sign each (`\(reference.path)@sha256:…`)")
         }
@@ -82,29 +82,6 @@ public struct ImageSigner {
         }
         return SignResult(signed: top.digest, signatureManifest: manifestDescriptor.digest, tag: tag,
                           signatures: layers.count, identity: identity)
-    }
-
-    /// `reference`, or, when it names no tag or digest, the one image index.json lists once
-    /// the signatures and other artifacts already there are set aside (a layout signed once
-    /// is signed again without naming the image).
-    private func chosen(_ reference: LocalImageReference, in source: any ContentProvider) throws -> LocalImageReference {
-        guard reference.tag == nil, reference.digest == nil,
-              let bytes = try source.root(.index, limit: options.limits.documentSize),
-              let index = try? ImageIndex(json: try JSONParser.parse(bytes), declaredMediaType: nil) else { return reference }
-        let images = Set(index.manifests.filter { !Self.isArtifactEntry($0) }.map(\.digest))
-        guard images.count == 1, images.count < index.manifests.count, let only = images.first else { return reference }
-        var chosen = reference
-        chosen.digest = only
-        return chosen
-    }
-
-    /// An index.json entry that is an artifact, not an image: cosign's `sha256-<hex>.sig`,
-    /// `.att` and `.sbom` tags, and referrers (an artifact type).
-    static func isArtifactEntry(_ entry: Descriptor) -> Bool {
-        if entry.artifactType != nil { return true }
-        if let name = entry.referenceName, name.hasPrefix("sha256-"),
-           name.hasSuffix(".sig") || name.hasSuffix(".att") || name.hasSuffix(".sbom") { return true }
-        return entry.annotations?["kind"].map { $0 != "dev.cosignproject.cosign/image" } ?? false
     }
 
     /// The layers of the signature manifest index.json tags `tag`, if any: each signature
