@@ -138,4 +138,12 @@ import Testing
         #expect(refused.stderr.contains("an oci-archive cannot be signed in place yet"), "\(refused.stderr)")
         #expect(try Data(contentsOf: archive) == before)
     }
+
+    @Test func aTagThatSelectsTheImageSelectsItsSignaturesToo() throws {
+        // cosign's layout: the image tagged latest, its signature tagged sha256-<hex>.sig.
+        let key = try SignedLayouts.key("ecdsa-p256")
+        let result = try run(manifoldBinary, ["verify", "--key", key, try SignedLayouts.path("tag-scheme") + ":latest"])
+        #expect(result.status == 0, "\(result.stdout)")
+        #expect(result.stdout.contains(":latest: 1 platform, 1 signature manifest, "), "\(result.stdout)")
+    }
 }
