@@ -71,6 +71,9 @@ struct CopyCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print only failures and the summary; no progress.")
     var quiet = false
 
+    @Flag(help: "Leave the image's signatures behind (its cosign .sig/.att/.sbom tags and referrers), as skopeo names it.")
+    var removeSignatures = false
+
     @OptionGroup var limits: ImageLimitOptions
 
     @OptionGroup(title: "Registry options") var registry: CopyRegistryFlags
@@ -97,13 +100,14 @@ struct CopyCommand: ParsableCommand {
         options.verify.limits = limits.limits
         options.verifyPresent = verifyPresent
         options.compress = try compress.map(Self.parseCompression)
+        options.carriesSignatures = !removeSignatures
         let push = PushRun(destination: reference, options: options, json: json, quiet: quiet, digestFile: digestfile, force: force)
         let opened: (source: any ContentProvider, reference: LocalImageReference)
         let sink: RegistryContentSink
         do {
             let remote = try RegistryReference(parsingTransport: source)
             if let remote {
-                let provider = try registry.source().provider(for: remote)
+                let provider = try registry.source().provider(for: remote, listsAttached: !removeSignatures)
                 let tag = remote.digest == nil ? (remote.tag ?? RegistryReference.defaultTag) : nil
                 opened = (provider, LocalImageReference(path: provider.location, tag: tag, digest: remote.digest))
             } else {

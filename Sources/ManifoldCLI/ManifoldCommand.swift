@@ -20,7 +20,7 @@ struct ManifoldCommand: ParsableCommand {
         version: ManifoldVersion.current,
         subcommands: [
             VerifyCommand.self, InspectCommand.self, PackCommand.self, PullCommand.self, DigestCommand.self, TagsCommand.self, ListCommand.self,
-            PushCommand.self, CopyCommand.self, TagCommand.self, LoginCommand.self, LogoutCommand.self,
+            PushCommand.self, CopyCommand.self, TagCommand.self, SignCommand.self, LoginCommand.self, LogoutCommand.self,
         ])
 
     /// Runs the command, mapping usage errors to exit code 2 (ArgumentParser's default is

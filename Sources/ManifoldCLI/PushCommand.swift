@@ -64,6 +64,9 @@ struct PushCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print only failures and the summary; no progress.")
     var quiet = false
 
+    @Flag(help: "Leave the image's signatures behind (its cosign .sig/.att/.sbom tags and referrers), as skopeo names it.")
+    var removeSignatures = false
+
     @OptionGroup var limits: ImageLimitOptions
 
     @OptionGroup(title: "Registry options") var registry: RegistryFlags
@@ -84,6 +87,7 @@ struct PushCommand: ParsableCommand {
         options.verify.limits = limits.limits
         options.verifyPresent = verifyPresent
         options.compress = try compress.map(Self.parseCompression)
+        options.carriesSignatures = !removeSignatures
         let push = PushRun(destination: reference, options: options, json: json, quiet: quiet, digestFile: digestfile, force: force)
         let source: any ContentProvider
         let selection: LocalImageReference

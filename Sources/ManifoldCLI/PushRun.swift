@@ -94,6 +94,9 @@ struct PushRun {
         for note in result.notes { lines.append("note: \(note)") }
         let tags = result.tags.isEmpty ? "" : " as \(result.tags.joined(separator: ", "))"
         lines.append("pushed \(name)@\(top.digest)\(tags)")
+        for artifact in result.attached {
+            lines.append("with it: \(artifact.tag.map { "\($0) " } ?? "referrer ")\(artifact.manifest.digest)")
+        }
         lines.append("blobs: \(result.count(.uploaded)) uploaded (\(formatBytes(result.bytesSent)) sent), \(result.count(.mounted)) mounted, \(result.count(.present)) already present; manifests: \(result.manifestsWritten) written, \(result.manifestsPresent) already present; \(formatDecimal(result.seconds, places: 2)) s")
         // Verified means read and checked: say which blobs were taken on their digest alone.
         let unread = result.blobs.filter { !$0.read }.count
@@ -113,6 +116,9 @@ struct PushRun {
                 .object(JSONObject([("from", .string(rewrite.from.digest.description)), ("to", .string(rewrite.to.digest.description))]))
             })),
             ("dropped", .array(result.dropped.map(JSONValue.string))),
+            ("attached", .array(result.attached.map { artifact in
+                .object(JSONObject([("digest", .string(artifact.manifest.digest.description)), ("tag", artifact.tag.map(JSONValue.string) ?? .null)]))
+            })),
             ("blobs", .array(result.blobs.map { blob in
                 .object(JSONObject([
                     ("digest", .string(blob.digest.description)), ("size", .number("\(blob.size)")),

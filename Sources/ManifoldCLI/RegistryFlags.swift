@@ -101,18 +101,20 @@ struct UnopenedSource: ContentProvider {
 
 /// The registry provider for `docker://REF`, and the reference that selects its one image
 /// (by the tag or digest its synthesized index names it with).
-func registrySource(_ text: String, flags: RegistryFlags, blobProgress: RegistryContentProvider.BlobProgress? = nil) throws
+func registrySource(_ text: String, flags: RegistryFlags, blobProgress: RegistryContentProvider.BlobProgress? = nil,
+                    listsAttached: Bool = false) throws
     -> (any ContentProvider, LocalImageReference)?
 {
     guard let reference = try RegistryReference(parsingTransport: text) else { return nil }
-    return try registrySource(reference, flags: flags, blobProgress: blobProgress)
+    return try registrySource(reference, flags: flags, blobProgress: blobProgress, listsAttached: listsAttached)
 }
 
 /// The registry provider for a parsed reference, and the reference that selects its one image.
-func registrySource(_ reference: RegistryReference, flags: RegistryFlags, blobProgress: RegistryContentProvider.BlobProgress? = nil) throws
+func registrySource(_ reference: RegistryReference, flags: RegistryFlags, blobProgress: RegistryContentProvider.BlobProgress? = nil,
+                    listsAttached: Bool = false) throws
     -> (any ContentProvider, LocalImageReference)
 {
-    let provider = try flags.options().provider(for: reference, blobProgress: blobProgress)
+    let provider = try flags.options().provider(for: reference, blobProgress: blobProgress, listsAttached: listsAttached)
     let tag = reference.digest == nil ? (reference.tag ?? RegistryReference.defaultTag) : nil
     let selection = LocalImageReference(
         path: RegistryReference.transportPrefix + reference.repository.description, tag: tag, digest: reference.digest)

@@ -157,7 +157,9 @@ extension VerifyCommand {
         do {
             var blobProgress: RegistryContentProvider.BlobProgress?
             if let board { blobProgress = { digest, done, size in board.blob(digest, done, size) } }
-            if let (source, selection) = try registrySource(image, flags: registry, blobProgress: blobProgress) {
+            // With --key, the image's .sig tag and referrers are fetched and checked with it.
+            if let (source, selection) = try registrySource(image, flags: registry, blobProgress: blobProgress,
+                                                            listsAttached: !verifier.options.keys.isEmpty) {
                 return verifier.verify(source, reference: selection, progress: progress)
             }
         } catch {

@@ -99,7 +99,7 @@ import Testing
         }
         let far = try run(manifoldBinary, ["frobnicate"])
         #expect(far.status == 2)
-        #expect(far.stderr == "manifold: unknown command 'frobnicate'; the commands are verify, inspect, pack, pull, digest, tags, ls, push, copy, tag, login, logout, help\n")
+        #expect(far.stderr == "manifold: unknown command 'frobnicate'; the commands are verify, inspect, pack, pull, digest, tags, ls, push, copy, tag, sign, login, logout, help\n")
         #expect(try run(manifoldBinary, ["help", "verify"]).status == 0)
         #expect(CommandSuggestion.editDistance("verfiy", "verify") == 1)
         #expect(CommandSuggestion.editDistance("", "pack") == 4)

@@ -29,10 +29,14 @@ public struct ImagePusher: Sendable {
                      blobProgress: BlobProgress? = nil) throws -> PushResult {
         let start = monotonicSeconds()
         try options.validate()
-        let reference = reference ?? LocalImageReference(path: source.location)
+        let reference = AttachedArtifacts.selectingTheImage(reference ?? LocalImageReference(path: source.location), in: source,
+                                                            limits: options.verify.limits)
         let uploads = BlobUploads(sink: sink, blobProgress: blobProgress, verifyPresent: options.verifyPresent,
                                   compressesDockerLayers: options.compress != nil)
-        let report = Verifier(options: options.verify).verify(source, reference: reference, progress: progress, start: start, copy: uploads)
+        // The image alone: what is attached to it is pushed after it, each on its own.
+        var verify = options.verify
+        verify.followsAttachedArtifacts = false
+        let report = Verifier(options: verify).verify(source, reference: reference, progress: progress, start: start, copy: uploads)
         guard report.status == .verified else {
             return PushResult(report: report, top: nil, tags: [], rewritten: [], dropped: uploads.plan.droppedPlatforms,
                               blobs: uploads.events.values.sorted { $0.digest.description < $1.digest.description },
@@ -58,11 +62,48 @@ public struct ImagePusher: Sendable {
         }
         for tag in options.tags { try sink.setTag(tag, for: top) }
         try sink.commit()
-        return PushResult(
+        var result = PushResult(
             report: report, top: top, tags: options.tags, rewritten: publishing.rewritten, dropped: uploads.plan.droppedPlatforms,
             blobs: uploads.events.values.sorted { $0.digest.description < $1.digest.description },
             manifestsWritten: publishing.written, manifestsPresent: publishing.present, seconds: monotonicSeconds() - start,
             notes: options.compress == nil ? [] : ["--compress applies to the uncompressed layers of a Docker ≤ 24 save; this image's manifests name its layers, so they are sent as stored"])
+        // Signatures sign the digest: an index rewritten by --platform has another, which
+        // they do not sign, so they stay behind.
+        if options.carriesSignatures, publishing.rewritten.isEmpty {
+            result.attached = try pushAttached(to: top.digest, of: source, reference: reference, into: sink)
+        }
+        return result
+    }
+
+    /// Pushes what the source's index.json lists attached to `digest` (cosign tags under
+    /// the same tag, referrers by digest), each verified as it is sent like any image. One
+    /// that fails its checks stops the push with an error: the image is published already,
+    /// and the message says its signatures are not (all of them).
+    private func pushAttached(to digest: Digest, of source: any ContentProvider, reference: LocalImageReference,
+                              into sink: any ConcurrentContentSink) throws -> [(manifest: Descriptor, tag: String?)] {
+        guard let bytes = try source.root(.index, limit: options.verify.limits.documentSize),
+              let index = try? ImageIndex(json: try JSONParser.parse(bytes), declaredMediaType: nil) else { return [] }
+        var pushed: [(manifest: Descriptor, tag: String?)] = []
+        for position in AttachedArtifacts.positions(attachedTo: [digest], in: index.manifests, source: source) {
+            let entry = index.manifests[position]
+            let tag = entry.referenceName.flatMap { name in
+                AttachedArtifacts.cosignSuffixes.contains { name == AttachedArtifacts.cosignTag(digest, suffix: $0) } ? name : nil
+            }
+            var options = self.options
+            options.tags = tag.map { [$0] } ?? []
+            options.carriesSignatures = false
+            options.verify.keys = []
+            options.verify.platforms = []
+            var selection = LocalImageReference(path: reference.path, digest: entry.digest, transport: reference.transport)
+            if let tag { selection = LocalImageReference(path: reference.path, tag: tag, transport: reference.transport) }
+            let result = try ImagePusher(options: options).push(source, reference: selection, into: sink)
+            guard result.report.status == .verified, let manifest = result.top else {
+                let problems = result.report.failedResults.flatMap(\.problems).map(\.message).prefix(3).joined(separator: "; ")
+                throw ManifoldError(.invalidDocument, "the image was pushed, but \(tag ?? "its referrer \(entry.digest)") failed its checks and was not (nor what follows it): \(problems)")
+            }
+            pushed.append((manifest, tag))
+        }
+        return pushed
     }
 }
 

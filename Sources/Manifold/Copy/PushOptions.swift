@@ -16,6 +16,9 @@ public struct PushOptions: Sendable {
     /// (config and diff_ids unchanged; the manifest names the new digests). Layers stored
     /// compressed, and images with manifests of their own, are sent as they are.
     public var compress: Compression?
+    /// Whether the image's signatures and other attached artifacts (its cosign `.sig`,
+    /// `.att` and `.sbom` tags, its referrers) go with it; false: `--remove-signatures`.
+    public var carriesSignatures = true
 
     public init() {}
 

@@ -21,6 +21,9 @@ public struct PushResult: Sendable {
     public let seconds: Double
     /// What the push did that the reader should know (layers compressed, or left as stored).
     public var notes: [String] = []
+    /// The artifacts attached to the image that were pushed with it (signatures first as
+    /// the source lists them): each one's manifest and the cosign tag it got, if any.
+    public internal(set) var attached: [(manifest: Descriptor, tag: String?)] = []
 
     /// Bytes sent for blobs.
     public var bytesSent: UInt64 { blobs.map(\.bytesSent).saturatingSum() }

@@ -75,10 +75,7 @@ struct SignatureCheck {
                 requirements.append(SignatureRequirementResult(path: results[index].path, digest: digest, verifiedBy: verifiedBy))
                 if verifiedBy.isEmpty {
                     let found = attached[digest] ?? 0
-                    var what = found == 0 ? "no signature is attached to it" : "\(counted(found, "signature")) attached, none valid"
-                    if found == 0, source.location.hasPrefix("docker://") {
-                        what += " (a registry's .sig tags and referrers are not fetched yet: verify a `cosign save` or `skopeo copy` of them)"
-                    }
+                    let what = found == 0 ? "no signature is attached to it" : "\(counted(found, "signature")) attached, none valid"
                     results[index].fail(Problem(.signature, expected: "a signature by \(keys.map(\.name).joined(separator: " or "))",
                                                 message: "no valid signature from the given keys: \(what)"))
                 }

@@ -81,6 +81,7 @@ public struct Verifier: Sendable {
         var walk = VerificationWalk(source: source, options: options, scheduler: copy == nil ? scheduler : nil)
         walk.copyPlan = copy?.plan
         var walker = ImageWalker(source: source, limits: options.limits, reference: reference, platforms: options.platforms)
+        walker.followsAttachedArtifacts = options.followsAttachedArtifacts
         do {
             try walker.walk(&walk)
             if reference.namesOne, walk.indexImages.isEmpty, walk.dockerImages == 0 {

@@ -16,6 +16,9 @@ public struct VerifyOptions: Sendable {
     /// Public keys a signature must verify with (`--key`): when given, the manifests
     /// `requireSignature` names each need a valid signature by one of them.
     public var keys: [VerificationKey] = []
+    /// Whether a tag or digest that selects an image also selects the signatures and other
+    /// artifacts index.json lists attached to it (a push walks them apart: false).
+    public var followsAttachedArtifacts = true
     public var requireSignature = SignatureRequirement.top
 
     public init() {}

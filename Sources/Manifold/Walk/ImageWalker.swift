@@ -20,6 +20,12 @@ struct ImageWalker {
     private var visited: [WalkedKey: FirstVisit] = [:]
     /// docker-save configs read, by path: many images may share one.
     var dockerConfigs: [String: DockerConfigRead] = [:]
+    /// Whether a tag or digest that selects an image also selects what index.json lists
+    /// attached to it: its cosign `sha256-<hex>.sig`/`.att`/`.sbom` tags and the referrers
+    /// whose `subject` it is (verify: a signed image's signatures are checked with it).
+    var followsAttachedArtifacts = false
+    /// The positions of index.json's entries attached to a selected one (see above).
+    private var attachedRoots: Set<Int> = []
     /// Set once --max-descriptors is reached: nothing more is visited.
     private(set) var stopped = false
     /// Bytes and count of docker-save configs read (documents not read by ``reader``).
@@ -65,6 +71,10 @@ struct ImageWalker {
         }
         try visitor.visitIndexRoot(root, selected: selected)
         guard case .read(_, let index) = root else { return }
+        if followsAttachedArtifacts, reference.tag != nil || reference.digest != nil {
+            attachedRoots = Set(AttachedArtifacts.positions(attachedTo: Set(selected.map { index.manifests[$0].digest }),
+                                                             in: index.manifests, source: source))
+        }
         try walkEntries(index.manifests, path: [ContentRoot.index.name], depth: 1, root: true, &visitor)
     }
 
@@ -100,7 +110,7 @@ struct ImageWalker {
     private mutating func walkEntries<Visitor: ImageGraphVisitor>(_ entries: [Descriptor], path: [String], depth: Int, root: Bool,
                                                                   _ visitor: inout Visitor) throws {
         for (i, descriptor) in entries.enumerated() {
-            if root, !reference.selects(descriptor) { continue }
+            if root, !reference.selects(descriptor), !attachedRoots.contains(i) { continue }
             let entry = GraphEntry(path: path + [ImageGraphRules.entryLabel(descriptor, at: i)], descriptor: descriptor,
                                    depth: depth, position: i, isRootEntry: root)
             guard try admit(entry.path, owner: entry.path, &visitor) else { return }

@@ -99,10 +99,13 @@ public struct RegistryOptions: Sendable {
     }
 
     /// The content provider for `reference`: what verify, inspect and pull read.
-    public func provider(for reference: RegistryReference, blobProgress: RegistryContentProvider.BlobProgress? = nil) throws
+    /// `listsAttached`: its index also lists the image's signatures and referrers (verify --key).
+    public func provider(for reference: RegistryReference, blobProgress: RegistryContentProvider.BlobProgress? = nil,
+                         listsAttached: Bool = false) throws
         -> RegistryContentProvider
     {
-        RegistryContentProvider(reference: reference, client: try client(host: reference.repository.registryHost), blobProgress: blobProgress)
+        RegistryContentProvider(reference: reference, client: try client(host: reference.repository.registryHost), blobProgress: blobProgress,
+                                listsAttached: listsAttached)
     }
 
     /// The content sink for `repository`: what push and copy write through. Blobs the

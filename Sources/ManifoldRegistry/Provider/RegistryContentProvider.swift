@@ -25,10 +25,17 @@ public final class RegistryContentProvider: ContentProvider, Sendable {
     public typealias BlobProgress = @Sendable (_ digest: Digest, _ done: UInt64, _ size: UInt64) -> Void
     let blobProgress: BlobProgress?
 
-    package init(reference: RegistryReference, client: RegistryClient, blobProgress: BlobProgress? = nil) {
+    /// Whether the synthesized index also lists what is attached to the image on the
+    /// registry: the manifest tagged `sha256-<hex>.sig` (cosign's tag scheme) and the
+    /// referrers whose `subject` it is (the referrers API, or on a registry without one the
+    /// `sha256-<hex>` index of the tag schema). What `verify --key` checks.
+    let listsAttached: Bool
+
+    package init(reference: RegistryReference, client: RegistryClient, blobProgress: BlobProgress? = nil, listsAttached: Bool = false) {
         self.reference = reference
         self.client = client
         self.blobProgress = blobProgress
+        self.listsAttached = listsAttached
     }
 
     /// `docker://` and the reference as the user wrote it, normalised.
@@ -55,8 +62,9 @@ public final class RegistryContentProvider: ContentProvider, Sendable {
         }
         let entry = Descriptor(mediaType: manifest.mediaType, digest: reference.digest ?? manifest.digest,
                                size: Int64(manifest.bytes.count), annotations: annotations)
+        let attached = listsAttached ? try attachedEntries(to: entry.digest, limit: limit) : []
         let index: JSONValue = .object(JSONObject([
-            ("schemaVersion", .number("2")), ("mediaType", .string(MediaType.ociIndex)), ("manifests", .array([entry.json])),
+            ("schemaVersion", .number("2")), ("mediaType", .string(MediaType.ociIndex)), ("manifests", .array(([entry] + attached).map(\.json))),
         ]))
         return JSONWriter(sortKeys: false).bytes(index)
     }
@@ -101,6 +109,35 @@ public final class RegistryContentProvider: ContentProvider, Sendable {
                 throw ManifoldError(.absent, "blob unknown to \(client.host)/\(repository.path)")
             }
         }
+    }
+
+    /// The `.sig` tag's manifest and the referrers of `digest`, as index.json entries: the
+    /// tag named as a layout names it, each referrer with its artifact type (by which the
+    /// walk knows it is attached). Each is read and verified later like any manifest.
+    func attachedEntries(to digest: Digest, limit: Int) throws -> [Descriptor] {
+        let repository = reference.repository
+        var entries: [Descriptor] = []
+        let tag = "\(digest.algorithm.rawValue)-\(digest.encoded)"
+        if let signatures = try client.manifest(repository, reference: tag + ".sig", limit: limit) {
+            entries.append(Descriptor(mediaType: signatures.mediaType, digest: signatures.digest, size: Int64(signatures.bytes.count),
+                                      annotations: ["org.opencontainers.image.ref.name": tag + ".sig"]))
+        }
+        var referrers = try client.referrers(repository, of: digest, limit: limit)
+        if referrers == nil, let fallback = try client.manifest(repository, reference: tag, limit: limit) {
+            do {
+                referrers = try ImageIndex(json: try JSONParser.parse(fallback.bytes), declaredMediaType: fallback.mediaType).manifests
+            } catch {
+                throw ManifoldError(.invalidDocument, "\(repository.canonical):\(tag) (the referrers tag schema's index): \((error as? ManifoldError)?.message ?? "\(error)")")
+            }
+        }
+        for var referrer in referrers ?? [] where Self.isManifestType(referrer.mediaType) && !entries.contains(where: { $0.digest == referrer.digest }) {
+            // The referrers API names an artifact type for each; a tag-schema index written
+            // without one is still a referrer: its manifest's media type stands for it.
+            if referrer.artifactType == nil { referrer.artifactType = referrer.mediaType }
+            referrer.annotations = referrer.annotations?.filter { $0.key != "org.opencontainers.image.ref.name" }
+            entries.append(referrer)
+        }
+        return entries
     }
 
     /// Manifests and indexes live under `/manifests/`; everything else is a blob.

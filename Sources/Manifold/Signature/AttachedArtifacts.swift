@@ -1,0 +1,56 @@
+/// What an index.json lists besides its images: cosign's `sha256-<hex>.sig`, `.att` and
+/// `.sbom` tags and OCI referrers (an entry with an artifact type). Sign, push and copy find
+/// an image's signatures by it; the verify walk selects them with their image.
+enum AttachedArtifacts {
+    static let cosignSuffixes = [".sig", ".att", ".sbom"]
+
+    /// cosign's tag for what is attached to `digest` (`sha256-<hex>.sig`).
+    static func cosignTag(_ digest: Digest, suffix: String) -> String {
+        "\(digest.algorithm.rawValue)-\(digest.encoded)\(suffix)"
+    }
+
+    /// Whether an index.json entry is an artifact, not an image: a cosign tag, a referrer,
+    /// or what `cosign save` marks as signatures or attestations.
+    static func isArtifactEntry(_ entry: Descriptor) -> Bool {
+        if entry.artifactType != nil { return true }
+        if let name = entry.referenceName, name.hasPrefix("sha256-"), cosignSuffixes.contains(where: { name.hasSuffix($0) }) { return true }
+        return entry.annotations?["kind"].map { $0 != "dev.cosignproject.cosign/image" } ?? false
+    }
+
+    /// The positions of `entries` attached to one of `digests`: named by cosign's tag scheme
+    /// after it, or (an entry with an artifact type) a referrer whose `subject` it is. A
+    /// referrer is only looked at here: whoever walks it reads it again through a reader
+    /// that checks its digest before anything of it is trusted.
+    static func positions(attachedTo digests: Set<Digest>, in entries: [Descriptor], source: any ContentProvider) -> [Int] {
+        guard !digests.isEmpty else { return [] }
+        let tags = Set(digests.flatMap { digest in cosignSuffixes.map { cosignTag(digest, suffix: $0) } })
+        var found: [Int] = []
+        for (i, entry) in entries.enumerated() where !digests.contains(entry.digest) {
+            if let name = entry.referenceName, tags.contains(name) {
+                found.append(i)
+            } else if entry.artifactType != nil, MediaType.isManifest(entry.mediaType), entry.size <= Int64(ImageWalker.referrerCandidateLimit),
+                      let bytes = try? source.document(entry, limit: ImageWalker.referrerCandidateLimit),
+                      let json = try? JSONParser.parse(bytes),
+                      let manifest = try? ImageManifest(json: json, declaredMediaType: entry.mediaType),
+                      let subject = manifest.subject, digests.contains(subject.digest) {
+                found.append(i)
+            }
+        }
+        return found
+    }
+
+    /// `reference`, or, when it names no tag or digest, the one image index.json lists once
+    /// the artifacts are set aside, by digest (a signed layout is pushed or signed again
+    /// without naming its image). Unchanged when there is no such one image.
+    static func selectingTheImage(_ reference: LocalImageReference, in source: any ContentProvider, limits: ImageLimits) -> LocalImageReference {
+        guard reference.tag == nil, reference.digest == nil,
+              let bytes = try? source.root(.index, limit: limits.documentSize),
+              let json = try? JSONParser.parse(bytes),
+              let index = try? ImageIndex(json: json, declaredMediaType: nil) else { return reference }
+        let images = Set(index.manifests.filter { !isArtifactEntry($0) }.map(\.digest))
+        guard images.count == 1, images.count < index.manifests.count, let only = images.first else { return reference }
+        var chosen = reference
+        chosen.digest = only
+        return chosen
+    }
+}

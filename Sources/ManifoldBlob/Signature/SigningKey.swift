@@ -1,0 +1,129 @@
+internal import COpenSSL
+
+/// A private key that signs bytes as cosign's key-based signing does: an unencrypted PEM
+/// PKCS#8 (`BEGIN PRIVATE KEY`, as `openssl genpkey` writes it; the older `BEGIN EC PRIVATE
+/// KEY` and `BEGIN RSA PRIVATE KEY` forms are read too) of an ECDSA P-256 or P-384, RSA or
+/// Ed25519 key. ECDSA signs SHA-256 (DER), RSA PKCS#1 v1.5 over SHA-256, Ed25519 pure: the
+/// schemes cosign uses and ``VerificationKey`` checks.
+///
+/// `@unchecked Sendable`: the key is never changed after `init`, and each signature uses a
+/// digest context of its own.
+public final class SigningKey: @unchecked Sendable {
+    public let name: String
+    public let algorithm: VerificationKey.Algorithm
+    private let key: OpaquePointer
+
+    /// Reads a PEM private key from `path`; `name` (default: the path) names it in messages.
+    public convenience init(contentsOf path: String, name: String? = nil) throws {
+        let file: OpenFile
+        do {
+            file = try OpenFile(path: path)
+        } catch let error as ManifoldError {
+            throw ManifoldError(error.code, "key \(path): \(error.message)")
+        }
+        guard file.isRegular else {
+            throw ManifoldError(.invalidArgument, "\(path): is \(file.typeDescription), not a PEM private key file")
+        }
+        guard file.size <= UInt64(VerificationKey.maximumFileSize) else {
+            throw ManifoldError(.invalidArgument, "\(path): \(file.size) bytes is too large for a PEM private key")
+        }
+        var bytes = [UInt8](repeating: 0, count: Int(file.size))
+        var filled = 0
+        do {
+            while filled < bytes.count {
+                let count = try bytes.withUnsafeMutableBytes { buffer in
+                    try file.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]), at: UInt64(filled))
+                }
+                if count == 0 { break }
+                filled += count
+            }
+        } catch let error as ManifoldError {
+            throw ManifoldError(error.code, "key \(path): \(error.message)")
+        }
+        try self.init(pem: Array(bytes[..<filled]), name: name ?? path)
+    }
+
+    /// Parses an unencrypted PEM private key. An encrypted one (cosign's own
+    /// `ENCRYPTED SIGSTORE PRIVATE KEY`, or PKCS#8 `ENCRYPTED PRIVATE KEY`) is refused with
+    /// the words to decrypt it: manifold never asks for a password.
+    public init(pem: [UInt8], name: String) throws {
+        self.name = name
+        let text = String(decoding: pem, as: UTF8.self)
+        if text.contains("ENCRYPTED SIGSTORE PRIVATE KEY") || text.contains("ENCRYPTED COSIGN PRIVATE KEY") {
+            throw ManifoldError(.invalidArgument, "\(name): is an encrypted cosign key, which manifold cannot read; export it unencrypted (cosign import-key/export, or generate one with `openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out key.pem`)")
+        }
+        if text.contains("ENCRYPTED PRIVATE KEY") || text.contains("Proc-Type: 4,ENCRYPTED") {
+            throw ManifoldError(.invalidArgument, "\(name): is encrypted; decrypt it first: `openssl pkey -in \(name) -out key.pem` (keep the result private)")
+        }
+        if text.contains("BEGIN PUBLIC KEY") {
+            throw ManifoldError(.invalidArgument, "\(name): is a public key; signing needs the private key (its .pub verifies)")
+        }
+        // A callback that gives no password: OpenSSL's default would prompt on the terminal.
+        let parsed: OpaquePointer? = pem.withUnsafeBytes { buffer -> OpaquePointer? in
+            guard let bio = BIO_new_mem_buf(buffer.baseAddress, Int32(buffer.count)) else { return nil }
+            defer { BIO_free(bio) }
+            return PEM_read_bio_PrivateKey(bio, nil, { _, _, _, _ in 0 }, nil)
+        }
+        ERR_clear_error()
+        guard let parsed else {
+            throw ManifoldError(.invalidArgument, "\(name): not a PEM private key (expected -----BEGIN PRIVATE KEY-----, PKCS#8)")
+        }
+        switch EVP_PKEY_get_base_id(parsed) {
+        case EVP_PKEY_RSA:
+            guard EVP_PKEY_get_bits(parsed) >= 2048 else {
+                EVP_PKEY_free(parsed)
+                throw ManifoldError(.invalidArgument, "\(name): RSA key of \(EVP_PKEY_get_bits(parsed)) bits is too weak (2048 at least)")
+            }
+            algorithm = .rsa
+        case EVP_PKEY_ED25519:
+            algorithm = .ed25519
+        case EVP_PKEY_EC:
+            var group = [CChar](repeating: 0, count: 64)
+            var length = 0
+            _ = EVP_PKEY_get_group_name(parsed, &group, group.count, &length)
+            let curve = String(decoding: group.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            switch curve {
+            case "prime256v1", "P-256": algorithm = .ecdsaP256
+            case "secp384r1", "P-384": algorithm = .ecdsaP384
+            default:
+                EVP_PKEY_free(parsed)
+                throw ManifoldError(.invalidArgument, "\(name): ECDSA curve \(curve.isEmpty ? "(unnamed)" : curve) is not supported (P-256 and P-384 are)")
+            }
+        default:
+            EVP_PKEY_free(parsed)
+            throw ManifoldError(.invalidArgument, "\(name): unsupported key type (ECDSA P-256/P-384, RSA and Ed25519 are supported)")
+        }
+        key = parsed
+    }
+
+    deinit { EVP_PKEY_free(key) }
+
+    /// The signature over exactly `message` (DER for ECDSA).
+    public func sign(_ message: [UInt8]) throws -> [UInt8] {
+        defer { ERR_clear_error() }
+        guard let context = EVP_MD_CTX_new() else { throw ManifoldError(.internalFailure, "out of memory for a signing context") }
+        defer { EVP_MD_CTX_free(context) }
+        var keyContext: OpaquePointer?
+        let digest = algorithm == .ed25519 ? nil : EVP_sha256()
+        guard EVP_DigestSignInit(context, &keyContext, digest, nil, key) == 1 else {
+            throw ManifoldError(.internalFailure, "\(name): OpenSSL could not start a signature")
+        }
+        if algorithm == .rsa, let keyContext {
+            guard EVP_PKEY_CTX_set_rsa_padding(keyContext, manifold_pkey_rsa_pkcs1_padding()) == 1 else {
+                throw ManifoldError(.internalFailure, "\(name): OpenSSL refused PKCS#1 v1.5 padding")
+            }
+        }
+        return try message.withUnsafeBufferPointer { input in
+            let base = input.baseAddress ?? UnsafePointer(bitPattern: 1)
+            var length = 0
+            guard EVP_DigestSign(context, nil, &length, base, input.count) == 1 else {
+                throw ManifoldError(.internalFailure, "\(name): OpenSSL could not size the signature")
+            }
+            var signature = [UInt8](repeating: 0, count: length)
+            guard EVP_DigestSign(context, &signature, &length, base, input.count) == 1 else {
+                throw ManifoldError(.internalFailure, "\(name): OpenSSL could not sign")
+            }
+            return Array(signature.prefix(length))
+        }
+    }
+}

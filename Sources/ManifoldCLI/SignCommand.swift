@@ -1,0 +1,69 @@
+import ArgumentParser
+import Manifold
+
+struct SignCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sign",
+        abstract: "Sign an image in an OCI layout with a private key, as cosign signs with --key.",
+        usage: "manifold sign --key <priv.pem> [--referrer] <image>",
+        discussion: HelpText.reflow("""
+            Writes a cosign simple-signing signature of IMAGE's manifest (or index) into its
+            layout: a payload naming the digest, signed with KEY (an unencrypted PEM PKCS#8
+            ECDSA P-256/P-384, RSA or Ed25519 private key; ECDSA and RSA PKCS#1 v1.5 sign
+            SHA-256). By default it goes under cosign's tag scheme: a manifest tagged
+            sha256-<hex>.sig in index.json, a layer per signature (a signature is added to those
+            already there). With --referrer it is an OCI 1.1 referrer instead: a manifest of
+            artifactType application/vnd.dev.cosign.artifact.sig.v1+json whose subject is the
+            image, listed in index.json. New blobs are written whole, then index.json is
+            replaced in one rename. `manifold verify --key PUB` and cosign check it.
+
+            Encrypted cosign keys cannot be read: convert one with
+            `openssl pkey -in enc.pem -out key.pem`, or generate a key with openssl genpkey.
+
+            Exit 0 when the signature was written, 1 when a signature manifest already there is
+            corrupt, 2 when it could not be written (key, layout).
+
+            Examples:
+              openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out key.pem
+              openssl pkey -in key.pem -pubout -out key.pub
+              manifold sign --key key.pem ./layout:1.0
+              manifold sign --key key.pem --referrer --sign-container-identity registry.example/app ./layout
+              manifold verify --key key.pub ./layout:1.0
+            """))
+
+    @Argument(help: "The image: an OCI layout directory, [oci:]DIR[:TAG|@DIGEST].")
+    var image: String
+
+    @Option(name: .customLong("key"), help: "The PEM private key to sign with (unencrypted PKCS#8).")
+    var keyPath: String
+
+    @Flag(help: "Write an OCI 1.1 referrer (subject + artifactType) instead of a sha256-<hex>.sig tag.")
+    var referrer = false
+
+    @Option(name: .customLong("sign-container-identity"),
+            help: "The payload's docker-reference, as cosign's flag names it (default: the layout directory's name).")
+    var identity: String?
+
+    @OptionGroup var limits: ImageLimitOptions
+
+    func validate() throws {
+        if let identity, identity.isEmpty { throw ValidationError("--sign-container-identity cannot be empty") }
+    }
+
+    func run() throws {
+        do {
+            var options = SignOptions(image: try LocalImageReference(parsing: image), key: try SigningKey(contentsOf: keyPath))
+            options.identity = identity
+            options.placement = referrer ? .referrer : .tag
+            options.limits = limits.limits
+            let result = try ImageSigner(options: options).sign()
+            let placed = result.tag.map { "tagged \($0)" } ?? "referrer of \(result.signed)"
+            Terminal.output("signed \(result.signed) as \(result.identity) with \(keyPath): \(result.signatureManifest) \(placed) (\(result.signatures) signature\(result.signatures == 1 ? "" : "s"))")
+        } catch let error as ManifoldError {
+            Terminal.error(error.message)
+            // A signature manifest already there that does not match its digest is content
+            // that is wrong (1); anything else is a run that could not be done (2).
+            throw ExitCode(error.code.isContentFailure ? ExitStatus.failed : ExitStatus.unusable)
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+@testable import Manifold
+@testable import ManifoldBlob
+
+/// Signatures on a registry: a layout signed by `manifold sign`, pushed to docker-registry
+/// (started by each test, plain HTTP on 127.0.0.1), verified with `docker:// --key`, copied
+/// with and without its signatures. skopeo, not manifold, says what the registry holds.
+@Suite(.requires(.pythonCryptography, .openssl, .dockerRegistry, .skopeo)) struct SignedRegistryTests {
+    let directory: URL
+
+    init() throws {
+        directory = try ImageFixtures.temporaryDirectory()
+    }
+
+    /// A fresh copy of the fixtures' unsigned layout, signed with a new P-256 key (tag
+    /// scheme, or a referrer); the public key's path and the image's digest.
+    func signedLayout(referrer: Bool = false) throws -> (layout: URL, key: String, digest: String) {
+        let layout = try SignedLayouts.copy("unsigned")
+        let keys = try SignTests.keyPair("ecdsa-p256", in: directory, name: referrer ? "referrer-key" : "key")
+        let signed = try run(manifoldBinary, ["sign", "--key", keys.private] + (referrer ? ["--referrer"] : []) + [layout.path])
+        guard signed.status == 0 else { throw ManifoldError(.internalFailure, "sign failed: \(signed.stderr)") }
+        let (_, report) = try SignTests.check(layout, key: keys.public)
+        return (layout, keys.public, try #require(report["image"] as? String))
+    }
+
+    func verify(_ arguments: [String]) throws -> RunResult {
+        try run(manifoldBinary, ["verify", "--tls-verify=false"] + arguments)
+    }
+
+    @Test func aSignedLayoutPushedVerifiesFromTheRegistryAndCopiesWithItsSignatureOrWithout() throws {
+        let registry = try TestRegistry(in: directory, .plainHTTP)
+        let (layout, key, digest) = try signedLayout()
+        let sigTag = digest.replacingOccurrences(of: ":", with: "-") + ".sig"
+        let pushed = try run(manifoldBinary, ["push", "--tls-verify=false", layout.path, "\(registry.reference("signed/app")):v1"])
+        #expect(pushed.status == 0, "\(pushed.stdout)\(pushed.stderr)")
+        #expect(pushed.stdout.contains("with it: \(sigTag) sha256:"), "\(pushed.stdout)")
+        // The registry holds the .sig tag: cosign's simple-signing manifest.
+        let sig = try run("/bin/sh", ["-c", "skopeo inspect --raw \(registry.skopeoOptions()) '\(registry.reference("signed/app")):\(sigTag)'"])
+        #expect(sig.status == 0, "\(sig.stderr)")
+        #expect(sig.stdout.contains("application/vnd.dev.cosign.simplesigning.v1+json"))
+
+        let verified = try verify(["--key", key, "\(registry.reference("signed/app")):v1"])
+        #expect(verified.status == 0, "\(verified.stdout)")
+        #expect(verified.stdout.contains("(by tag \(sigTag))"), "\(verified.stdout)")
+        #expect(verified.stdout.contains("✓ layers[0]: cosign signature verified with \(key)"))
+        let other = try SignTests.keyPair("ed25519", in: directory, name: "unrelated")
+        let wrongKey = try verify(["--key", other.public, "\(registry.reference("signed/app")):v1"])
+        #expect(wrongKey.status == 1)
+        #expect(wrongKey.stdout.contains("no valid signature from the given keys: 1 signature attached, none valid"), "\(wrongKey.stdout)")
+
+        // Registry to registry: the signature goes along, and verifies there.
+        let copied = try run(manifoldBinary, ["copy", "--src-tls-verify=false", "--dest-tls-verify=false",
+                                              "\(registry.reference("signed/app")):v1", "\(registry.reference("copied/app")):v1"])
+        #expect(copied.status == 0, "\(copied.stdout)\(copied.stderr)")
+        #expect(copied.stdout.contains("with it: \(sigTag)"), "\(copied.stdout)")
+        #expect(try verify(["--key", key, "\(registry.reference("copied/app")):v1"]).status == 0)
+
+        // --remove-signatures: the image alone; with the key it fails, for want of one.
+        let bare = try run(manifoldBinary, ["copy", "--remove-signatures", "--src-tls-verify=false", "--dest-tls-verify=false",
+                                            "\(registry.reference("signed/app")):v1", "\(registry.reference("bare/app")):v1"])
+        #expect(bare.status == 0, "\(bare.stdout)\(bare.stderr)")
+        #expect(!bare.stdout.contains("with it:"))
+        let none = try run("/bin/sh", ["-c", "skopeo inspect --raw \(registry.skopeoOptions()) '\(registry.reference("bare/app")):\(sigTag)'"])
+        #expect(none.status != 0)
+        let unsigned = try verify(["--key", key, "\(registry.reference("bare/app")):v1"])
+        #expect(unsigned.status == 1)
+        #expect(unsigned.stdout.contains("no valid signature from the given keys: no signature is attached to it"), "\(unsigned.stdout)")
+        // Without a key nothing is fetched beyond the image, which verifies.
+        #expect(try verify(["\(registry.reference("bare/app")):v1"]).status == 0)
+
+        let pushedBare = try run(manifoldBinary, ["push", "--remove-signatures", "--tls-verify=false", layout.path, "\(registry.reference("pushed-bare/app")):v1"])
+        #expect(pushedBare.status == 0, "\(pushedBare.stderr)")
+        #expect(try verify(["--key", key, "\(registry.reference("pushed-bare/app")):v1"]).status == 1)
+    }
+
+    /// distribution 2.8 has no referrers API (404): the referrer is found through the tag
+    /// schema's `sha256-<hex>` index, as cosign and oras write it on such a registry.
+    @Test(.requires(.curl)) func aReferrerIsFoundThroughTheTagSchemaIndexWhenTheRegistryHasNoReferrersAPI() throws {
+        let registry = try TestRegistry(in: directory, .plainHTTP)
+        let (layout, key, digest) = try signedLayout(referrer: true)
+        let pushed = try run(manifoldBinary, ["push", "--tls-verify=false", layout.path, "\(registry.reference("ref/app")):v1"])
+        #expect(pushed.status == 0, "\(pushed.stdout)\(pushed.stderr)")
+        #expect(pushed.stdout.contains("with it: referrer sha256:"), "\(pushed.stdout)")
+        // No referrers API, no index yet: nothing is attached.
+        #expect(try verify(["--key", key, "\(registry.reference("ref/app")):v1"]).status == 1)
+
+        let index = try JSONSerialization.jsonObject(with: Data(contentsOf: layout.appendingPathComponent("index.json"))) as? [String: Any]
+        let referrer = try #require((index?["manifests"] as? [[String: Any]])?.first { $0["artifactType"] != nil })
+        let tagIndex: [String: Any] = ["schemaVersion": 2, "mediaType": MediaType.ociIndex, "manifests": [referrer]]
+        let body = directory.appendingPathComponent("tag-index.json")
+        try JSONSerialization.data(withJSONObject: tagIndex).write(to: body)
+        let tag = digest.replacingOccurrences(of: ":", with: "-")
+        _ = try shell("curl -sf -X PUT -H 'Content-Type: \(MediaType.ociIndex)' --data-binary @'\(body.path)' 'http://\(registry.host)/v2/ref/app/manifests/\(tag)'")
+
+        let verified = try verify(["--key", key, "\(registry.reference("ref/app")):v1"])
+        #expect(verified.status == 0, "\(verified.stdout)")
+        #expect(verified.stdout.contains("application/vnd.dev.cosign.artifact.sig.v1+json  (by subject)"), "\(verified.stdout)")
+    }
+}
