@@ -68,7 +68,9 @@ struct VerifyPrinter {
         guard !artifacts.isEmpty || signatures?.checked == true else { return [] }
         var lines: [String] = []
         if let signatures, signatures.checked {
-            lines.append("signatures (keys: \(signatures.keys.map { "\($0.name) (\($0.algorithm.rawValue))" }.joined(separator: ", ")); required on: \(signatures.requirement == .top ? "each image's top manifest or index" : "each image's top manifest or index and every platform manifest")):")
+            var trust = signatures.keys.isEmpty ? [] : ["keys: " + signatures.keys.map { "\($0.name) (\($0.algorithm.rawValue))" }.joined(separator: ", ")]
+            if let policy = signatures.trustPolicy { trust.append("Notation trust policy: \(policy)") }
+            lines.append("signatures (\(trust.joined(separator: "; ")); required on: \(signatures.requirement == .top ? "each image's top manifest or index" : "each image's top manifest or index and every platform manifest")):")
         } else {
             lines.append("attached artifacts:")
         }

@@ -17,6 +17,10 @@ public struct VerifyOptions: Sendable {
     /// `requireSignature` names each need a valid signature by one of them.
     public var keys: [VerificationKey] = []
     public var requireSignature = SignatureRequirement.top
+    /// Notation trust policy and stores (`--trust-policy`, `--trust-store`): when given,
+    /// Notation signatures are verified and the applicable policy's level decides whether
+    /// each image's top manifest needs one.
+    public var notation: NotationTrust?
 
     public init() {}
 }

@@ -1,0 +1,122 @@
+import Foundation
+import Testing
+@testable import Manifold
+
+/// Notation-signed layouts made by Vectors/signatures/notation.py: certificates from the
+/// openssl CLI (notation-certs.sh), JWS envelopes signed by Python `cryptography`, once per
+/// test run. Nothing of manifold's own code signs or lays them out.
+enum NotationLayouts {
+    static let directory: Result<URL, ManifoldError> = {
+        do {
+            let output = try ImageFixtures.temporaryDirectory().appendingPathComponent("notation")
+            let script = vectorsDirectory.appendingPathComponent("signatures/notation.py").path
+            _ = try shell("python3 '\(script)' '\(output.path)'")
+            return .success(output)
+        } catch {
+            return .failure(asManifoldError(error))
+        }
+    }()
+
+    static func path(_ name: String) throws -> String { try directory.get().appendingPathComponent(name).path }
+
+    /// `manifold verify --trust-policy policy-<policy>.json --trust-store … <layout>`.
+    static func verify(_ layout: String, policy: String = "strict", json: Bool = false) throws -> RunResult {
+        try run(manifoldBinary, ["verify", "--trust-policy", try path("policy-\(policy).json"),
+                                 "--trust-store", try path("truststore"), try path(layout)] + (json ? ["--json"] : []))
+    }
+}
+
+@Suite(.requires(.pythonCryptography)) struct NotationTests {
+    @Test(arguments: [("notation-es256", "ES256"), ("notation-ps256", "PS256"), ("notation-listed", "ES256")])
+    func aValidSignatureVerifies(_ layout: String, _ algorithm: String) throws {
+        let result = try NotationLayouts.verify(layout)
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("✓ layers[0]: notation-jws signature verified with C=US, ST=WA, L=Seattle, O=wabbit-networks.io, CN=wabbit-networks.io"), "\(result.stdout)")
+        #expect(result.stdout.contains("(\(algorithm))"))
+        #expect(result.stdout.contains("revocation skipped"))
+    }
+
+    @Test(arguments: [
+        ("notation-expired-cert", "was not valid at the signing time"),
+        ("notation-no-codesigning", "extended key usage lacks codeSigning"),
+        ("notation-untrusted-root", "the certificate chain does not lead to a trusted CA"),
+        ("notation-other-digest", "its payload names sha256:abababab"),
+        ("notation-tampered", "the ES256 signature does not verify with the leaf certificate's key"),
+        ("notation-expiry-passed", "the signature expired at"),
+        ("notation-cose", "COSE signature envelopes (application/cose) are not supported"),
+    ])
+    func aBadSignatureFailsAndSaysWhy(_ layout: String, _ words: String) throws {
+        let result = try NotationLayouts.verify(layout)
+        #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("✗ layers[0]:"), "\(result.stdout)")
+        #expect(result.stdout.contains(words), "\(result.stdout)")
+        #expect(result.stdout.contains("no valid signature"))
+    }
+
+    @Test func anIdentityNotInThePolicyFails() throws {
+        let result = try NotationLayouts.verify("notation-es256", policy: "other-identity")
+        #expect(result.status == 1, "\(result.stdout)")
+        #expect(result.stdout.contains("is not a trusted identity of policy wabbit-images"), "\(result.stdout)")
+    }
+
+    @Test func anyIdentityIsTrustedWithAStar() throws {
+        #expect(try NotationLayouts.verify("notation-ps256", policy: "any-identity").status == 0)
+    }
+
+    @Test func auditLogsAndPasses() throws {
+        let result = try NotationLayouts.verify("notation-es256", policy: "audit")
+        #expect(result.status == 0, "\(result.stdout)")
+        #expect(result.stdout.contains("authenticity not enforced (audit): signer"), "\(result.stdout)")
+        // Audit still enforces integrity: a tampered signature fails.
+        let tampered = try run(manifoldBinary, ["verify", "--trust-policy", try NotationLayouts.path("policy-audit.json"),
+                                                "--trust-store", try NotationLayouts.path("truststore"), try NotationLayouts.path("notation-tampered")])
+        #expect(tampered.status == 1, "\(tampered.stdout)")
+    }
+
+    @Test func skipChecksNothingAndPasses() throws {
+        let result = try NotationLayouts.verify("notation-tampered", policy: "skip")
+        #expect(result.status == 0, "\(result.stdout)")
+        #expect(result.stdout.contains("not checked: trust policy wabbit-images is at level skip"))
+    }
+
+    @Test func aLayoutMatchesOnlyAStarScope() throws {
+        let result = try NotationLayouts.verify("notation-es256", policy: "scoped")
+        #expect(result.status == 1, "\(result.stdout)")
+        #expect(result.stdout.contains("no trust policy in"), "\(result.stdout)")
+    }
+
+    @Test func theJSONReportNamesPolicyStoreAndSigner() throws {
+        let result = try NotationLayouts.verify("notation-es256", json: true)
+        #expect(result.status == 0)
+        guard case .object(let root)? = try? JSONParser.parse(Array(result.stdout.utf8)),
+              case .array(let images)? = root["images"], case .object(let image)? = images.first,
+              case .object(let signatures)? = image["signatures"], case .array(let list)? = signatures["signatures"],
+              case .object(let first)? = list.first
+        else {
+            Issue.record("unexpected JSON: \(result.stdout)")
+            return
+        }
+        #expect(first["format"] == .string("notation-jws"))
+        #expect(first["status"] == .string("verified"))
+        #expect(first["scheme"] == .string("ES256"))
+        #expect(first["policy"] == .string("wabbit-images"))
+        #expect(first["trustStore"] == .string("ca:wabbit"))
+    }
+
+    @Test func aMissingTrustStoreIsAUsageProblem() throws {
+        let result = try run(manifoldBinary, ["verify", "--trust-policy", try NotationLayouts.path("policy-strict.json"),
+                                              "--trust-store", "/nonexistent", try NotationLayouts.path("notation-es256")])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("trust store ca:wabbit"), "\(result.stderr)")
+        let alone = try run(manifoldBinary, ["verify", "--trust-policy", try NotationLayouts.path("policy-strict.json"), try NotationLayouts.path("notation-es256")])
+        #expect(alone.status == 2)
+        #expect(alone.stderr.contains("--trust-policy and --trust-store go together"), "\(alone.stderr)")
+    }
+
+    @Test func rfc3339TimesBecomeEpochSeconds() {
+        #expect(RFC3339.seconds("1970-01-01T00:00:00Z") == 0)
+        #expect(RFC3339.seconds("2024-05-01T12:00:00Z") == 1_714_564_800)
+        #expect(RFC3339.seconds("2024-05-01T14:00:00.5+02:00") == 1_714_564_800)
+        #expect(RFC3339.seconds("2024-05-01") == nil)
+    }
+}
