@@ -30,6 +30,11 @@ struct NotationCheck {
         func finding(_ validation: TrustPolicy.Validation, _ words: String) {
             switch policy.action(validation) {
             case .enforce: result.problems.append(words)
+            case .log where validation == .authenticity:
+                // An untrusted signer is never called verified; the level decides only
+                // whether the run fails for it (audit: it does not).
+                result.problems.append(words)
+                result.authenticityLogged = true
             case .log: result.notes.append("\(validation.rawValue) not enforced (\(policy.level)): \(words)")
             case .skip: break
             }
@@ -56,8 +61,10 @@ struct NotationCheck {
             result.problems.append("an x5c certificate cannot be read: \(asManifoldError(error).message)")
         }
         if let leaf = chain.first {
-            result.key = leaf.subject
-            if !leaf.verifyJWS(envelope.signature, over: envelope.signingInput, algorithm: envelope.algorithm) {
+            if leaf.verifyJWS(envelope.signature, over: envelope.signingInput, algorithm: envelope.algorithm) {
+                // Named only once its key verified the signature: a claim is not a signer.
+                result.key = leaf.subject
+            } else {
                 let (type, bits) = leaf.keyDescription
                 result.problems.append("the \(envelope.algorithm.rawValue) signature does not verify with the leaf certificate's key (\(type) \(bits))")
             }
@@ -118,6 +125,9 @@ struct NotationCheck {
         }
         if policy.action(.revocation) != .skip {
             result.notes.append("revocation skipped: certificate revocation (OCSP, CRL) cannot be checked offline")
+        }
+        if result.authenticityLogged {
+            result.notes.append("authenticity logged, not enforced (level \(policy.level))")
         }
         result.status = result.problems.isEmpty ? .verified : .failed
         return result
