@@ -99,6 +99,7 @@ struct NotationCheck {
             } else {
                 trusted = true
                 result.trustStore = name
+                result.notes.append("chain to \(name)")
                 break
             }
         }
