@@ -75,6 +75,22 @@ enum NotationLayouts {
         #expect(tampered.status == 1, "\(tampered.stdout)")
     }
 
+    @Test func auditStillWantsASignature() throws {
+        // notation fails an unsigned image at every level but skip.
+        let unsigned = try ImageFixtures.temporaryDirectory().appendingPathComponent("unsigned-layout")
+        try FileManager.default.copyItem(atPath: try NotationLayouts.path("notation-es256"), toPath: unsigned.path)
+        for file in try FileManager.default.contentsOfDirectory(atPath: unsigned.appendingPathComponent("blobs/sha256").path) {
+            let path = unsigned.appendingPathComponent("blobs/sha256/\(file)").path
+            if let text = try? String(contentsOfFile: path, encoding: .utf8), text.contains("application/vnd.cncf.notary.signature") {
+                try FileManager.default.removeItem(atPath: path)
+            }
+        }
+        let result = try run(manifoldBinary, ["verify", "--trust-policy", try NotationLayouts.path("policy-audit.json"),
+                                              "--trust-store", try NotationLayouts.path("truststore"), unsigned.path])
+        #expect(result.status == 1, "\(result.stdout)")
+        #expect(result.stdout.contains("no signature is attached to it"), "\(result.stdout)")
+    }
+
     @Test func skipChecksNothingAndPasses() throws {
         let result = try NotationLayouts.verify("notation-tampered", policy: "skip")
         #expect(result.status == 0, "\(result.stdout)")
@@ -120,5 +136,78 @@ enum NotationLayouts {
         #expect(RFC3339.seconds("2024-05-01T12:00:00Z") == 1_714_564_800)
         #expect(RFC3339.seconds("2024-05-01T14:00:00.5+02:00") == 1_714_564_800)
         #expect(RFC3339.seconds("2024-05-01") == nil)
+    }
+}
+
+/// The trust policy document as Notation defines it, read strictly: a policy that cannot mean
+/// what its author wrote is refused before any image is read.
+struct TrustPolicyTests {
+    private func policy(_ body: String) throws -> URL {
+        let file = try ImageFixtures.temporaryDirectory().appendingPathComponent("trustpolicy.json")
+        try Data(body.utf8).write(to: file)
+        return file
+    }
+
+    private func entry(level: String = "strict", scopes: String = #"["*"]"#, extra: String = "") -> String {
+        #"{"name": "p", "registryScopes": \#(scopes), "signatureVerification": {"level": "\#(level)"\#(extra)}, "trustStores": ["ca:x"], "trustedIdentities": ["*"]}"#
+    }
+
+    @Test(arguments: [
+        (#"{"version": "2.0", "trustPolicies": []}"#, "version must be \"1.0\""),
+        (#"{"version": "1.0", "trustPolicies": []}"#, "trustPolicies is missing or empty"),
+    ])
+    func aDocumentThatIsNotVersionOneIsRefused(_ body: String, _ words: String) throws {
+        let file = try policy(body)
+        #expect(throws: ManifoldError.self) { try NotationTrust(policyFile: file.path, storeDirectory: "/nonexistent") }
+        do {
+            _ = try NotationTrust(policyFile: file.path, storeDirectory: "/nonexistent")
+        } catch let error as ManifoldError {
+            #expect(error.message.contains(words), "\(error.message)")
+        }
+    }
+
+    @Test func badLevelsScopesAndOverridesAreRefused() throws {
+        let cases = [
+            (entry(level: "lenient"), "signatureVerification.level is strict, permissive, audit or skip"),
+            (entry(scopes: #"["*", "registry.example/app"]"#), "\"*\" must be the only registry scope"),
+            (entry(extra: #", "override": {"integrity": "log"}"#), "override \"integrity\""),
+            (entry(extra: #", "override": {"expiry": "maybe"}"#), "override expiry is enforce, log or skip"),
+        ]
+        for (body, words) in cases {
+            let file = try policy(#"{"version": "1.0", "trustPolicies": [\#(body)]}"#)
+            do {
+                _ = try NotationTrust(policyFile: file.path, storeDirectory: "/nonexistent")
+                Issue.record("accepted: \(body)")
+            } catch let error as ManifoldError {
+                #expect(error.message.contains(words), "\(error.message)")
+                #expect(error.code == .invalidArgument)
+            }
+        }
+    }
+
+    @Test func identitiesMatchSubjectAttributesAsASubset() throws {
+        let subject: [(name: String, value: String)] = [("C", "US"), ("ST", "WA"), ("O", "acme, inc."), ("CN", "signer")]
+        #expect(TrustPolicy.attributes(#"x509.subject: C=US, O=acme\, inc."#).map(\.value) == ["US", "acme, inc."])
+        let file = try policy(#"{"version": "1.0", "trustPolicies": [{"name": "p", "registryScopes": ["*"], "signatureVerification": {"level": "strict"}, "trustStores": ["ca:x"], "trustedIdentities": ["x509.subject: C=US, O=acme\\, inc."]}]}"#)
+        do {
+            _ = try NotationTrust(policyFile: file.path, storeDirectory: "/nonexistent")
+            Issue.record("a missing trust store was accepted")
+        } catch let error as ManifoldError {
+            #expect(error.message.contains("trust store ca:x"), "\(error.message)")
+        }
+        let parsed = try TrustPolicy(JSONObject([
+            ("name", .string("p")), ("registryScopes", .array([.string("*")])),
+            ("signatureVerification", .object(JSONObject([("level", .string("strict"))]))),
+            ("trustStores", .array([.string("ca:x")])), ("trustedIdentities", .array([.string(#"x509.subject: C=US, O=acme\, inc."#)])),
+        ]), file: "test")
+        #expect(parsed.trusts(subject: subject))
+        #expect(!parsed.trusts(subject: [("C", "US"), ("O", "acme")]))
+    }
+
+    @Test func aDockerReferenceNamesItsRepository() {
+        #expect(NotationCheck.repository(of: "docker://localhost:5000/app:1.0") == "localhost:5000/app")
+        #expect(NotationCheck.repository(of: "docker://registry.example/team/app@sha256:" + String(repeating: "a", count: 64)) == "registry.example/team/app")
+        #expect(NotationCheck.repository(of: "docker://localhost:5000/app") == "localhost:5000/app")
+        #expect(NotationCheck.repository(of: "/tmp/layout") == nil)
     }
 }

@@ -12,14 +12,12 @@ struct SignatureCheck {
     /// `--trust-policy` and `--trust-store`: Notation signatures are checked against them.
     var notation: NotationTrust? = nil
 
-    /// The Notation policy for this image, and whether it requires a verified signature
-    /// (levels strict and permissive enforce authenticity; audit and skip do not).
+    /// The Notation policy for this image, and whether it requires a signature: every level
+    /// but skip does, as notation does (audit only stops an untrusted signer from failing it).
     private var notationPolicy: TrustPolicy? { notation?.policy(for: NotationCheck.repository(of: source.location)) }
     private var notationRequires: Bool {
-        guard let notation else { return false }
-        guard let policy = notationPolicy else { return true }
-        _ = notation
-        return policy.action(.authenticity) == .enforce
+        guard notation != nil else { return false }
+        return notationPolicy?.skipsVerification != true
     }
 
     /// The report, with a `signature` problem put on each result whose manifest the
@@ -67,7 +65,10 @@ struct SignatureCheck {
             for signature in signatures {
                 guard let signs = signature.signs else { continue }
                 attached[signs, default: 0] += 1
-                if signature.status == .verified, let key = signature.key, !(verifiedKeys[signs] ?? []).contains(key) {
+                // A Notation signature whose only failure is one its policy logs (an untrusted
+                // signer under audit) meets the requirement: its key did sign.
+                let counts = signature.status == .verified || (signature.authenticityLogged && !signature.integrityFailed)
+                if counts, let key = signature.key, !(verifiedKeys[signs] ?? []).contains(key) {
                     verifiedKeys[signs, default: []].append(key)
                 }
             }

@@ -37,7 +37,8 @@ public struct SignatureResult: Sendable {
     var misplaced = false
     /// Notation: the signature or its payload is wrong, which even an audit-level policy enforces.
     var integrityFailed = false
-    /// Notation: an authenticity failure the policy only logs (audit): a problem that fails nothing.
+    /// Notation: its only problems are authenticity failures the policy only logs (audit):
+    /// they fail nothing, and the signature meets the requirement.
     var authenticityLogged = false
 
     public var pathString: String { path.joined(separator: " › ") }

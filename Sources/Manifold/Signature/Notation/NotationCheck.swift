@@ -27,6 +27,7 @@ struct NotationCheck {
             result.notes.append("not checked: trust policy \(policy.name) is at level skip")
             return result
         }
+        var logged = 0
         func finding(_ validation: TrustPolicy.Validation, _ words: String) {
             switch policy.action(validation) {
             case .enforce: result.problems.append(words)
@@ -34,7 +35,7 @@ struct NotationCheck {
                 // An untrusted signer is never called verified; the level decides only
                 // whether the run fails for it (audit: it does not).
                 result.problems.append(words)
-                result.authenticityLogged = true
+                logged += 1
             case .log: result.notes.append("\(validation.rawValue) not enforced (\(policy.level)): \(words)")
             case .skip: break
             }
@@ -127,7 +128,9 @@ struct NotationCheck {
         if policy.action(.revocation) != .skip {
             result.notes.append("revocation skipped: certificate revocation (OCSP, CRL) cannot be checked offline")
         }
-        if result.authenticityLogged {
+        // Only when nothing enforced failed: then the level lets the signature count.
+        result.authenticityLogged = logged > 0 && logged == result.problems.count
+        if logged > 0 {
             result.notes.append("authenticity logged, not enforced (level \(policy.level))")
         }
         result.status = result.problems.isEmpty ? .verified : .failed
