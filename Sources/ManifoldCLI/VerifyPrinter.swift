@@ -104,7 +104,7 @@ struct VerifyPrinter {
             for requirement in signatures.requirements {
                 lines.append(requirement.satisfied
                     ? "  ✓ \(requirement.pathString) \(requirement.digest.abbreviated): signed by \(requirement.verifiedBy.joined(separator: ", "))"
-                    : "  ✗ \(requirement.pathString) \(requirement.digest.abbreviated): no valid signature from the given keys")
+                    : "  ✗ \(requirement.pathString) \(requirement.digest.abbreviated): no valid signature from \(signatures.keys.isEmpty ? "a signer the trust policy trusts" : signatures.trustPolicy == nil ? "the given keys" : "the given keys or a signer the trust policy trusts")")
             }
             for note in signatures.notes { lines.append("  note: \(note)") }
         }

@@ -50,7 +50,17 @@ enum NotationLayouts {
         #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.contains("✗ layers[0]:"), "\(result.stdout)")
         #expect(result.stdout.contains(words), "\(result.stdout)")
-        #expect(result.stdout.contains("no valid signature"))
+        #expect(result.stdout.contains("no valid signature from a signer the trust policy trusts"), "\(result.stdout)")
+    }
+
+    @Test func aSigningAuthorityNeedsASigningAuthorityStore() throws {
+        let result = try NotationLayouts.verify("notation-signing-authority", policy: "signing-authority")
+        #expect(result.status == 0, "\(result.stdout)")
+        #expect(result.stdout.contains("chain to signingAuthority:wabbit"), "\(result.stdout)")
+        // A CA store does not vouch for a signing authority's signature.
+        let caOnly = try NotationLayouts.verify("notation-signing-authority")
+        #expect(caOnly.status == 1, "\(caOnly.stdout)")
+        #expect(caOnly.stdout.contains("names no signingAuthority:<name> trust store for signing scheme notary.x509.signingAuthority"), "\(caOnly.stdout)")
     }
 
     @Test func anIdentityNotInThePolicyFails() throws {

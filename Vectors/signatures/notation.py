@@ -66,15 +66,22 @@ def rfc3339(moment):
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-# The certificates are made just before, valid from now: the signing time is now too.
-NOW = datetime.datetime.now(datetime.timezone.utc)
+# The signing time: set by make() once the certificates exist (they are valid from the
+# second they were made, so a signature made before them would be refused).
+NOW = None
 
 
-def envelope(target, chain, key, alg, signing_time=None, expiry=None, payload_target=None):
+def envelope(target, chain, key, alg, signing_time=None, expiry=None, payload_target=None, scheme="notary.x509"):
     """A notation JWS envelope over `{"targetArtifact": target}`; `chain`: DER, leaf first."""
     signing_time = signing_time or rfc3339(NOW)
     protected = {"alg": alg, "crit": ["io.cncf.notary.signingScheme"], "cty": PAYLOAD_TYPE,
-                 "io.cncf.notary.signingScheme": "notary.x509", "io.cncf.notary.signingTime": signing_time}
+                 "io.cncf.notary.signingScheme": scheme}
+    if scheme == "notary.x509":
+        protected["io.cncf.notary.signingTime"] = signing_time
+    else:
+        # A signing authority's time is its own and critical.
+        protected["crit"].append("io.cncf.notary.authenticSigningTime")
+        protected["io.cncf.notary.authenticSigningTime"] = signing_time
     if expiry:
         protected["crit"].append("io.cncf.notary.expiry")
         protected["io.cncf.notary.expiry"] = expiry
@@ -101,17 +108,22 @@ def signature_manifest(layout, subject, body, media_type=JWS):
 def make(out):
     certs = os.path.join(out, "certs")
     subprocess.run(["sh", os.path.join(os.path.dirname(os.path.abspath(__file__)), "notation-certs.sh"), certs], check=True)
+    global NOW
+    NOW = datetime.datetime.now(datetime.timezone.utc)
     store = os.path.join(out, "truststore", "x509", "ca", "wabbit")
     os.makedirs(store, exist_ok=True)
     shutil.copy(os.path.join(certs, "root.pem"), os.path.join(store, "root.pem"))
+    authority = os.path.join(out, "truststore", "x509", "signingAuthority", "wabbit")
+    os.makedirs(authority, exist_ok=True)
+    shutil.copy(os.path.join(certs, "root.pem"), os.path.join(authority, "root.pem"))
 
-    def policy(name, level="strict", identities=None, scopes=None, override=None):
+    def policy(name, level="strict", identities=None, scopes=None, override=None, stores=None):
         verification = {"level": level}
         if override:
             verification["override"] = override
         document = {"version": "1.0", "trustPolicies": [{
             "name": "wabbit-images", "registryScopes": scopes or ["*"],
-            "signatureVerification": verification, "trustStores": ["ca:wabbit"],
+            "signatureVerification": verification, "trustStores": stores or ["ca:wabbit"],
             "trustedIdentities": identities or ["x509.subject: " + SUBJECT]}]}
         with open(os.path.join(out, "policy-%s.json" % name), "w") as f:
             json.dump(document, f, indent=2)
@@ -122,6 +134,7 @@ def make(out):
     policy("audit", level="audit", identities=["x509.subject: C=US, ST=WA, O=acme-rockets.io"])
     policy("skip", level="skip", identities=[])
     policy("scoped", scopes=["registry.example/other/app"])
+    policy("signing-authority", stores=["signingAuthority:wabbit"])
 
     intermediate = der(certs, "intermediate")
     root = der(certs, "root")
@@ -158,6 +171,7 @@ def make(out):
     # signature says it expired a minute before it was made.
     case("notation-expiry-passed", expiry=rfc3339(NOW - datetime.timedelta(minutes=1)))
     case("notation-cose", media_type=COSE)
+    case("notation-signing-authority", scheme="notary.x509.signingAuthority")
 
 
 if __name__ == "__main__":

@@ -96,7 +96,7 @@ struct SignatureCheck {
                         what += " (a registry's .sig tags and referrers are not fetched yet: verify a `cosign save` or `skopeo copy` of them)"
                     }
                     results[index].fail(Problem(.signature, expected: "a signature by \(trustedSigners)",
-                                                message: "no valid signature from the given keys: \(what)"))
+                                                message: "no valid signature from \(trustedWords): \(what)"))
                 }
             }
         }
@@ -111,6 +111,15 @@ struct SignatureCheck {
         return SignatureReport(keys: keys, requirement: requirement,
                                signatures: signatures, requirements: requirements,
                                notes: notes, trustPolicy: notation.map { trust in notationPolicy.map { "\($0.name) in \(trust.policyFile)" } ?? trust.policyFile })
+    }
+
+    /// Whom the requirement trusts, in the words of its failure.
+    private var trustedWords: String {
+        switch (keys.isEmpty, notation == nil) {
+        case (false, true): "the given keys"
+        case (true, false): "a signer the trust policy trusts"
+        default: "the given keys or a signer the trust policy trusts"
+        }
     }
 
     /// Who may sign, for the requirement's words: the keys, the Notation policy.

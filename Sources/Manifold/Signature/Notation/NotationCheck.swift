@@ -93,7 +93,12 @@ struct NotationCheck {
         // Authenticity: a chain to a trusted CA, and an identity the policy trusts.
         var chainReasons: [String] = []
         var trusted = false
-        for name in policy.trustStores {
+        // The scheme says which kind of store may vouch for the signer (spec: notary.x509 →
+        // ca, notary.x509.signingAuthority → signingAuthority).
+        let kind = envelope.signingScheme == NotationEnvelope.x509 ? "ca:" : "signingAuthority:"
+        let stores = policy.trustStores.filter { $0.hasPrefix(kind) }
+        if stores.isEmpty { chainReasons.append("policy \(policy.name) names no \(kind)<name> trust store for signing scheme \(envelope.signingScheme)") }
+        for name in stores {
             guard let store = trust.stores[name] else { continue }
             if let reason = store.verify(leaf, intermediates: Array(chain.dropFirst())) {
                 chainReasons.append("\(name): \(reason)")
@@ -118,7 +123,7 @@ struct NotationCheck {
         for certificate in chain {
             if !certificate.isValid(at: envelope.signingSeconds) {
                 finding(.authenticTimestamp, "certificate \(quoted(certificate.subject, limit: 120)) (valid \(certificate.validity)) was not valid at the signing time \(envelope.signingTime)")
-            } else if envelope.signingScheme == "notary.x509", !certificate.isValid(at: now) {
+            } else if envelope.signingScheme == NotationEnvelope.x509, !certificate.isValid(at: now) {
                 finding(.authenticTimestamp, "certificate \(quoted(certificate.subject, limit: 120)) (valid \(certificate.validity)) is not valid now")
             }
         }

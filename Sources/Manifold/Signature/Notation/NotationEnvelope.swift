@@ -8,6 +8,9 @@ struct NotationEnvelope {
     static let coseMediaType = "application/cose"
     static let artifactType = "application/vnd.cncf.notary.signature"
     static let payloadContentType = "application/vnd.cncf.notary.payload.v1+json"
+    /// The signing schemes: a CA-issued signer's own time, or a signing authority's.
+    static let x509 = "notary.x509"
+    static let signingAuthority = "notary.x509.signingAuthority"
 
     /// The header parameters a verifier must understand when `crit` lists them; anything
     /// else listed is refused (RFC 7515 §4.1.11).
@@ -47,16 +50,25 @@ struct NotationEnvelope {
             throw Self.error("cty is not \(Self.payloadContentType)")
         }
         guard case .string(let scheme)? = header["io.cncf.notary.signingScheme"] else { throw Self.error("has no io.cncf.notary.signingScheme") }
-        signingScheme = scheme
-        guard case .string(let time)? = header["io.cncf.notary.signingTime"], let seconds = RFC3339.seconds(time) else {
-            throw Self.error("io.cncf.notary.signingTime is missing or not an RFC 3339 time")
+        guard scheme == Self.x509 || scheme == Self.signingAuthority else {
+            throw Self.error("signing scheme \(quoted(scheme)) is not \(Self.x509) or \(Self.signingAuthority)")
         }
-        signingTime = time
-        signingSeconds = seconds
+        signingScheme = scheme
         var critical: [String] = []
         if case .array(let list)? = header["crit"] {
             for case .string(let name) in list { critical.append(name) }
         }
+        // notary.x509 states the signer's clock; a signing authority signs its own, which is
+        // critical (the spec's two headers).
+        let timeHeader = scheme == Self.x509 ? "io.cncf.notary.signingTime" : "io.cncf.notary.authenticSigningTime"
+        guard case .string(let time)? = header[timeHeader], let seconds = RFC3339.seconds(time) else {
+            throw Self.error("\(timeHeader) is missing or not an RFC 3339 time")
+        }
+        if scheme == Self.signingAuthority, !critical.contains(timeHeader) {
+            throw Self.error("\(timeHeader) is not listed in crit")
+        }
+        signingTime = time
+        signingSeconds = seconds
         guard critical.contains("io.cncf.notary.signingScheme") else { throw Self.error("crit does not list io.cncf.notary.signingScheme") }
         if let unknown = critical.first(where: { !Self.understood.contains($0) }) {
             throw Self.error("crit lists \(unknown), which manifold does not understand (a verification plugin cannot run here)")
