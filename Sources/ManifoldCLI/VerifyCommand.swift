@@ -42,7 +42,8 @@ struct VerifyCommand: ParsableCommand {
             Under levels strict and permissive each image's top manifest needs such a
             signature; audit logs what fails. Revocation is not checked offline; COSE
             envelopes are reported unsupported. A registryScopes entry is matched against a
-            docker:// image's repository; a layout or archive matches only "*".
+            docker:// image's repository, or a file's first tag that names a registry
+            (registry.example/app:1.0); otherwise only "*" matches.
 
             Exit 0 when everything verified, 1 when any check failed (or a digest algorithm cannot
             be computed), 2 when an input cannot be used (a blob that cannot be read included).

@@ -113,6 +113,15 @@ enum NotationLayouts {
         #expect(result.stdout.contains("no trust policy in"), "\(result.stdout)")
     }
 
+    @Test func aTagNamingARegistrySelectsTheScopedPolicy() throws {
+        let result = try NotationLayouts.verify("notation-full-reference", policy: "scoped")
+        #expect(result.status == 0, "\(result.stdout)")
+        #expect(NotationScope.repository(ofTag: "registry.example/other/app:1.0") == "registry.example/other/app")
+        #expect(NotationScope.repository(ofTag: "localhost:5000/app@sha256:" + String(repeating: "a", count: 64)) == "localhost:5000/app")
+        #expect(NotationScope.repository(ofTag: "1.0") == nil)
+        #expect(NotationScope.repository(ofTag: "library/app:1.0") == nil)
+    }
+
     @Test func theJSONReportNamesPolicyStoreAndSigner() throws {
         let result = try NotationLayouts.verify("notation-es256", json: true)
         #expect(result.status == 0)

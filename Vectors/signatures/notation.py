@@ -139,7 +139,7 @@ def make(out):
     intermediate = der(certs, "intermediate")
     root = der(certs, "root")
 
-    def case(name, leaf="leaf-ec", alg="ES256", chain_tail=None, media_type=JWS, listed=False, mutate=None, **kwargs):
+    def case(name, leaf="leaf-ec", alg="ES256", chain_tail=None, media_type=JWS, listed=False, mutate=None, tag="1.0", **kwargs):
         layout = Layout(os.path.join(out, name))
         image = image_manifest(layout, "amd64", "signed by notation: " + name)
         _, key = load(certs, leaf)
@@ -149,7 +149,7 @@ def make(out):
             mutate(body)
         data = compact(body) if media_type == JWS else b"\xd2\x84\x58\x1e"  # a COSE_Sign1 tag and a few bytes
         signature = signature_manifest(layout, image, data, media_type)
-        layout.add(image, {"org.opencontainers.image.ref.name": "1.0"})
+        layout.add(image, {"org.opencontainers.image.ref.name": tag})
         if listed:
             layout.add(signature, {"org.opencontainers.image.ref.name": "sig"})
         layout.finish()
@@ -172,6 +172,9 @@ def make(out):
     case("notation-expiry-passed", expiry=rfc3339(NOW - datetime.timedelta(minutes=1)))
     case("notation-cose", media_type=COSE)
     case("notation-signing-authority", scheme="notary.x509.signingAuthority")
+    # Tagged with its full reference (as containerd and some tools tag a layout): the
+    # repository a scoped policy matches.
+    case("notation-full-reference", tag="registry.example/other/app:1.0")
 
 
 if __name__ == "__main__":

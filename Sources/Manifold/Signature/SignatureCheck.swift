@@ -11,10 +11,12 @@ struct SignatureCheck {
     let requirement: SignatureRequirement
     /// `--trust-policy` and `--trust-store`: Notation signatures are checked against them.
     var notation: NotationTrust? = nil
+    /// The repository the Notation policy is chosen by (``NotationScope``), when known.
+    var notationRepository: String? = nil
 
     /// The Notation policy for this image, and whether it requires a signature: every level
     /// but skip does, as notation does (audit only stops an untrusted signer from failing it).
-    private var notationPolicy: TrustPolicy? { notation?.policy(for: NotationCheck.repository(of: source.location)) }
+    private var notationPolicy: TrustPolicy? { notation?.policy(for: notationRepository) }
     private var notationRequires: Bool {
         guard notation != nil else { return false }
         return notationPolicy?.skipsVerification != true
@@ -313,7 +315,7 @@ struct SignatureCheck {
             result.status = .failed
             return result
         }
-        let check = NotationCheck(trust: notation, repository: NotationCheck.repository(of: source.location))
+        let check = NotationCheck(trust: notation, repository: notationRepository)
         return check.check(bytes, subject: record.manifest.subject, result: result)
     }
 }

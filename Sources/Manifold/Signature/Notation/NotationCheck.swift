@@ -11,14 +11,14 @@ import Darwin
 /// the policy's level enforces that check, a note when it only logs it.
 struct NotationCheck {
     let trust: NotationTrust
-    /// The repository the image came from, when known (docker://).
+    /// The repository the image came from, when known (``NotationScope``).
     let repository: String?
 
     func check(_ bytes: [UInt8], subject: Descriptor?, result: SignatureResult) -> SignatureResult {
         var result = result
         result.format = "notation-jws"
         guard let policy = trust.policy(for: repository) else {
-            result.problems.append("no trust policy in \(trust.policyFile) applies to \(repository ?? "an image read from a file (only a policy with registryScopes [\"*\"] does)")")
+            result.problems.append("no trust policy in \(trust.policyFile) applies to \(repository ?? "an image whose tags name no registry (only a policy with registryScopes [\"*\"] does)")")
             result.status = .failed
             return result
         }
