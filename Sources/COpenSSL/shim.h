@@ -1,7 +1,8 @@
 #ifndef MANIFOLD_COPENSSL_SHIM_H
 #define MANIFOLD_COPENSSL_SHIM_H
 // libcrypto's message-digest API (EVP): SHA-256 and SHA-512; and its public-key API (EVP_PKEY,
-// PEM) for checking signatures with a given key: ECDSA, RSA (PKCS#1 v1.5 and PSS), Ed25519.
+// PEM) for checking signatures with a given key: ECDSA, RSA (PKCS#1 v1.5 and PSS), Ed25519;
+// and X.509 (certificates, X509_STORE chain checks) for Notation signatures.
 #include <openssl/evp.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>

@@ -27,7 +27,7 @@ enum NotationLayouts {
 }
 
 @Suite(.requires(.pythonCryptography)) struct NotationTests {
-    @Test(arguments: [("notation-es256", "ES256"), ("notation-ps256", "PS256"), ("notation-listed", "ES256")])
+    @Test(arguments: [("notation-es256", "ES256"), ("notation-ps256", "PS256"), ("notation-es384", "ES384"), ("notation-ps512", "PS512"), ("notation-listed", "ES256")])
     func aValidSignatureVerifies(_ layout: String, _ algorithm: String) throws {
         let result = try NotationLayouts.verify(layout)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")

@@ -4,7 +4,7 @@
 #   notation-certs.sh OUTPUT_DIR
 #
 # OUTPUT_DIR gets a root CA and an intermediate (the trusted chain), and leaves signed by the
-# intermediate: leaf-ec (P-256) and leaf-rsa (RSA-2048), both digitalSignature + codeSigning;
+# intermediate: leaf-ec (P-256), leaf-ec384 (P-384) and leaf-rsa (RSA-2048), all digitalSignature + codeSigning;
 # leaf-noeku (serverAuth only); leaf-expired (valid 2020-01-01 to 2021-01-01, made with
 # `openssl ca`, since `openssl x509` cannot date a certificate in the past). other-root and
 # other-leaf form a chain no trust store holds. Each as NAME.pem (certificate) and NAME.key.
@@ -37,6 +37,8 @@ root() { # NAME CN
 signed() { # NAME CN ISSUER EXTENSIONS KEYALG
     if [ "$5" = rsa ]; then
         openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$1.key" 2>/dev/null
+    elif [ "$5" = ec384 ]; then
+        openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-384 -out "$1.key" 2>/dev/null
     else
         openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1.key" 2>/dev/null
     fi
@@ -49,6 +51,7 @@ root root "wabbit-networks.io root"
 signed intermediate "wabbit-networks.io intermediate" root ca_ext ec
 signed leaf-ec "wabbit-networks.io signer" intermediate leaf_ext ec
 signed leaf-rsa "wabbit-networks.io rsa signer" intermediate leaf_ext rsa
+signed leaf-ec384 "wabbit-networks.io p384 signer" intermediate leaf_ext ec384
 signed leaf-noeku "wabbit-networks.io server" intermediate noeku_ext ec
 root other-root "someone else's root"
 signed other-leaf "wabbit-networks.io signer" other-root leaf_ext ec

@@ -57,8 +57,13 @@ def sign(key, alg, message):
     if alg == "ES256":
         r, s = decode_dss_signature(key.sign(message, ec.ECDSA(hashes.SHA256())))
         return r.to_bytes(32, "big") + s.to_bytes(32, "big")
-    if alg == "PS256":
-        return key.sign(message, padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=32), hashes.SHA256())
+    if alg == "ES384":
+        r, s = decode_dss_signature(key.sign(message, ec.ECDSA(hashes.SHA384())))
+        return r.to_bytes(48, "big") + s.to_bytes(48, "big")
+    if alg in ("PS256", "PS512"):
+        # RFC 7518 §3.5: the salt is as long as the hash.
+        digest = hashes.SHA256() if alg == "PS256" else hashes.SHA512()
+        return key.sign(message, padding.PSS(mgf=padding.MGF1(digest), salt_length=digest.digest_size), digest)
     raise ValueError(alg)
 
 
@@ -160,6 +165,8 @@ def make(out):
 
     case("notation-es256")
     case("notation-ps256", leaf="leaf-rsa", alg="PS256")
+    case("notation-es384", leaf="leaf-ec384", alg="ES384")
+    case("notation-ps512", leaf="leaf-rsa", alg="PS512")
     case("notation-listed", listed=True)
     case("notation-expired-cert", leaf="leaf-expired")
     case("notation-no-codesigning", leaf="leaf-noeku")
