@@ -34,6 +34,17 @@ struct VerifyCommand: ParsableCommand {
             Offline: the transparency log (Rekor) is not consulted, and keyless (Fulcio
             certificate) signatures cannot be verified.
 
+            With --trust-policy (a Notation trustpolicy.json) and --trust-store (its trust
+            store directory, x509/ca/<name>/*.pem) Notation JWS signatures are verified: the
+            signature by the leaf of its x5c chain, the payload naming the signed manifest, key
+            usage digitalSignature and codeSigning, the chain to a trusted CA, the signer among
+            the trusted identities, signing time within each certificate's validity, expiry.
+            Under levels strict and permissive each image's top manifest needs such a
+            signature; audit logs what fails. Revocation is not checked offline; COSE
+            envelopes are reported unsupported. A registryScopes entry is matched against a
+            docker:// image's repository, or a file's first tag that names a registry
+            (registry.example/app:1.0); otherwise only "*" matches.
+
             Exit 0 when everything verified, 1 when any check failed (or a digest algorithm cannot
             be computed), 2 when an input cannot be used (a blob that cannot be read included).
             With several images, 1 wins over 2: a failure is never hidden by another image's
@@ -45,6 +56,7 @@ struct VerifyCommand: ParsableCommand {
               manifold verify --json image.tar > report.json
               manifold verify docker://localhost:5000/app:1.0
               manifold verify --key cosign.pub ./saved-by-cosign
+              manifold verify --trust-policy trustpolicy.json --trust-store ~/.config/notation/truststore ./oci-layout
             """))
 
     @Argument(help: "Images to verify: PATH, PATH:TAG, PATH@DIGEST, docker://REF.")
@@ -81,6 +93,13 @@ struct VerifyCommand: ParsableCommand {
                                valueName: "top|every-platform"))
     var requireSignature: String?
 
+    @Option(help: ArgumentHelp("A Notation trustpolicy.json (v1.0): Notation signatures are verified by it (with --trust-store).",
+                               valueName: "trustpolicy.json"))
+    var trustPolicy: String?
+
+    @Option(help: ArgumentHelp("A Notation trust store directory (x509/ca/<name>/*.pem) for --trust-policy.", valueName: "dir"))
+    var trustStore: String?
+
     @Option(help: .hidden)
     var gzipBackend: String = "isal"
 
@@ -99,6 +118,9 @@ struct VerifyCommand: ParsableCommand {
             }
             guard !keyPaths.isEmpty else { throw ValidationError("--require-signature goes with --key") }
         }
+        if (trustPolicy == nil) != (trustStore == nil) {
+            throw ValidationError("--trust-policy and --trust-store go together")
+        }
     }
 
     func run() throws {
@@ -112,6 +134,9 @@ struct VerifyCommand: ParsableCommand {
         options.requireSignature = requireSignature.flatMap(SignatureRequirement.init(rawValue:)) ?? .top
         do {
             options.keys = try keyPaths.map { try VerificationKey(contentsOf: $0) }
+            if let trustPolicy, let trustStore {
+                options.notation = try NotationTrust(policyFile: trustPolicy, storeDirectory: trustStore)
+            }
         } catch let error as ManifoldError {
             // A key that cannot be used is a run that cannot be done (exit 2), before any image is read.
             Terminal.error(error.message)

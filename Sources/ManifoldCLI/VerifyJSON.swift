@@ -101,6 +101,7 @@ enum VerifyJSON {
             ("keys", .array(report.keys.map { key in
                 .object(JSONObject([("name", .string(key.name)), ("algorithm", .string(key.algorithm.rawValue)), ("bits", .number("\(key.bits)"))]))
             })),
+            ("trustPolicy", report.trustPolicy.map(JSONValue.string) ?? .null),
             ("requirement", .string(report.requirement.rawValue)),
             ("satisfied", report.checked ? .bool(report.satisfied) : .null),
             ("transparencyLog", .string("not consulted")),
@@ -114,6 +115,8 @@ enum VerifyJSON {
                     ("status", .string(signature.status.rawValue)),
                     ("key", signature.key.map(JSONValue.string) ?? .null),
                     ("scheme", signature.scheme.map(JSONValue.string) ?? .null),
+                    ("policy", signature.policy.map(JSONValue.string) ?? .null),
+                    ("trustStore", signature.trustStore.map(JSONValue.string) ?? .null),
                     ("problems", .array(signature.problems.map(JSONValue.string))),
                     ("notes", .array(signature.notes.map(JSONValue.string))),
                 ]))

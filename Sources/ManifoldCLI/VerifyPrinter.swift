@@ -68,7 +68,9 @@ struct VerifyPrinter {
         guard !artifacts.isEmpty || signatures?.checked == true else { return [] }
         var lines: [String] = []
         if let signatures, signatures.checked {
-            lines.append("signatures (keys: \(signatures.keys.map { "\($0.name) (\($0.algorithm.rawValue))" }.joined(separator: ", ")); required on: \(signatures.requirement == .top ? "each image's top manifest or index" : "each image's top manifest or index and every platform manifest")):")
+            var trust = signatures.keys.isEmpty ? [] : ["keys: " + signatures.keys.map { "\($0.name) (\($0.algorithm.rawValue))" }.joined(separator: ", ")]
+            if let policy = signatures.trustPolicy { trust.append("Notation trust policy: \(policy)") }
+            lines.append("signatures (\(trust.joined(separator: "; ")); required on: \(signatures.requirement == .top ? "each image's top manifest or index" : "each image's top manifest or index and every platform manifest")):")
         } else {
             lines.append("attached artifacts:")
         }
@@ -102,7 +104,7 @@ struct VerifyPrinter {
             for requirement in signatures.requirements {
                 lines.append(requirement.satisfied
                     ? "  ✓ \(requirement.pathString) \(requirement.digest.abbreviated): signed by \(requirement.verifiedBy.joined(separator: ", "))"
-                    : "  ✗ \(requirement.pathString) \(requirement.digest.abbreviated): no valid signature from the given keys")
+                    : "  ✗ \(requirement.pathString) \(requirement.digest.abbreviated): no valid signature from \(signatures.keys.isEmpty ? "a signer the trust policy trusts" : signatures.trustPolicy == nil ? "the given keys" : "the given keys or a signer the trust policy trusts")")
             }
             for note in signatures.notes { lines.append("  note: \(note)") }
         }

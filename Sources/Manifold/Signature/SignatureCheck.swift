@@ -9,6 +9,18 @@ struct SignatureCheck {
     let limits: ImageLimits
     let keys: [VerificationKey]
     let requirement: SignatureRequirement
+    /// `--trust-policy` and `--trust-store`: Notation signatures are checked against them.
+    var notation: NotationTrust? = nil
+    /// The repository the Notation policy is chosen by (``NotationScope``), when known.
+    var notationRepository: String? = nil
+
+    /// The Notation policy for this image, and whether it requires a signature: every level
+    /// but skip does, as notation does (audit only stops an untrusted signer from failing it).
+    private var notationPolicy: TrustPolicy? { notation?.policy(for: notationRepository) }
+    private var notationRequires: Bool {
+        guard notation != nil else { return false }
+        return notationPolicy?.skipsVerification != true
+    }
 
     /// The report, with a `signature` problem put on each result whose manifest the
     /// requirement names and no given key signed, and on each signature manifest whose
@@ -35,7 +47,10 @@ struct SignatureCheck {
                 if let signs = signature.signs, !inImage.contains(signs) {
                     signature.notes.append("signs \(signs), which is not in this image")
                 }
-                if signature.misplaced, let key = signature.key {
+                if signature.integrityFailed, notationPolicy?.level == "audit" {
+                    // Audit logs who signed, but a signature that is not one is still a failure.
+                    results[record.result].fail(Problem(.signature, message: "\(signature.path.last ?? "signature"): \(signature.problems.joined(separator: "; "))"))
+                } else if signature.misplaced, let key = signature.key {
                     // A signature a trusted key made, attached where its payload says it is
                     // not: moved or replayed. Not a pass, and not ignorable either.
                     results[record.result].fail(Problem(.signature, message: "\(signature.path.last ?? "signature") is signed by \(key) but \(signature.problems.joined(separator: "; "))"))
@@ -45,14 +60,17 @@ struct SignatureCheck {
         }
 
         var requirements: [SignatureRequirementResult] = []
-        if !keys.isEmpty {
+        if !keys.isEmpty || notationRequires {
             // By the manifest they sign: a wide image has a signature per platform.
             var attached: [Digest: Int] = [:]
             var verifiedKeys: [Digest: [String]] = [:]
             for signature in signatures {
                 guard let signs = signature.signs else { continue }
                 attached[signs, default: 0] += 1
-                if signature.status == .verified, let key = signature.key, !(verifiedKeys[signs] ?? []).contains(key) {
+                // A Notation signature whose only failure is one its policy logs (an untrusted
+                // signer under audit) meets the requirement: its key did sign.
+                let counts = signature.status == .verified || (signature.authenticityLogged && !signature.integrityFailed)
+                if counts, let key = signature.key, !(verifiedKeys[signs] ?? []).contains(key) {
                     verifiedKeys[signs, default: []].append(key)
                 }
             }
@@ -76,14 +94,38 @@ struct SignatureCheck {
                 if verifiedBy.isEmpty {
                     let found = attached[digest] ?? 0
                     let what = found == 0 ? "no signature is attached to it" : "\(counted(found, "signature")) attached, none valid"
-                    results[index].fail(Problem(.signature, expected: "a signature by \(keys.map(\.name).joined(separator: " or "))",
-                                                message: "no valid signature from the given keys: \(what)"))
+                    results[index].fail(Problem(.signature, expected: "a signature by \(trustedSigners)",
+                                                message: "no valid signature from \(trustedWords): \(what)"))
                 }
+            }
+        }
+        var notes = keys.isEmpty ? [] : SignatureReport.offlineNotes
+        if let notation {
+            if let policy = notationPolicy {
+                notes.append("Notation trust policy \(policy.name) (level \(policy.level)) applies; revocation (OCSP, CRL) is not checked offline")
+            } else {
+                notes.append("no trust policy in \(notation.policyFile) applies to this image (a layout or archive matches only registryScopes [\"*\"])")
             }
         }
         return SignatureReport(keys: keys, requirement: requirement,
                                signatures: signatures, requirements: requirements,
-                               notes: keys.isEmpty ? [] : SignatureReport.offlineNotes)
+                               notes: notes, trustPolicy: notation.map { trust in notationPolicy.map { "\($0.name) in \(trust.policyFile)" } ?? trust.policyFile })
+    }
+
+    /// Whom the requirement trusts, in the words of its failure.
+    private var trustedWords: String {
+        switch (keys.isEmpty, notation == nil) {
+        case (false, true): "the given keys"
+        case (true, false): "a signer the trust policy trusts"
+        default: "the given keys or a signer the trust policy trusts"
+        }
+    }
+
+    /// Who may sign, for the requirement's words: the keys, the Notation policy.
+    private var trustedSigners: String {
+        var signers = keys.map(\.name)
+        if let notation { signers.append("a signer trusted by \(notationPolicy.map { "policy \($0.name)" } ?? notation.policyFile)") }
+        return signers.joined(separator: " or ")
     }
 
     /// Each image's top document: what index.json lists, artifacts aside; in a docker save
@@ -102,6 +144,9 @@ struct SignatureCheck {
         let annotations = layer.annotations ?? [:]
         var result = SignatureResult(path: record.path + ["layers[\(position)]"], artifactDigest: record.digest,
                                      signs: record.artifact.subject, payloadDigest: nil, format: "cosign", status: .unchecked)
+        if layer.mediaType == NotationEnvelope.mediaType || layer.mediaType == NotationEnvelope.coseMediaType {
+            return checkNotation(layer, of: record, result: result, reader: &reader)
+        }
         if layer.mediaType.hasPrefix(SigstoreBundle.mediaTypePrefix) {
             return checkBundle(layer, result: result, reader: &reader)
         }
@@ -239,5 +284,35 @@ struct SignatureCheck {
         }
         result.status = result.problems.isEmpty && result.key != nil ? .verified : .failed
         return result
+    }
+
+    /// A Notation signature layer: JWS checked against the trust policy; COSE reported
+    /// unsupported, never passed.
+    private func checkNotation(_ layer: Descriptor, of record: ArtifactRecord, result: SignatureResult, reader: inout DocumentReader) -> SignatureResult {
+        var result = result
+        guard layer.mediaType == NotationEnvelope.mediaType else {
+            result.format = "notation-cose"
+            if notation != nil {
+                result.problems.append("COSE signature envelopes (application/cose) are not supported: not verified")
+                result.status = .failed
+            } else {
+                result.notes.append("COSE signature envelopes are not supported")
+            }
+            return result
+        }
+        guard let notation else {
+            result.format = "notation-jws"
+            result.notes.append("not checked: no --trust-policy given")
+            return result
+        }
+        let outcome = reader.read(layer)
+        guard case .read(let bytes) = outcome else {
+            result.format = "notation-jws"
+            result.problems.append(Self.unread(outcome, layer, what: "envelope") ?? "envelope unreadable")
+            result.status = .failed
+            return result
+        }
+        let check = NotationCheck(trust: notation, repository: notationRepository)
+        return check.check(bytes, subject: record.manifest.subject, result: result)
     }
 }

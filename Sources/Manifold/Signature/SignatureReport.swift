@@ -9,9 +9,11 @@ public struct SignatureReport: Sendable {
     public var requirements: [SignatureRequirementResult]
     /// What the check cannot prove offline, said plainly.
     public var notes: [String]
+    /// The Notation trust policy applied (`name in FILE`), when `--trust-policy` was given.
+    public var trustPolicy: String? = nil
 
     /// Whether keys were given (without one, signatures are listed, not checked).
-    public var checked: Bool { !keys.isEmpty }
+    public var checked: Bool { !keys.isEmpty || trustPolicy != nil }
     public var satisfied: Bool { requirements.allSatisfy(\.satisfied) }
 
     /// Said in every report that checks signatures.

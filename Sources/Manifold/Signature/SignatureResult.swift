@@ -19,18 +19,27 @@ public struct SignatureResult: Sendable {
     public var signs: Digest?
     /// The digest its payload names (cosign `critical.image.docker-manifest-digest`).
     public var payloadDigest: Digest?
-    /// `cosign` (simple signing payload, signature in an annotation).
+    /// `cosign` (simple signing payload, signature in an annotation), `sigstore-bundle`,
+    /// `notation-jws`, or the layer's media type when not checked.
     public var format: String
     public var status: Status
-    /// The key that verified it (its name as given) and how.
+    /// The key that verified it (its name as given; for Notation the leaf's subject) and how.
     public var key: String?
     public var scheme: String?
     /// Why it failed, one reason per entry.
     public var problems: [String] = []
     /// Facts that are not failures: a Rekor bundle not consulted, a keyless certificate.
     public var notes: [String] = []
+    /// Notation: the trust policy applied, and the trust store the chain led to.
+    public var policy: String?
+    public var trustStore: String?
     /// Its signed content names another manifest than the one it is attached to.
     var misplaced = false
+    /// Notation: the signature or its payload is wrong, which even an audit-level policy enforces.
+    var integrityFailed = false
+    /// Notation: its only problems are authenticity failures the policy only logs (audit):
+    /// they fail nothing, and the signature meets the requirement.
+    var authenticityLogged = false
 
     public var pathString: String { path.joined(separator: " › ") }
 }

@@ -137,8 +137,10 @@ public struct Verifier: Sendable {
         }
 
         var signatures: SignatureReport?
-        if !walk.artifacts.isEmpty || !options.keys.isEmpty {
-            let check = SignatureCheck(source: source, limits: options.limits, keys: options.keys, requirement: options.requireSignature)
+        if !walk.artifacts.isEmpty || !options.keys.isEmpty || options.notation != nil {
+            let check = SignatureCheck(source: source, limits: options.limits, keys: options.keys, requirement: options.requireSignature,
+                                       notation: options.notation,
+                                       notationRepository: options.notation == nil ? nil : NotationScope.repository(location: source.location, results: results))
             signatures = check.run(&walk.artifacts, results: &results)
         }
 

@@ -20,6 +20,10 @@ public struct VerifyOptions: Sendable {
     /// artifacts index.json lists attached to it (a push walks them apart: false).
     public var followsAttachedArtifacts = true
     public var requireSignature = SignatureRequirement.top
+    /// Notation trust policy and stores (`--trust-policy`, `--trust-store`): when given,
+    /// Notation signatures are verified and the applicable policy's level decides whether
+    /// each image's top manifest needs one.
+    public var notation: NotationTrust?
 
     public init() {}
 }
