@@ -182,9 +182,11 @@ extension VerifyCommand {
         do {
             var blobProgress: RegistryContentProvider.BlobProgress?
             if let board { blobProgress = { digest, done, size in board.blob(digest, done, size) } }
-            // With --key, the image's .sig tag and referrers are fetched and checked with it.
+            // With --key or a trust policy, the image's .sig tag and referrers are fetched and
+            // checked with it.
+            let checksSignatures = !verifier.options.keys.isEmpty || verifier.options.notation != nil
             if let (source, selection) = try registrySource(image, flags: registry, blobProgress: blobProgress,
-                                                            listsAttached: !verifier.options.keys.isEmpty) {
+                                                            listsAttached: checksSignatures) {
                 return verifier.verify(source, reference: selection, progress: progress)
             }
         } catch {
