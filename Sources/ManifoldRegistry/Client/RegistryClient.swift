@@ -259,21 +259,32 @@ package final class RegistryClient: Sendable {
                                        range: request.range, upload: request.upload)
             exchange.prefersHTTP1 = request.prefersHTTP1
             let transfer = try bounded(exchange)
-            let responseHead = try explainingDeadline { try http.perform(transfer) { answer in
-                if (200...299).contains(answer.status) {
-                    passing = true
-                    return try head(answer)
-                }
-                // Redirects and errors: keep a little of the body for the message.
-                return (300...399).contains(answer.status) ? .discard : .receive
-            } body: { chunk in
-                if passing {
-                    if !chunk.isEmpty { deliveredBytes = true }
-                    try body(chunk)
-                } else if errorBody.count < Self.errorBodyLimit {
-                    errorBody += chunk.prefix(Self.errorBodyLimit - errorBody.count)
-                }
-            } }
+            var errorHead: HTTPResponseHead?
+            let responseHead: HTTPResponseHead
+            do {
+                responseHead = try explainingDeadline { try http.perform(transfer) { answer in
+                    if (200...299).contains(answer.status) {
+                        passing = true
+                        return try head(answer)
+                    }
+                    errorHead = answer
+                    // Redirects and errors: keep a little of the body for the message.
+                    return (300...399).contains(answer.status) ? .discard : .receive
+                } body: { chunk in
+                    if passing {
+                        if !chunk.isEmpty { deliveredBytes = true }
+                        try body(chunk)
+                    } else {
+                        errorBody += chunk.prefix(Self.errorBodyLimit - errorBody.count)
+                        // An error body is read no further than the limit: a registry that
+                        // sends gigabytes with its 404 must not hold the run until --timeout.
+                        if errorBody.count >= Self.errorBodyLimit { throw ErrorBodyLimitReached() }
+                    }
+                } }
+            } catch is ErrorBodyLimitReached {
+                guard let errorHead else { throw ManifoldError(.internalFailure, "error body limit without a response head") }
+                responseHead = errorHead
+            }
             if (300...399).contains(responseHead.status), responseHead.status != 304, let location = responseHead.location {
                 hops += 1
                 guard hops <= maxRedirects else {
