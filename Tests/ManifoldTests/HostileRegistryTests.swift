@@ -115,4 +115,14 @@ import Testing
         #expect(try leftovers().isEmpty)
         #expect(registry.requests().allSatisfy { ($0["path"] as? String)?.hasPrefix("/v2/ok/") != true })
     }
+
+    /// 100,000 tags over 100 pages: all listed, sorted, once each.
+    @Test func aHundredThousandTagsAreAllListed() throws {
+        let tags = (0..<100_000).map { String(format: "t%06d", $0) }
+        let server = try TestTagsServer(in: directory, repositories: [.init(name: "many", tags: tags.reversed(), pageSize: 1000)])
+        let result = try run(manifoldBinary, ["tags", "--tls-verify=false", "\(server.host)/many"] + noAuthFile())
+        #expect(result.status == 0, "\(result.stderr)")
+        let listed = result.stdout.split(separator: "\n").map(String.init)
+        #expect(listed == tags)
+    }
 }
