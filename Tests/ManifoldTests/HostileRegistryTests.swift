@@ -125,4 +125,23 @@ import Testing
         let listed = result.stdout.split(separator: "\n").map(String.init)
         #expect(listed == tags)
     }
+
+    /// docker-registry behind the fault proxy, a fifth of whose connections are reset,
+    /// truncated, answered 429/500/503, delayed or throttled: pull and verify still finish,
+    /// and the pulled layout is byte-identical to one pulled directly.
+    @Test(.requires(.skopeo, .dockerRegistry))
+    func aFlakyNetworkInFrontOfARealRegistryLosesNothing() throws {
+        let registry = try TestRegistry(in: directory, .plainHTTP)
+        let pushed = try registry.push(.twoPlatformIndex, to: "manifold/flaky")
+        let proxy = try TestFaultProxy(in: directory, upstream: registry.host, rate: 0.2)
+        let direct = work.appendingPathComponent("direct"), proxied = work.appendingPathComponent("proxied")
+        let flags = noAuthFile() + ["--timeout", "2m"]
+        #expect(try run(manifoldBinary, ["pull", "\(registry.host)/\(pushed.repository):v1", "-o", direct.path] + flags).status == 0)
+        let pulled = try run(manifoldBinary, ["pull", "\(proxy.host)/\(pushed.repository):v1", "-o", proxied.path] + flags)
+        #expect(pulled.status == 0, "\(pulled.stdout) \(pulled.stderr)")
+        #expect(try shell("cd '\(work.path)' && diff -r direct proxied && echo same").contains("same"))
+        let verified = try run(manifoldBinary, ["verify", "docker://\(proxy.host)/\(pushed.repository):v1"] + flags)
+        #expect(verified.status == 0, "\(verified.stdout) \(verified.stderr)")
+        #expect(!proxy.faults().isEmpty, "no fault was injected")
+    }
 }

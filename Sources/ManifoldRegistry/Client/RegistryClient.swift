@@ -136,9 +136,7 @@ package final class RegistryClient: Sendable {
                 if allowsPlainHTTP, [.tls, .protocolViolation, .connect, .connectionLost].contains(failure.kind) {
                     scheme = "http"
                 } else if plainHTTPWhenNotTLS, failure.kind == .tls, failure.curlCode == Self.curlSSLConnectError,
-                          let plain = try? http.perform(bounded(HTTPRequest(method: .get, url: "http://\(host)/v2/", deadline: .seconds(30))),
-                                                        head: { _ in .discard }, body: { _ in }),
-                          plain.status != 400 {
+                          let status = plainProbeStatus(), status != 400 {
                     scheme = "http"
                 } else {
                     throw error
@@ -147,6 +145,24 @@ package final class RegistryClient: Sendable {
         }
         state.withLock { $0.scheme = scheme }
         return "\(scheme)://\(host)"
+    }
+
+    /// The status of `GET http://HOST/v2/`, or nil when it does not answer: tried as often as
+    /// the retry policy allows while the connection is lost or reset, so one dropped
+    /// connection does not decide the scheme (the TLS error would then stand for the host).
+    private func plainProbeStatus() -> Int? {
+        for attempt in 1...max(retry.maxAttempts, 1) {
+            do {
+                let probe = try bounded(HTTPRequest(method: .get, url: "http://\(host)/v2/", deadline: .seconds(30)))
+                return try http.perform(probe, head: { _ in .discard }, body: { _ in }).status
+            } catch let error as ManifoldError {
+                guard let failure = error.cause as? HTTPTransportFailure, failure.mayHelpToRetry, attempt < retry.maxAttempts else { return nil }
+                sleepBeforeRetry(retry.delay(afterAttempt: attempt, retryAfter: nil))
+            } catch {
+                return nil
+            }
+        }
+        return nil
     }
 
     /// CURLE_SSL_CONNECT_ERROR: the handshake itself failed (a plain-HTTP answer to the
