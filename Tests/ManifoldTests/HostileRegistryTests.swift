@@ -127,8 +127,8 @@ import Testing
     }
 
     /// docker-registry behind the fault proxy, a fifth of whose connections are reset,
-    /// truncated, answered 429/500/503, delayed or throttled: pull and verify still finish,
-    /// and the pulled layout is byte-identical to one pulled directly.
+    /// truncated, answered 429/500/503, delayed or throttled: pull, verify and push still
+    /// finish, and the pulled layout is byte-identical to one pulled directly.
     @Test(.requires(.skopeo, .dockerRegistry))
     func aFlakyNetworkInFrontOfARealRegistryLosesNothing() throws {
         let registry = try TestRegistry(in: directory, .plainHTTP)
@@ -142,6 +142,11 @@ import Testing
         #expect(try shell("cd '\(work.path)' && diff -r direct proxied && echo same").contains("same"))
         let verified = try run(manifoldBinary, ["verify", "docker://\(proxy.host)/\(pushed.repository):v1"] + flags)
         #expect(verified.status == 0, "\(verified.stdout) \(verified.stderr)")
+        // A push through it (faults on its HEAD probes and GETs) lands whole: verified directly.
+        let pushedThrough = try run(manifoldBinary, ["push", direct.path + ":v1", "\(proxy.host)/manifold/through:v1"] + flags)
+        #expect(pushedThrough.status == 0, "\(pushedThrough.stdout) \(pushedThrough.stderr)")
+        let landed = try run(manifoldBinary, ["verify", "docker://\(registry.host)/manifold/through:v1"] + flags)
+        #expect(landed.status == 0, "\(landed.stdout) \(landed.stderr)")
         #expect(!proxy.faults().isEmpty, "no fault was injected")
     }
 }
