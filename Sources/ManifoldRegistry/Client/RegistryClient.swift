@@ -136,9 +136,7 @@ package final class RegistryClient: Sendable {
                 if allowsPlainHTTP, [.tls, .protocolViolation, .connect, .connectionLost].contains(failure.kind) {
                     scheme = "http"
                 } else if plainHTTPWhenNotTLS, failure.kind == .tls, failure.curlCode == Self.curlSSLConnectError,
-                          let plain = try? http.perform(bounded(HTTPRequest(method: .get, url: "http://\(host)/v2/", deadline: .seconds(30))),
-                                                        head: { _ in .discard }, body: { _ in }),
-                          plain.status != 400 {
+                          let status = plainProbeStatus(), status != 400 {
                     scheme = "http"
                 } else {
                     throw error
@@ -147,6 +145,24 @@ package final class RegistryClient: Sendable {
         }
         state.withLock { $0.scheme = scheme }
         return "\(scheme)://\(host)"
+    }
+
+    /// The status of `GET http://HOST/v2/`, or nil when it does not answer: tried as often as
+    /// the retry policy allows while the connection is lost or reset, so one dropped
+    /// connection does not decide the scheme (the TLS error would then stand for the host).
+    private func plainProbeStatus() -> Int? {
+        for attempt in 1...max(retry.maxAttempts, 1) {
+            do {
+                let probe = try bounded(HTTPRequest(method: .get, url: "http://\(host)/v2/", deadline: .seconds(30)))
+                return try http.perform(probe, head: { _ in .discard }, body: { _ in }).status
+            } catch let error as ManifoldError {
+                guard let failure = error.cause as? HTTPTransportFailure, failure.mayHelpToRetry, attempt < retry.maxAttempts else { return nil }
+                sleepBeforeRetry(retry.delay(afterAttempt: attempt, retryAfter: nil))
+            } catch {
+                return nil
+            }
+        }
+        return nil
     }
 
     /// CURLE_SSL_CONNECT_ERROR: the handshake itself failed (a plain-HTTP answer to the
@@ -259,21 +275,32 @@ package final class RegistryClient: Sendable {
                                        range: request.range, upload: request.upload)
             exchange.prefersHTTP1 = request.prefersHTTP1
             let transfer = try bounded(exchange)
-            let responseHead = try explainingDeadline { try http.perform(transfer) { answer in
-                if (200...299).contains(answer.status) {
-                    passing = true
-                    return try head(answer)
-                }
-                // Redirects and errors: keep a little of the body for the message.
-                return (300...399).contains(answer.status) ? .discard : .receive
-            } body: { chunk in
-                if passing {
-                    if !chunk.isEmpty { deliveredBytes = true }
-                    try body(chunk)
-                } else if errorBody.count < Self.errorBodyLimit {
-                    errorBody += chunk.prefix(Self.errorBodyLimit - errorBody.count)
-                }
-            } }
+            var errorHead: HTTPResponseHead?
+            let responseHead: HTTPResponseHead
+            do {
+                responseHead = try explainingDeadline { try http.perform(transfer) { answer in
+                    if (200...299).contains(answer.status) {
+                        passing = true
+                        return try head(answer)
+                    }
+                    errorHead = answer
+                    // Redirects and errors: keep a little of the body for the message.
+                    return (300...399).contains(answer.status) ? .discard : .receive
+                } body: { chunk in
+                    if passing {
+                        if !chunk.isEmpty { deliveredBytes = true }
+                        try body(chunk)
+                    } else {
+                        errorBody += chunk.prefix(Self.errorBodyLimit - errorBody.count)
+                        // An error body is read no further than the limit: a registry that
+                        // sends gigabytes with its 404 must not hold the run until --timeout.
+                        if errorBody.count >= Self.errorBodyLimit { throw ErrorBodyLimitReached() }
+                    }
+                } }
+            } catch is ErrorBodyLimitReached {
+                guard let errorHead else { throw ManifoldError(.internalFailure, "error body limit without a response head") }
+                responseHead = errorHead
+            }
             if (300...399).contains(responseHead.status), responseHead.status != 304, let location = responseHead.location {
                 hops += 1
                 guard hops <= maxRedirects else {
