@@ -15,32 +15,7 @@ public final class SigningKey: @unchecked Sendable {
 
     /// Reads a PEM private key from `path`; `name` (default: the path) names it in messages.
     public convenience init(contentsOf path: String, name: String? = nil) throws {
-        let file: OpenFile
-        do {
-            file = try OpenFile(path: path)
-        } catch let error as ManifoldError {
-            throw ManifoldError(error.code, "key \(path): \(error.message)")
-        }
-        guard file.isRegular else {
-            throw ManifoldError(.invalidArgument, "\(path): is \(file.typeDescription), not a PEM private key file")
-        }
-        guard file.size <= UInt64(VerificationKey.maximumFileSize) else {
-            throw ManifoldError(.invalidArgument, "\(path): \(file.size) bytes is too large for a PEM private key")
-        }
-        var bytes = [UInt8](repeating: 0, count: Int(file.size))
-        var filled = 0
-        do {
-            while filled < bytes.count {
-                let count = try bytes.withUnsafeMutableBytes { buffer in
-                    try file.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]), at: UInt64(filled))
-                }
-                if count == 0 { break }
-                filled += count
-            }
-        } catch let error as ManifoldError {
-            throw ManifoldError(error.code, "key \(path): \(error.message)")
-        }
-        try self.init(pem: Array(bytes[..<filled]), name: name ?? path)
+        try self.init(pem: PEMFile.read(path, what: "PEM private key"), name: name ?? path)
     }
 
     /// Parses an unencrypted PEM private key. An encrypted one (cosign's own

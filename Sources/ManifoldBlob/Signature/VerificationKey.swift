@@ -35,37 +35,9 @@ public final class VerificationKey: @unchecked Sendable {
     public let bits: Int
     private let key: OpaquePointer
 
-    /// A key file is a few hundred bytes; more is not a public key.
-    static let maximumFileSize = 64 * 1024
-
     /// Reads a PEM public key from `path`; `name` (default: the path) names it in reports.
     public convenience init(contentsOf path: String, name: String? = nil) throws {
-        let file: OpenFile
-        do {
-            file = try OpenFile(path: path)
-        } catch let error as ManifoldError {
-            throw ManifoldError(error.code, "key \(path): \(error.message)")
-        }
-        guard file.isRegular else {
-            throw ManifoldError(.invalidArgument, "\(path): is \(file.typeDescription), not a PEM public key file")
-        }
-        guard file.size <= UInt64(Self.maximumFileSize) else {
-            throw ManifoldError(.invalidArgument, "\(path): \(file.size) bytes is too large for a PEM public key")
-        }
-        var bytes = [UInt8](repeating: 0, count: Int(file.size))
-        var filled = 0
-        do {
-            while filled < bytes.count {
-                let count = try bytes.withUnsafeMutableBytes { buffer in
-                    try file.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]), at: UInt64(filled))
-                }
-                if count == 0 { break }
-                filled += count
-            }
-        } catch let error as ManifoldError {
-            throw ManifoldError(error.code, "key \(path): \(error.message)")
-        }
-        try self.init(pem: Array(bytes[..<filled]), name: name ?? path)
+        try self.init(pem: PEMFile.read(path, what: "PEM public key"), name: name ?? path)
     }
 
     /// Parses a PKIX PEM public key. A private key, a certificate or a key of another kind

@@ -93,16 +93,7 @@ public struct NotationTrust: Sendable {
         guard file.isRegular, file.size <= UInt64(maximumFileSize) else {
             throw ManifoldError(.invalidArgument, "\(path): not a regular file of at most \(maximumFileSize) bytes")
         }
-        var bytes = [UInt8](repeating: 0, count: Int(file.size))
-        var filled = 0
-        while filled < bytes.count {
-            let count = try bytes.withUnsafeMutableBytes { buffer in
-                try file.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]), at: UInt64(filled))
-            }
-            if count == 0 { break }
-            filled += count
-        }
-        return Array(bytes[..<filled])
+        return try file.readWhole()
     }
 }
 
