@@ -126,7 +126,12 @@ import Testing
         #expect(received == size)
         #expect(intact)
         #expect(largest <= client.configuration.receiveBufferSize)
-        #expect(peak - before < 32 * 1024 * 1024, "resident memory grew by \(peak - before) bytes for a 64 MiB body")
+        // Under AddressSanitizer every freed chunk sits in its quarantine (256 MiB by default),
+        // still resident, and the other suites running meanwhile add theirs: the growth says
+        // nothing about this client there. `make check` sets ASAN_OPTIONS for its run.
+        if ProcessInfo.processInfo.environment["ASAN_OPTIONS"] == nil {
+            #expect(peak - before < 32 * 1024 * 1024, "resident memory grew by \(peak - before) bytes for a 64 MiB body")
+        }
     }
 
     struct Stop: Error {}
