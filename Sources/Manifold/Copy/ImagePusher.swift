@@ -127,32 +127,18 @@ private struct DocumentPublishing {
     /// written (an index rewritten without the platforms left out), or nil when `--platform`
     /// left out everything it lists.
     mutating func publish(_ descriptor: Descriptor, path: [String]) throws -> Descriptor? {
-        let walked = plan.repeats[path] ?? path
-        if let digest = plan.indexAt[walked], let kept = plan.documents[digest], let index = kept.index {
-            let skipped = plan.skipped[walked] ?? []
-            var changed = !skipped.isEmpty
-            var entries: [(position: Int, descriptor: Descriptor)] = []
-            for (position, child) in index.manifests.enumerated() where !skipped.contains(position) {
-                guard let childPath = plan.entryPaths[walked]?[position], let written = try publish(child, path: childPath) else {
-                    changed = true
-                    continue
-                }
-                if written.digest != child.digest { changed = true }
-                entries.append((position, written))
-            }
-            if entries.isEmpty { return nil }
-            guard changed else {
-                try document(descriptor, kept.bytes)
+        if let index = try plan.writtenIndex(descriptor, walkedAt: path, writingChildren: { try publish($0, path: $1) }) {
+            switch index {
+            case .empty:
+                return nil
+            case .unchanged(let bytes):
+                try document(descriptor, bytes)
                 return descriptor
+            case .rewritten(let written, let bytes):
+                try document(written, bytes)
+                rewritten.append((descriptor, written))
+                return written
             }
-            let bytes = try PullAssembly.rewrite(kept.bytes, keeping: entries)
-            var written = descriptor
-            written.digest = try DigestHasher.digest(of: bytes, algorithm: descriptor.digest.algorithm)
-            written.size = Int64(bytes.count)
-            written.data = nil
-            try document(written, bytes)
-            rewritten.append((descriptor, written))
-            return written
         }
         if let kept = plan.documents[descriptor.digest], let manifest = kept.manifest {
             try config(manifest.config)

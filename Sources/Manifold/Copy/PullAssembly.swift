@@ -52,32 +52,18 @@ struct PullAssembly {
     /// Gathers `descriptor`, walked at `path`, and what it lists; returns it as written (an
     /// index rewritten), or nil when `--platform` left out everything it lists.
     private mutating func collect(_ descriptor: Descriptor, path: [String]) throws -> Descriptor? {
-        let walked = plan.repeats[path] ?? path
-        if let digest = plan.indexAt[walked], let kept = plan.documents[digest], let index = kept.index {
-            let skipped = plan.skipped[walked] ?? []
-            var changed = !skipped.isEmpty
-            var entries: [(position: Int, descriptor: Descriptor)] = []
-            for (position, child) in index.manifests.enumerated() where !skipped.contains(position) {
-                guard let childPath = plan.entryPaths[walked]?[position], let written = try collect(child, path: childPath) else {
-                    changed = true
-                    continue
-                }
-                if written.digest != child.digest { changed = true }
-                entries.append((position, written))
-            }
-            if entries.isEmpty { return nil }
-            guard changed else {
-                add(descriptor, .document(kept.bytes))
+        if let index = try plan.writtenIndex(descriptor, walkedAt: path, writingChildren: { try collect($0, path: $1) }) {
+            switch index {
+            case .empty:
+                return nil
+            case .unchanged(let bytes):
+                add(descriptor, .document(bytes))
                 return descriptor
+            case .rewritten(let written, let bytes):
+                add(written, .document(bytes))
+                rewritten.append((descriptor, written))
+                return written
             }
-            let bytes = try Self.rewrite(kept.bytes, keeping: entries)
-            var written = descriptor
-            written.digest = try DigestHasher.digest(of: bytes, algorithm: descriptor.digest.algorithm)
-            written.size = Int64(bytes.count)
-            written.data = nil
-            add(written, .document(bytes))
-            rewritten.append((descriptor, written))
-            return written
         }
         if let kept = plan.documents[descriptor.digest], let manifest = kept.manifest {
             add(descriptor, .document(kept.bytes))
