@@ -17,7 +17,8 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
 trap cleanup EXIT
-start_registry() {  # NAME → prints host:port; storage under $work/NAME (emptied)
+start_registry() {  # NAME → sets REPLY to host:port and PIDS[NAME]; storage under $work/NAME (emptied)
+  # Not called in $(…): a subshell's pids+=() would not reach cleanup, leaving registries running.
   local name=$1 port
   port=$(free_port)
   rm -rf "${work:?}/$name" && mkdir -p "$work/$name"
@@ -35,16 +36,20 @@ http:
 YML
   docker-registry serve "$work/$name.yml" > "$work/$name.log" 2>&1 &
   pids+=($!)
+  PIDS[$name]=$!
   for _ in $(seq 100); do (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
-  echo "127.0.0.1:$port"
+  REPLY="127.0.0.1:$port"
 }
 # A registry each, so that no tool mounts or finds what another sent (skopeo remembers where
 # it saw each blob and mounts from there within a registry).
-src=$(start_registry registry-src)/source/app
-ours=$(start_registry registry-ours)
-theirs=$(start_registry registry-theirs)
-ours_copy=$(start_registry registry-ours-copy)
-theirs_copy=$(start_registry registry-theirs-copy)
+declare -A PIDS
+start_registry registry-src; src=$REPLY/source/app
+start_registry registry-ours; ours=$REPLY
+start_registry registry-theirs; theirs=$REPLY
+start_registry registry-ours-copy; ours_copy=$REPLY
+start_registry registry-theirs-copy; theirs_copy=$REPLY
+# CPU seconds (user+sys) a registry process has used so far: what the server spent receiving.
+cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.3f", ($14 + $15) / hz }' "/proc/${PIDS[$1]}/stat"; }
 seconds() {  # a failed command is reported, not timed
   local s e
   s=$(date +%s.%N)
@@ -53,12 +58,18 @@ seconds() {  # a failed command is reported, not timed
   python3 -c "print($e - $s)"
 }
 peak() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
+cpu_of() { /usr/bin/time -f "%U %S" "$@" 2>&1 >/dev/null | tail -1 | awk '{ printf "%.3f", $1 + $2 }'; }
 "$bin" push -q "$work/push-packed:ref" "$src:1" >/dev/null
 
 {
   echo "== 1. push the reference image (pack's output: 2 platforms x 3 layers, $(du -sm "$work/push-packed" | cut -f1) MB) to an empty registry"
   echo "manifold_push $(seconds "$bin" push -q "$work/push-packed:ref" "$ours/app:1")"
   echo "skopeo_push $(seconds skopeo copy -q --all --dest-tls-verify=false "oci:$work/push-packed:ref" "docker://$theirs/app:1")"
+  echo "registry_cpu_ours $(cpu registry-ours)"
+  echo "registry_cpu_theirs $(cpu registry-theirs)"
+  # The floor of a push that inflates and hashes every layer: the same checks with no network.
+  echo "manifold_verify_local $(seconds "$bin" verify "$work/push-packed:ref")"
+  echo "manifold_verify_local_cpu $(cpu_of "$bin" verify "$work/push-packed:ref")"
   echo "== 2. the same again (every blob present)"
   echo "manifold_repush $(seconds "$bin" push -q "$work/push-packed:ref" "$ours/app:1")"
   echo "skopeo_repush $(seconds skopeo copy -q --all --dest-tls-verify=false "oci:$work/push-packed:ref" "docker://$theirs/app:1")"
@@ -83,6 +94,11 @@ def ratio(ours, theirs):
     return values[ours] / values[theirs] if values.get(theirs) else float("nan")
 print("== ratios (manifold / skopeo; lower is better)")
 print(f"push        {ratio('manifold_push', 'skopeo_push'):.2f}x   (issue 11: <= 0.7x)")
+print(f"  floor: local verify of the same image (inflate + hash every layer, no network) = {ratio('manifold_verify_local', 'skopeo_push'):.2f}x skopeo's push")
+cores = __import__("os").cpu_count()
+floor = (values.get('manifold_verify_local_cpu', float('nan')) + values.get('registry_cpu_ours', float('nan'))) / cores
+print(f"  CPU floor: (local verify's CPU + the registry's CPU) / {cores} cores = {floor:.2f} s = {floor / values['skopeo_push']:.2f}x skopeo's push" if values.get('skopeo_push') else "  CPU floor: n/a")
+print(f"  registry CPU while receiving: {values.get('registry_cpu_ours', float('nan')):.2f} s from manifold, {values.get('registry_cpu_theirs', float('nan')):.2f} s from skopeo (same 2 cores)")
 print(f"re-push     {ratio('manifold_repush', 'skopeo_repush'):.2f}x   (<= 1x)")
 print(f"copy        {ratio('manifold_copy', 'skopeo_copy'):.2f}x   (<= 0.8x)")
 print(f"mount copy  {values.get('manifold_mount', float('nan')):.2f} s")
