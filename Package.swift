@@ -18,7 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        // C system libraries. Each has a shim.h for what Swift cannot import directly
+        // C system libraries (CCurl aside, below). Each has a shim.h for what Swift cannot import directly
         // (function-like macros, pointer-type mismatches); none of their types is public API.
         .systemLibrary(
             name: "COpenSSL", pkgConfig: "libcrypto",
@@ -33,9 +33,10 @@ let package = Package(
             name: "CZstd", pkgConfig: "libzstd",
             providers: [.apt(["libzstd-dev"]), .brew(["zstd"])]),
         // HTTP for the registry client only: the core library builds and works without it.
-        .systemLibrary(
-            name: "CCurl", pkgConfig: "libcurl",
-            providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]),
+        // Not linked: CCurl loads libcurl.so.4 with dlopen at the first registry operation,
+        // so local commands never load it (nor the thirty-odd libraries it needs). curl's
+        // headers (libcurl4-openssl-dev) are still needed to build, for the types.
+        .target(name: "CCurl"),
 
         // Linux calls Swift cannot make itself (variadic ioctl, renameat2); no library.
         .systemLibrary(name: "CSystem"),

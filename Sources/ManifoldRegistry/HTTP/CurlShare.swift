@@ -22,7 +22,8 @@ final class CurlShare: @unchecked Sendable {
     private static let mutexCount = Int(CURL_LOCK_DATA_LAST.rawValue)
 
     init() throws {
-        guard CurlGlobal.isReady, let handle = curl_share_init() else {
+        try CurlGlobal.ready()
+        guard let handle = curl_share_init() else {
             throw ManifoldError(.internalFailure, "curl could not create a share handle")
         }
         self.handle = handle

@@ -14,7 +14,8 @@ struct CurlURL {
 
     /// Parses `text`; a malformed URL or a scheme other than http(s) is an invalid argument.
     init(_ text: String) throws {
-        guard CurlGlobal.isReady, let handle = curl_url() else {
+        try CurlGlobal.ready()
+        guard let handle = curl_url() else {
             throw ManifoldError(.internalFailure, "curl could not allocate a URL handle")
         }
         defer { curl_url_cleanup(handle) }
