@@ -33,10 +33,18 @@ struct ListCommand: ParsableCommand {
 
     @OptionGroup var limits: ImageLimitOptions
 
+    @Option(name: .customLong("max-tags"), help: ArgumentHelp(
+        "Most distinct tags listed; a repository with more is an error (default: \(RegistryOptions.defaultMaxTags)).", valueName: "n"))
+    var maxTags: Int = RegistryOptions.defaultMaxTags
+
+    func validate() throws {
+        guard maxTags > 0 else { throw ValidationError("--max-tags must be positive") }
+    }
+
     func run() throws {
         let summaries: [TagSummary]
         do {
-            summaries = try registry.options().list(try RepositoryReference(parsing: Self.bare(repository)), limits: limits.limits)
+            summaries = try registry.options().list(try RepositoryReference(parsing: Self.bare(repository)), limits: limits.limits, maxTags: maxTags)
         } catch let error as ValidationError {
             throw error
         } catch {
