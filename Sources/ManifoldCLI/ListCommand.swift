@@ -15,8 +15,9 @@ struct ListCommand: ParsableCommand {
             and the `created` of its first platform's config. Manifests and configs are read;
             layers are not.
 
-            Exit 0 on success, 1 when a config does not match its digest, 2 when the registry
-            cannot be reached, refuses the credentials or does not have the repository.
+            Exit 0 on success, 1 when a config does not match its digest or the repository
+            has more than --max-tags tags, 2 when the registry cannot be reached, refuses the
+            credentials or does not have the repository.
 
             Examples:
               manifold ls localhost:5000/team/app

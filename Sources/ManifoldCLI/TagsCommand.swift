@@ -17,8 +17,10 @@ struct TagsCommand: ParsableCommand {
             a registry whose pages add up to more than 256 MiB) is an error naming the cap:
             the names are kept in memory, the pages are not.
 
-            Exit 0 on success, 2 when the registry cannot be reached, refuses the credentials
-            or does not have the repository.
+            Exit 0 on success, 1 when the registry's answer is malformed or passes a limit
+            (a page over 4 MiB, a tag that is not a tag, more than --max-tags tags), 2 when
+            the registry cannot be reached, refuses the credentials or does not have the
+            repository.
 
             Examples:
               manifold tags localhost:5000/team/app

@@ -40,10 +40,10 @@ package struct RetryPolicy: Sendable {
     /// Whether to try again after `attempt` failed attempts (from 1), `elapsed` seconds after
     /// the first began, and after what wait; or why not.
     package func decision(afterAttempt attempt: Int, retryAfter: String?, elapsed: Double, now: Double = WallClock.now()) -> RetryDecision {
-        let bounds = "retries are bounded to \(maxAttempts) attempts and \(Self.seconds(timeBudget)) s in all"
+        let bounds = "retries are bounded to \(maxAttempts) attempts and \(Self.format(Self.seconds(timeBudget))) s in all"
         guard attempt < maxAttempts else { return .giveUp("gave up after \(attempt) attempts; \(bounds)") }
         if let retryAfter, let asked = Self.retryAfterSeconds(retryAfter, now: now), asked > Self.seconds(maxRetryAfter) {
-            return .giveUp("not retried: the registry asks to wait \(Self.format(asked)) s (Retry-After), more than the \(Self.seconds(maxRetryAfter)) s waited for; \(bounds)")
+            return .giveUp("not retried: the registry asks to wait \(Self.format(asked)) s (Retry-After), more than the \(Self.format(Self.seconds(maxRetryAfter))) s waited for; \(bounds)")
         }
         let wait = delay(afterAttempt: attempt, retryAfter: retryAfter, now: now)
         guard elapsed + Self.seconds(wait) <= Self.seconds(timeBudget) else {
