@@ -35,7 +35,7 @@ struct ListCommand: ParsableCommand {
     @OptionGroup var limits: ImageLimitOptions
 
     @Option(name: .customLong("max-tags"), help: ArgumentHelp(
-        "Most distinct tags listed; a repository with more is an error (default: \(RegistryOptions.defaultMaxTags)).", valueName: "n"))
+        "Most distinct tags listed; a repository with more is an error.", valueName: "n"))
     var maxTags: Int = RegistryOptions.defaultMaxTags
 
     func validate() throws {

@@ -36,7 +36,7 @@ struct TagsCommand: ParsableCommand {
     @OptionGroup(title: "Registry options") var registry: RegistryFlags
 
     @Option(name: .customLong("max-tags"), help: ArgumentHelp(
-        "Most distinct tags listed; a repository with more is an error (default: \(RegistryOptions.defaultMaxTags)).", valueName: "n"))
+        "Most distinct tags listed; a repository with more is an error.", valueName: "n"))
     var maxTags: Int = RegistryOptions.defaultMaxTags
 
     func validate() throws {

@@ -221,7 +221,7 @@ final class VerificationWalk: ImageGraphVisitor {
             // A type known to be a config or a layer where an index lists images: the index
             // claims an image that is not one. Content not matching its claims, from a layout
             // or a registry alike (which would not even serve it from /manifests/).
-            result.fail(Problem(.document, expected: "an index or manifest", actual: type,
+            result.fail(Problem(.mediaType, expected: "an index or manifest", actual: type,
                                 message: "media type \(type) is a config or layer type, not an index or manifest, where the index lists images"))
             results.append(result)
             return
