@@ -81,8 +81,9 @@ test: deps
 	python3 Vectors/hostile/run.py --binary .build/debug/manifold
 	$(MAKE) --no-print-directory check
 
-# The libFuzzer targets (document, digest, tar, docker-manifest, gzip, zstd), FUZZ_SECONDS
-# each (default 30), from seeds in Vectors/; committed reproducers in Vectors/fuzz/ first.
+# The libFuzzer targets (document, digest, tar, docker-manifest, gzip, zstd, and the registry
+# client's reference, www-authenticate, link, token-response, auth-file), FUZZ_SECONDS each
+# (default 30), from seeds in Vectors/ and Fuzz/seeds/; committed reproducers in Vectors/fuzz/ first.
 fuzz: deps
 	bash Fuzz/run.sh
 

@@ -78,7 +78,7 @@ let package = Package(
 // main(), so this executable cannot link in an ordinary build.
 if ProcessInfo.processInfo.environment["MANIFOLD_FUZZ"] != nil {
     package.targets.append(.executableTarget(
-        name: "ManifoldFuzz", dependencies: ["Manifold", "ManifoldBlob", "CSystem"], path: "Fuzz/ManifoldFuzz",
+        name: "ManifoldFuzz", dependencies: ["Manifold", "ManifoldBlob", "ManifoldRegistry", "CSystem"], path: "Fuzz/ManifoldFuzz",
         swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
     package.products.append(.executable(name: "manifold-fuzz", targets: ["ManifoldFuzz"]))
 }

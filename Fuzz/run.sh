@@ -3,11 +3,12 @@
 # FUZZ_SECONDS (default 30) from seeds taken from Vectors/ plus any crash reproducers
 # committed in Vectors/fuzz/<target>/, which must no longer crash.
 #   Fuzz/run.sh [TARGET…]      targets: document digest tar docker-manifest gzip zstd
+#                              reference www-authenticate link token-response auth-file
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${FUZZ_SECONDS:-30}
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(document digest tar docker-manifest gzip zstd)
+[ ${#targets[@]} -gt 0 ] || targets=(document digest tar docker-manifest gzip zstd reference www-authenticate link token-response auth-file)
 work=.build-fuzz/work
 # swiftc keeps only the last of several -sanitize flags, so SwiftPM's --sanitize=fuzzer
 # --sanitize=address would silently drop the coverage instrumentation. --sanitize=fuzzer
@@ -32,10 +33,17 @@ seed() {
       for t in Vectors/images/docker-*.tar Vectors/images/containerd-sparse.tar; do tar -xOf "$t" manifest.json > "$dir/$(basename "$t").json"; done ;;
     gzip) cp Vectors/compression/*.gz "$dir/" ;;
     zstd) cp Vectors/compression/*.zst "$dir/" ;;
+    # The registry's texts: what registries and other tools write, and the edges of each grammar.
+    reference|www-authenticate|link|token-response|auth-file)
+      n=0
+      while IFS= read -r line; do n=$((n + 1)); printf '%b' "$line" > "$dir/seed-$n"; done < "Fuzz/seeds/$target.txt" ;;
   esac
   if [ -d "Vectors/fuzz/$target" ]; then cp Vectors/fuzz/"$target"/* "$dir/"; fi
 }
 
+# A failed precondition is reported by Swift's message, not by ASan tripping over the
+# backtracer that would otherwise start.
+export SWIFT_BACKTRACE=enable=no
 status=0
 for target in "${targets[@]}"; do
   seed "$target"

@@ -1,7 +1,9 @@
 // libFuzzer entry point for manifold's parsers. One binary, several targets, chosen by
 // MANIFOLD_FUZZ_TARGET (see `make fuzz`). Each target checks invariants, not only survival:
 // a parsed digest round-trips, a parsed document re-serializes to the same value, a tar
-// index never points outside its file, the two gzip backends agree byte for byte.
+// index never points outside its file, the two gzip backends agree byte for byte. The
+// registry client's parsers (FuzzRegistry.swift) hold to the same: what they accept renders
+// back to itself, and what they resolve never leaves the registry's host.
 @testable import Manifold
 @testable import ManifoldBlob
 import CSystem
@@ -11,7 +13,7 @@ import Glibc
 
 private let target: String = {
     guard let name = getenv("MANIFOLD_FUZZ_TARGET") else {
-        fatalError("set MANIFOLD_FUZZ_TARGET to document, digest, tar, docker-manifest, gzip or zstd")
+        fatalError("set MANIFOLD_FUZZ_TARGET to document, digest, tar, docker-manifest, gzip, zstd, reference, www-authenticate, link, token-response or auth-file")
     }
     return String(cString: name)
 }()
@@ -26,6 +28,11 @@ public func fuzz(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     case "docker-manifest": fuzzDockerManifest(bytes)
     case "gzip": fuzzGzip(bytes)
     case "zstd": fuzzZstd(bytes)
+    case "reference": fuzzReference(bytes)
+    case "www-authenticate": fuzzWWWAuthenticate(bytes)
+    case "link": fuzzLink(bytes)
+    case "token-response": fuzzTokenResponse(bytes)
+    case "auth-file": fuzzAuthFile(bytes)
     default: fatalError("unknown MANIFOLD_FUZZ_TARGET \(target)")
     }
     return 0

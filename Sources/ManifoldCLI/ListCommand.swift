@@ -15,8 +15,9 @@ struct ListCommand: ParsableCommand {
             and the `created` of its first platform's config. Manifests and configs are read;
             layers are not.
 
-            Exit 0 on success, 1 when a config does not match its digest, 2 when the registry
-            cannot be reached, refuses the credentials or does not have the repository.
+            Exit 0 on success, 1 when a config does not match its digest or the repository
+            has more than --max-tags tags, 2 when the registry cannot be reached, refuses the
+            credentials or does not have the repository.
 
             Examples:
               manifold ls localhost:5000/team/app
@@ -33,10 +34,18 @@ struct ListCommand: ParsableCommand {
 
     @OptionGroup var limits: ImageLimitOptions
 
+    @Option(name: .customLong("max-tags"), help: ArgumentHelp(
+        "Most distinct tags listed; a repository with more is an error.", valueName: "n"))
+    var maxTags: Int = RegistryOptions.defaultMaxTags
+
+    func validate() throws {
+        guard maxTags > 0 else { throw ValidationError("--max-tags must be positive") }
+    }
+
     func run() throws {
         let summaries: [TagSummary]
         do {
-            summaries = try registry.options().list(try RepositoryReference(parsing: Self.bare(repository)), limits: limits.limits)
+            summaries = try registry.options().list(try RepositoryReference(parsing: Self.bare(repository)), limits: limits.limits, maxTags: maxTags)
         } catch let error as ValidationError {
             throw error
         } catch {

@@ -322,4 +322,15 @@ import Manifold
         #expect(errorCode { _ = try RegistryCredential.parseCreds("") } == .invalidArgument)
         #expect(errorCode { _ = try RegistryCredential.parseCreds(":pw") } == .invalidArgument)
     }
+
+    /// `auth` is split at its first colon byte, as Docker splits it: a colon followed by a
+    /// combining mark is still the separator (fuzz: colon-before-combining-mark), and NUL
+    /// padding is dropped from the password.
+    @Test func authIsSplitAtTheFirstColonByte() throws {
+        let auth = Base64.encode(Array("us:\u{301}er:pass\0\0".utf8))
+        let file = try AuthFile(bytes: Array(#"{"auths":{"registry.example":{"auth":"\#(auth)"}}}"#.utf8), path: "auth.json")
+        let credential = try #require(try file.credential(for: try RepositoryReference(parsing: "registry.example/app")))
+        #expect(credential.username == "us")
+        #expect(credential.password == "\u{301}er:pass")
+    }
 }

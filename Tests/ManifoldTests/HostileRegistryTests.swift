@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import Testing
 @testable import Manifold
+@testable import ManifoldRegistry
 
 /// Issue 12's cases against a registry that lies, stalls and fails
 /// (Vectors/registry/hostile_registry.py), through the built binary: `pull` and
@@ -43,22 +44,26 @@ import Testing
         Lie(fault: "short", status: 1, words: ["size mismatch: expected 207 bytes, got 206"]),
         Lie(fault: "bigmanifest", status: 2, words: ["above the 4194304-byte limit for documents"]),
         Lie(fault: "lyingchild", status: 1, words: ["digest mismatch: expected sha256:7519ef99b22b"]),
-        Lie(fault: "wrongchild", status: 2, words: ["media type application/vnd.oci.image.config.v1+json is not an index or manifest"]),
+        Lie(fault: "wrongchild", status: 1, words: ["media type application/vnd.oci.image.config.v1+json is a config or layer type, not an index or manifest"]),
         Lie(fault: "bomb", flags: ["--max-layer-size", "1MiB"], status: 1, words: ["decompressed content exceeds the limit of 1048576 bytes"]),
         Lie(fault: "hugeerror", status: 2, words: ["hugeerror/app:1: manifest unknown to 127.0.0.1"]),
         Lie(fault: "redirloop", status: 2, words: ["more than 5 redirects"]),
-        Lie(fault: "authloop", status: 2, words: ["requires authentication for authloop/app"]),
+        Lie(fault: "authloop", status: 2, words: ["requires authentication for authloop/app",
+                                                  "the token for scope repository:authloop/app:pull was refused, and a fresh one after it"]),
         Lie(fault: "badchallenge", status: 2, words: ["WWW-Authenticate header that cannot be read", "a quoted string is not closed"]),
         Lie(fault: "badtoken", status: 2, words: ["token response from", "invalid JSON"]),
         Lie(fault: "hugetoken", status: 2, words: ["/token", "more than the 65536 bytes allowed"]),
         Lie(fault: "ftprealm", status: 2, words: ["token realm \"ftp://", "is not an http(s) URL"]),
         Lie(fault: "down", status: 2, words: ["the registry answered 503: UNAVAILABLE: down"]),
-        Lie(fault: "toomany", flags: ["--timeout", "3s"], status: 2, words: ["the time limit (--timeout 3s) ran out"]),
+        // Retry-After: 100000 is over the 30 s cap: not waited for at all (it once was, at the
+        // cap, on every attempt), and the error says why and what bounds the retries.
+        Lie(fault: "toomany", status: 2, words: ["the registry answered 429", "asks to wait 100000 s (Retry-After), more than the 30 s waited for",
+                                                 "bounded to 5 attempts and 120 s in all"]),
     ]
 
     /// Each lie through pull and verify: its exit code, its words, no OUT and nothing else
-    /// left in OUT's directory. A `--timeout` of 20s bounds every run (none needs it but
-    /// toomany, which sets its own): a case that reaches it fails on its words.
+    /// left in OUT's directory. A `--timeout` of 20s bounds every run (none needs it): a case
+    /// that reaches it fails on its words.
     @Test(arguments: lies)
     func aLyingRegistryEndsWithItsErrorAndLeavesNothing(_ lie: Lie) throws {
         let registry = try TestHostileRegistry(in: directory)
@@ -69,7 +74,7 @@ import Testing
             let text = result.stdout + result.stderr
             #expect(result.status == lie.status, "\(command[0]) \(lie.fault): \(text)")
             for word in lie.words { #expect(text.contains(word), "\(command[0]) \(lie.fault): no “\(word)” in \(text)") }
-            let timedOut = text.contains("time limit") && lie.fault != "toomany"
+            let timedOut = text.contains("time limit")
             #expect(!timedOut, "\(command[0]) \(lie.fault) ran into --timeout: \(text)")
             let left = try leftovers()
             #expect(left.isEmpty, "\(command[0]) \(lie.fault) left \(left)")
@@ -124,6 +129,82 @@ import Testing
         #expect(result.status == 0, "\(result.stderr)")
         let listed = result.stdout.split(separator: "\n").map(String.init)
         #expect(listed == tags)
+    }
+
+    /// Past --max-tags, a listing ends with an error naming the cap (the names are what is
+    /// kept in memory, so the cap bounds it); a tag that is not a tag is refused by name. Both
+    /// exit 1, as a page over its size limit or malformed does (limits and malformed answers
+    /// are content failures throughout manifold).
+    @Test func aListingOverItsCapsEndsWithAnErrorNamingTheCap() throws {
+        let tags = (0..<1000).map { String(format: "t%04d", $0) }
+        let server = try TestTagsServer(in: directory, repositories: [
+            .init(name: "many", tags: tags, pageSize: 100), .init(name: "odd", tags: ["ok", "not a tag"]),
+        ])
+        let capped = try run(manifoldBinary, ["tags", "--tls-verify=false", "--max-tags", "500", "\(server.host)/many"] + noAuthFile())
+        #expect(capped.status == 1 && capped.stdout.isEmpty, "\(capped.stdout) \(capped.stderr)")
+        #expect(capped.stderr.contains("tags of many: more than 500 tags (the --max-tags limit"), "\(capped.stderr)")
+        // Stopped at the page that passed the cap: 500 tags are 5 pages, the 6th passes it.
+        let pages = try server.requests().filter { $0.path.hasSuffix("/many/tags/list") }.count
+        #expect(pages == 6, "\(pages) pages read")
+        let all = try run(manifoldBinary, ["tags", "--tls-verify=false", "--max-tags", "1000", "\(server.host)/many"] + noAuthFile())
+        #expect(all.status == 0 && all.stdout.split(separator: "\n").count == 1000, "\(all.stderr)")
+        let listed = try run(manifoldBinary, ["ls", "--tls-verify=false", "--max-tags", "999", "\(server.host)/many"] + noAuthFile())
+        #expect(listed.status == 1 && listed.stderr.contains("more than 999 tags"), "\(listed.stderr)")
+        let odd = try run(manifoldBinary, ["tags", "--tls-verify=false", "\(server.host)/odd"] + noAuthFile())
+        #expect(odd.status == 1 && odd.stderr.contains("\"not a tag\" is not a tag"), "\(odd.stderr)")
+        let zero = try run(manifoldBinary, ["tags", "--max-tags", "0", "\(server.host)/many"])
+        #expect(zero.status == 2 && zero.stderr.contains("--max-tags must be positive"), "\(zero.stderr)")
+    }
+
+    /// Every retry counts against one budget: a registry that always answers 503 is asked
+    /// again only while the next wait still ends within it, however many attempts are left,
+    /// and the error says so.
+    @Test func retriesStopAtTheirBudgetWithTheReasonInTheError() throws {
+        let registry = try TestHostileRegistry(in: directory)
+        let options = RegistryOptions(
+            authFile: directory.appendingPathComponent("no-auth.json").path, verifiesTLS: false,
+            environment: CredentialEnvironment(variables: [:], homeDirectory: nil, userID: 0))
+        // Waits of 100–200 ms (no Retry-After: backoff with jitter in its upper half), a 1 s budget.
+        let policy = RetryPolicy(maxAttempts: 100, baseDelay: .milliseconds(200), maxDelay: .milliseconds(200), timeBudget: .seconds(1))
+        let client = try options.client(host: registry.host, retry: policy)
+        let config = try Digest(parsing: "sha256:6122cb5391865dbd7a831d94e90f66170c5d75a35f963cbe85f9978d9766e80f")
+        do {
+            _ = try client.blob(try RepositoryReference(parsing: "\(registry.host)/down/app"), digest: config, size: 173) { _ in }
+            Issue.record("a registry answering 503 gave the blob")
+        } catch let error as ManifoldError {
+            #expect(error.message.contains("the registry answered 503"), "\(error.message)")
+            #expect(error.message.contains("would pass the retry budget; retries are bounded to 100 attempts and 1 s in all)"), "\(error.message)")
+        }
+        // At least 100 ms a wait within 1 s: at most 11 attempts, far from the 100 allowed.
+        let attempts = registry.requests().filter { ($0["path"] as? String)?.hasSuffix(config.encoded) == true }.count
+        #expect((2...11).contains(attempts), "\(attempts) attempts")
+    }
+
+    /// An index listing a config where an image belongs: exit 1 with the same words from a
+    /// registry and from a layout holding the same index, not exit 2 for a blob the registry
+    /// does not have (nor exit 0 with a note from the layout).
+    @Test func aConfigWhereAnIndexListsImagesFailsAlikeFromARegistryAndALayout() throws {
+        let registry = try TestHostileRegistry(in: directory)
+        let layout = work.appendingPathComponent("layout")
+        #expect(try run(manifoldBinary, ["pull", registry.image("ok"), "-o", layout.path] + noAuthFile()).status == 0)
+        // The layout's index points at the hostile registry's wrongchild index instead.
+        let served = try run(manifoldBinary, ["inspect", "--raw", "docker://\(registry.image("wrongchild"))"] + noAuthFile())
+        #expect(served.status == 0, "\(served.stderr)")
+        let bytes = Array(served.stdout.utf8)
+        let digest = try DigestHasher.digest(of: bytes)
+        try Data(bytes).write(to: layout.appendingPathComponent("blobs/sha256/\(digest.encoded)"))
+        let indexFile = layout.appendingPathComponent("index.json")
+        var top = try JSONSerialization.jsonObject(with: Data(contentsOf: indexFile)) as! [String: Any]
+        var entries = top["manifests"] as! [[String: Any]]
+        entries[0]["digest"] = digest.description
+        entries[0]["size"] = bytes.count
+        top["manifests"] = entries
+        try JSONSerialization.data(withJSONObject: top).write(to: indexFile)
+        let words = "manifests[0] (linux/amd64) sha256:7519ef99b22b…: media type application/vnd.oci.image.config.v1+json is a config or layer type, not an index or manifest"
+        for target in [layout.path, "docker://\(registry.image("wrongchild"))"] {
+            let result = try run(manifoldBinary, ["verify", target] + noAuthFile())
+            #expect(result.status == 1 && result.stdout.contains(words), "\(target): \(result.stdout) \(result.stderr)")
+        }
     }
 
     /// docker-registry behind the fault proxy, a fifth of whose connections are reset,

@@ -29,8 +29,9 @@ import Manifold
         Case(input: "test:5000/repo:tag", domain: "test:5000", path: "repo", tag: "tag"),
         Case(input: "test:5000/repo@\(sha256)", domain: "test:5000", path: "repo", digest: sha256),
         Case(input: "test:5000/repo:tag@\(sha256)", domain: "test:5000", path: "repo", tag: "tag", digest: sha256),
-        Case(input: String(repeating: "a/", count: 127) + "a:tag-puts-this-over-max",
-             domain: "docker.io", path: String(repeating: "a/", count: 127) + "a", tag: "tag-puts-this-over-max"),
+        // 255 characters of name once normalised (the domain is written, so nothing is added).
+        Case(input: "example.com/" + String(repeating: "a/", count: 121) + "a:tag-puts-this-over-max",
+             domain: "example.com", path: String(repeating: "a/", count: 121) + "a", tag: "tag-puts-this-over-max"),
         Case(input: "sub-dom1.foo.com/bar/baz/quux", domain: "sub-dom1.foo.com", path: "bar/baz/quux"),
         Case(input: "sub-dom1.foo.com/bar/baz/quux:some-long-tag", domain: "sub-dom1.foo.com", path: "bar/baz/quux", tag: "some-long-tag"),
         Case(input: "b.gcr.io/test.example.com/my-app:test.example.com", domain: "b.gcr.io", path: "test.example.com/my-app", tag: "test.example.com"),
@@ -88,6 +89,9 @@ import Manifold
         Invalid(input: "repo@sha256:" + String(repeating: "F", count: 64), says: "lowercase hex", code: .invalidDigest),
         Invalid(input: "repo@sha256:ffff", says: "64 lowercase hex", code: .invalidDigest),
         Invalid(input: String(repeating: "a/", count: 128) + "a:tag", says: "more than 255 characters"),
+        // 250 as written, 260 once normalised (docker.io/…), as Docker counts it (fuzz:
+        // normalised-name-over-255): otherwise its canonical form would not parse.
+        Invalid(input: String(repeating: "ab/", count: 83) + "a", says: "more than 255 characters"),
         Invalid(input: "aa/asdf$$^/aa", says: "path component \"asdf$$^\""),
         Invalid(input: "Uppercase:tag", says: "repository name (Uppercase) must be lowercase"),
         Invalid(input: "test:5000/Uppercase/lowercase:tag", says: "repository name (Uppercase/lowercase) must be lowercase"),
@@ -180,5 +184,17 @@ import Manifold
         let tagged = try RegistryReference(repository: repository, tag: "v1")
         #expect(tagged.description == "localhost:5000/app:v1")
         #expect(errorCode { _ = try RegistryReference(repository: repository, tag: "bad tag") } == .invalidArgument)
+    }
+
+    /// On Docker Hub, a path whose first component would read as a registry keeps its
+    /// domain in the familiar form, which then parses back to the same repository (fuzz:
+    /// docker-hub-path-reading-as-a-host).
+    @Test func aFamiliarFormThatWouldReadAsAHostKeepsItsDomain() throws {
+        for input in ["docker.io/a.b/app", "index.docker.io/localhost/app"] {
+            let reference = try RegistryReference(parsing: input)
+            #expect(reference.description == "docker.io/" + input.split(separator: "/", maxSplits: 1)[1])
+            #expect(try RegistryReference(parsing: reference.description) == reference)
+        }
+        #expect(try RegistryReference(parsing: "docker.io/team/app").description == "team/app")
     }
 }

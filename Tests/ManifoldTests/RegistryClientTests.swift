@@ -133,6 +133,21 @@ import Testing
         #expect(!RetryPolicy.isRetryable(status: 404) && !RetryPolicy.isRetryable(status: 401))
     }
 
+    /// One budget for a request's attempts and waits: a Retry-After within the cap and the
+    /// budget is waited; one over the cap is not waited at all; a wait that would end past the
+    /// budget is not begun; each refusal says which bound it was.
+    @Test func retriesAreDecidedAgainstOneBudget() {
+        let policy = RetryPolicy(maxAttempts: 5, maxRetryAfter: .seconds(30), timeBudget: .seconds(120))
+        #expect(policy.decision(afterAttempt: 1, retryAfter: "3", elapsed: 0) == .wait(.seconds(3)))
+        #expect(policy.decision(afterAttempt: 4, retryAfter: "30", elapsed: 90) == .wait(.seconds(30)))
+        let bounds = "retries are bounded to 5 attempts and 120 s in all"
+        #expect(policy.decision(afterAttempt: 1, retryAfter: "100000", elapsed: 0)
+                == .giveUp("not retried: the registry asks to wait 100000 s (Retry-After), more than the 30 s waited for; \(bounds)"))
+        #expect(policy.decision(afterAttempt: 2, retryAfter: "3", elapsed: 118)
+                == .giveUp("gave up after 2 attempts: another wait of 3 s would pass the retry budget; \(bounds)"))
+        #expect(policy.decision(afterAttempt: 5, retryAfter: "1", elapsed: 0) == .giveUp("gave up after 5 attempts; \(bounds)"))
+    }
+
     @Test func httpDatesAreIMFFixdateOnly() {
         #expect(HTTPDate.secondsSinceEpoch("Sun, 06 Nov 1994 08:49:37 GMT") == 784_111_777)
         #expect(HTTPDate.secondsSinceEpoch("Sunday, 06-Nov-94 08:49:37 GMT") == nil)

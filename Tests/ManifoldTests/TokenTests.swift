@@ -47,6 +47,9 @@ import Manifold
         (#"["token"]"#, "expected a JSON object"),
         (#"{"token":"a","token":"b"}"#, "invalid JSON"),    // the strict parser refuses duplicates
         (#"{"token":"a"} x"#, "invalid JSON"),
+        // A CR LF would end the Authorization line and add a header of the server's choosing.
+        (#"{"token":"a\r\nX-Injected: 1"}"#, "the token holds a control character"),
+        (#"{"access_token":"a\u007f"}"#, "the token holds a control character"),
     ])
     func badResponsesAreErrorsNamingTheRealm(_ json: String, _ says: String) {
         do {

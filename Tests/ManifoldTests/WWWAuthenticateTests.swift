@@ -37,6 +37,19 @@ import Manifold
         #expect(challenge.description == #"basic realm="a \"quoted\" \\ realm, with comma""#)
     }
 
+    /// A backslash followed by a combining mark is one Character: rendered by scalar, it is
+    /// escaped, and the rendering parses back to the same value (fuzz:
+    /// backslash-before-combining-mark).
+    @Test func aBackslashBeforeACombiningMarkRendersBackToItself() throws {
+        let mark = "\u{6E3}"
+        let challenge = try #require(try WWWAuthenticate(parsing: #"Bearer realm="a\\"# + mark + #"b""#).challenges.first)
+        let realm = #"a\"# + mark + "b"
+        let rendered = #"bearer realm="a\\"# + mark + #"b""#
+        #expect(challenge.realm == realm)
+        #expect(challenge.description == rendered)
+        #expect(try WWWAuthenticate(parsing: challenge.description).challenges == [challenge])
+    }
+
     @Test func severalChallengesInOneHeader() throws {
         let header = #"Newauth realm="apps", type=1, title="Login to \"apps\"", Basic realm="simple", Bearer realm="https://t/token",service=svc"#
         let parsed = try WWWAuthenticate(parsing: header)
@@ -65,6 +78,7 @@ import Manifold
         "Bearer realm=,service=x",               // a parameter without a value
         #"Bearer realm="a" service="b""#,         // no comma between parameters
         "Bearer realm=\"a\u{01}\"",               // a control character
+        "Bearer realm=\"a\\\u{0B}b\"",            // an escaped one (fuzz: escaped-control-character)
         #"Bearer realm="a\"#,                     // a backslash at the end
         "=realm",
         #"Bearer, ="x""#,

@@ -19,6 +19,10 @@ public struct Problem: Sendable, CustomStringConvertible {
         case platform
         /// The number of diff_ids differs from the number of layers.
         case diffIDCount = "diff_id_count"
+        /// An index lists, where images belong, a descriptor of a config or layer media type:
+        /// the index claims an image that is not one. (The document itself may be
+        /// schema-valid: image-spec lets index entries carry any media type.)
+        case mediaType = "media_type"
         /// A descriptor's `data` does not decode or does not match the blob.
         case data
         /// The image's container is wrong here: a symlinked blob, a path leaving the archive.

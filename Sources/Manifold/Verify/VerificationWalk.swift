@@ -215,9 +215,20 @@ final class VerificationWalk: ImageGraphVisitor {
     }
 
     func visitOther(_ entry: GraphEntry) throws {
-        // Not an error (image-spec): report it, check its bytes, do not descend.
-        copyPlan?.entry(entry)
         var result = newResult(entry, kind: .blob, platform: entry.entryPlatform)
+        let type = entry.descriptor.mediaType
+        if MediaType.isImageConfig(type) || MediaType.layerCompression(type) != nil || type == MediaType.ociEmpty {
+            // A type known to be a config or a layer where an index lists images: the index
+            // claims an image that is not one. Content not matching its claims, from a layout
+            // or a registry alike (which would not even serve it from /manifests/).
+            result.fail(Problem(.mediaType, expected: "an index or manifest", actual: type,
+                                message: "media type \(type) is a config or layer type, not an index or manifest, where the index lists images"))
+            results.append(result)
+            return
+        }
+        // An unknown type is not an error (image-spec: ignore it): report it, check its
+        // bytes, do not descend.
+        copyPlan?.entry(entry)
         result.notes.append("media type \(entry.descriptor.mediaType) is not an index or manifest: checked by digest and size only")
         planBlob(entry.descriptor, result: result, decompression: .skip, diffID: nil)
     }

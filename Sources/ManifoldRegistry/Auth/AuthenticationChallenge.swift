@@ -44,12 +44,14 @@ public struct AuthenticationChallenge: Hashable, Sendable, CustomStringConvertib
     public var description: String {
         if let token68 { return "\(scheme) \(token68)" }
         let rendered = parameters.sorted { $0.key < $1.key }.map { key, value in
-            var escaped = ""
-            for character in value {
-                if character == "\\" || character == "\"" { escaped.append("\\") }
-                escaped.append(character)
+            // By scalar, not Character: a backslash followed by a combining mark is one
+            // Character, and left unescaped it would escape the next byte when read again.
+            var escaped = String.UnicodeScalarView()
+            for scalar in value.unicodeScalars {
+                if scalar == "\\" || scalar == "\"" { escaped.append("\\") }
+                escaped.append(scalar)
             }
-            return "\(key)=\"\(escaped)\""
+            return "\(key)=\"\(String(escaped))\""
         }
         return rendered.isEmpty ? scheme : "\(scheme) \(rendered.joined(separator: ","))"
     }

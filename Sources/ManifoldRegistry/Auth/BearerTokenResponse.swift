@@ -9,7 +9,8 @@ import Manifold
 /// Decoded with Manifold's strict JSON parser. `token` and `access_token` are synonyms
 /// (`token` wins when both are given, as Docker's client does); `expires_in` defaults to 60
 /// seconds and is raised to 60 when lower, the spec's minimum; `issued_at` is an RFC 3339
-/// date. Unknown fields are ignored, as the spec allows extensions.
+/// date. Unknown fields are ignored, as the spec allows extensions. A token with a control
+/// character is refused: it could not go into a header without ending it.
 public struct BearerTokenResponse: Hashable, Sendable {
     /// The spec's default and minimum lifetime, in seconds.
     public static let minimumLifetime = 60
@@ -53,6 +54,11 @@ public struct BearerTokenResponse: Hashable, Sendable {
         let token = try string("token").flatMap { $0.isEmpty ? nil : $0 }
             ?? string("access_token").flatMap { $0.isEmpty ? nil : $0 }
         guard let token else { throw failure("neither \"token\" nor \"access_token\" is given") }
+        // The token goes into an `Authorization` header as it is: a CR or LF would end that
+        // line and let the token server write headers of its own into registry requests.
+        guard token.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x7F }) else {
+            throw failure("the token holds a control character, which cannot be sent in a header")
+        }
         var expiresIn = Self.minimumLifetime
         switch object["expires_in"] {
         case nil, .null?: break

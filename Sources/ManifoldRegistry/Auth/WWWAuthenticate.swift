@@ -107,6 +107,11 @@ public struct WWWAuthenticate: Hashable, Sendable {
                     return String(decoding: value, as: UTF8.self)
                 case UInt8(ascii: "\\"):
                     guard let escaped = current else { throw error("a backslash ends the header") }
+                    // quoted-pair = "\" ( HTAB / SP / VCHAR / obs-text ): an escape does not
+                    // let a control character into a value.
+                    if escaped < 0x20 && escaped != UInt8(ascii: "\t") || escaped == 0x7F {
+                        throw error("a control character in a quoted string")
+                    }
                     value.append(escaped)
                     position += 1
                 case 0x00..<0x20 where byte != UInt8(ascii: "\t"), 0x7F:

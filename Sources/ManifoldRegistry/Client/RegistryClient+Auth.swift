@@ -47,16 +47,25 @@ extension RegistryClient {
                 let bounded = try self.bounded(http)
                 response = try explainingDeadline { try self.http.fetch(bounded, bodyLimit: Self.errorBodyLimit) }
             } catch let error as ManifoldError {
-                if let transport = error.cause as? HTTPTransportFailure, transport.mayHelpToRetry,
-                   attempt < retry.maxAttempts, WallClock.now() - started < Double(retry.timeBudget.components.seconds) {
-                    sleepBeforeRetry(retry.delay(afterAttempt: attempt, retryAfter: nil))
-                    continue
+                guard let transport = error.cause as? HTTPTransportFailure, transport.mayHelpToRetry else {
+                    throw error.prefixed("token server \(realm)")
                 }
-                throw error.prefixed("token server \(realm)")
-            }
-            if RetryPolicy.isRetryable(status: response.head.status), attempt < retry.maxAttempts {
-                sleepBeforeRetry(retry.delay(afterAttempt: attempt, retryAfter: response.head.headers["Retry-After"]))
+                do {
+                    try waitBeforeRetry(after: attempt, retryAfter: nil, started: started, failing: error)
+                } catch let final as ManifoldError {
+                    throw final.prefixed("token server \(realm)")
+                }
                 continue
+            }
+            var retryNote = ""
+            if RetryPolicy.isRetryable(status: response.head.status) {
+                switch retry.decision(afterAttempt: attempt, retryAfter: response.head.headers["Retry-After"], elapsed: WallClock.now() - started) {
+                case .wait(let delay):
+                    sleepBeforeRetry(delay)
+                    continue
+                case .giveUp(let reason):
+                    if retry.maxAttempts > 1 { retryNote = " (\(reason))" }
+                }
             }
             guard response.head.status == 200 else {
                 let detail = Self.errorDetail(response.body)
@@ -65,7 +74,7 @@ extension RegistryClient {
                         .unreadable,
                         "token server \(realm) refused \(credential.map { "the credentials (\($0))" } ?? "an anonymous token") with \(response.head.status)\(detail); check --creds or `manifold login \(host)`")
                 }
-                throw ManifoldError(.unreadable, "token server \(realm) answered \(response.head.status)\(detail)")
+                throw ManifoldError(.unreadable, "token server \(realm) answered \(response.head.status)\(detail)\(retryNote)")
             }
             let token = try BearerTokenResponse(decoding: response.body, realm: realm)
             tokens.store(token, for: request.cacheKey)
@@ -102,22 +111,33 @@ extension RegistryClient {
         return AuthenticationChallenge(scheme: preferred.scheme, parameters: parameters)
     }
 
-    /// The error for a 401 that another attempt will not cure.
-    func refusal(_ answer: Answer, request: Request, credential: RegistryCredential?) throws -> ManifoldError {
+    /// The error for a 401 that another attempt will not cure. It names the scope a token was
+    /// asked for (`repository:team/app:pull`), which is what the registry refused: a
+    /// credential may be good for one scope and not another. `sentToken`: a Bearer token was
+    /// sent and refused, and a fresh one after it (the loop ends here, and says so).
+    func refusal(_ answer: Answer, request: Request, credential: RegistryCredential?, sentToken: Bool = false) throws -> ManifoldError {
         let what = request.repository.map { "\($0.path)" } ?? host
+        let scopes = request.scopes.map(\.description).joined(separator: " ")
+        let challenge = state.withLock { $0.challenge }
+        var scopeNote = ""
+        if sentToken {
+            scopeNote = ": the token for scope \(scopes.isEmpty ? "(none)" : scopes) was refused, and a fresh one after it"
+        } else if challenge?.isBearer == true, !scopes.isEmpty {
+            scopeNote = " (scope \(scopes))"
+        }
         guard let credential else {
             return ManifoldError(
                 .unreadable,
-                "\(host) requires authentication for \(what) and no credentials were found (give --creds USER:PASS or --authfile, or run `manifold login \(host)`)\(Self.errorDetail(answer.errorBody))")
+                "\(host) requires authentication for \(what) and no credentials were found\(scopeNote) (give --creds USER:PASS or --authfile, or run `manifold login \(host)`)\(Self.errorDetail(answer.errorBody))")
         }
         return ManifoldError(
             .unreadable,
-            "\(host) refused the credentials (\(credential)) for \(what)\(Self.errorDetail(answer.errorBody))")
+            "\(host) refused the credentials (\(credential)) for \(what)\(scopeNote)\(Self.errorDetail(answer.errorBody))")
     }
 
     /// The error for an answer that is neither success nor absence.
     func failure(_ answer: Answer, _ what: String) -> ManifoldError {
-        ManifoldError(.unreadable, "\(what) on \(host): the registry answered \(answer.status)\(Self.errorDetail(answer.errorBody))")
+        ManifoldError(.unreadable, "\(what) on \(host): the registry answered \(answer.status)\(Self.errorDetail(answer.errorBody))\(answer.retryNote.map { " (\($0))" } ?? "")")
     }
 
     /// `: CODE: message` from a registry's error body (`{"errors":[{"code","message"}]}`),

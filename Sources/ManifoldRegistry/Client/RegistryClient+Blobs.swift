@@ -65,11 +65,8 @@ extension RegistryClient {
                 }
                 usesRange = false
             } catch let error as ManifoldError {
-                guard let transport = error.cause as? HTTPTransportFailure, transport.mayHelpToRetry,
-                      attempt < retry.maxAttempts, WallClock.now() - started < Double(retry.timeBudget.components.seconds) else {
-                    throw error
-                }
-                sleepBeforeRetry(retry.delay(afterAttempt: attempt, retryAfter: nil))
+                guard let transport = error.cause as? HTTPTransportFailure, transport.mayHelpToRetry else { throw error }
+                try waitBeforeRetry(after: attempt, retryAfter: nil, started: started, failing: error)
             }
         }
     }

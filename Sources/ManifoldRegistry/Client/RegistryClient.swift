@@ -115,6 +115,8 @@ package final class RegistryClient: Sendable {
     package struct Answer: Sendable {
         package let head: HTTPResponseHead
         package let errorBody: [UInt8]
+        /// Why a retryable answer (429, 5xx) was not tried again, for the error.
+        package var retryNote: String?
         package var status: Int { head.status }
         package var isSuccess: Bool { (200...299).contains(head.status) }
     }
@@ -197,8 +199,8 @@ package final class RegistryClient: Sendable {
                 outcome = try sendFollowingRedirects(request, base: base, delivered: &delivered, head: head, body: body)
             } catch let error as ManifoldError {
                 guard let transport = error.cause as? HTTPTransportFailure, transport.mayHelpToRetry, !delivered,
-                      (request.upload?.bytesRead ?? 0) == 0, request.retriesLostConnections, mayRetry(attempt: attempt, started: started) else { throw error }
-                sleepBeforeRetry(retry.delay(afterAttempt: attempt, retryAfter: nil))
+                      (request.upload?.bytesRead ?? 0) == 0, request.retriesLostConnections else { throw error }
+                try waitBeforeRetry(after: attempt, retryAfter: nil, started: started, failing: error)
                 continue
             }
             let answer = outcome.answer
@@ -227,19 +229,34 @@ package final class RegistryClient: Sendable {
                     state.withLock { $0.challenge = challenge }
                     continue
                 }
-                throw try refusal(answer, request: request, credential: credential(for: request.repository))
+                throw try refusal(answer, request: request, credential: credential(for: request.repository),
+                                  sentToken: outcome.sentAuthorization?.hasPrefix("Bearer ") == true)
             }
-            if RetryPolicy.isRetryable(status: answer.status), mayRetry(attempt: attempt, started: started) {
-                sleepBeforeRetry(retry.delay(afterAttempt: attempt, retryAfter: answer.head.headers["Retry-After"]))
-                continue
+            if RetryPolicy.isRetryable(status: answer.status) {
+                switch retry.decision(afterAttempt: attempt, retryAfter: answer.head.headers["Retry-After"], elapsed: WallClock.now() - started) {
+                case .wait(let delay):
+                    sleepBeforeRetry(delay)
+                    continue
+                case .giveUp(let reason):
+                    var final = answer
+                    if retry.maxAttempts > 1 { final.retryNote = reason }
+                    return final
+                }
             }
             return answer
         }
     }
 
-    private func mayRetry(attempt: Int, started: Double) -> Bool {
-        let budget = Double(retry.timeBudget.components.seconds)
-        return attempt < retry.maxAttempts && WallClock.now() - started < budget
+    /// Sleeps before another attempt after a transport failure, or throws `error` (with the
+    /// reason retrying stopped, when it could have retried at all).
+    func waitBeforeRetry(after attempt: Int, retryAfter: String?, started: Double, failing error: ManifoldError) throws {
+        switch retry.decision(afterAttempt: attempt, retryAfter: retryAfter, elapsed: WallClock.now() - started) {
+        case .wait(let delay):
+            sleepBeforeRetry(delay)
+        case .giveUp(let reason):
+            guard retry.maxAttempts > 1 else { throw error }
+            throw ManifoldError(error.code, "\(error.message) (\(reason))", cause: error.cause, file: error.file, line: error.line)
+        }
     }
 
     /// One attempt: the request and its redirects.
@@ -321,7 +338,7 @@ package final class RegistryClient: Sendable {
                 url = next.url
                 continue
             }
-            return Outcome(answer: Answer(head: responseHead, errorBody: errorBody),
+            return Outcome(answer: Answer(head: responseHead, errorBody: errorBody, retryNote: nil),
                            sentAuthorization: onRegistry ? authorization : nil, onRegistry: onRegistry)
         }
     }

@@ -134,9 +134,12 @@ public struct RegistryOptions: Sendable {
         return manifest.digest
     }
 
-    /// Every tag of `repository`, sorted.
-    public func tags(_ repository: RepositoryReference) throws -> [String] {
-        try client(host: repository.registryHost).tags(repository)
+    /// The most distinct tags a listing keeps unless told otherwise (`--max-tags`).
+    public static let defaultMaxTags = RegistryClient.defaultMaxTags
+
+    /// Every tag of `repository`, sorted; more than `maxTags` is an error naming the cap.
+    public func tags(_ repository: RepositoryReference, maxTags: Int = defaultMaxTags) throws -> [String] {
+        try client(host: repository.registryHost).tags(repository, maxTags: maxTags)
     }
 
     /// Checks `credential` against `host`'s `/v2/` (as `login` does before saving it).

@@ -7,16 +7,20 @@ import Darwin
 /// When the registry client tries a request again: on connection errors (those that another
 /// attempt may not meet), 408, 429 and 5xx; after an exponential backoff with jitter, or the
 /// server's `Retry-After` (seconds or an HTTP-date), capped. Bounded in attempts and in time,
-/// so a failing registry ends a run with its error instead of holding it.
+/// so a failing registry ends a run with its error instead of holding it: every wait counts
+/// against one budget for the request (``timeBudget``), a wait that would end past it is not
+/// begun, and a `Retry-After` longer than ``maxRetryAfter`` ends the retries at once (the
+/// server says it will not be ready within what would be waited).
 package struct RetryPolicy: Sendable {
     /// Attempts of one request in all, the first included.
     package var maxAttempts: Int
     /// The first backoff; each retry doubles it, up to ``maxDelay``.
     package var baseDelay: Duration
     package var maxDelay: Duration
-    /// The most a `Retry-After` is honoured for: a server asking for an hour does not get it.
+    /// The longest `Retry-After` honoured: a server asking for an hour is not retried.
     package var maxRetryAfter: Duration
-    /// No retry starts once this much time has passed since the first attempt.
+    /// The most time one request's attempts and waits take in all: no wait is begun that
+    /// would end past it.
     package var timeBudget: Duration
 
     package init(
@@ -32,6 +36,31 @@ package struct RetryPolicy: Sendable {
 
     /// No retries at all.
     package static let never = RetryPolicy(maxAttempts: 1)
+
+    /// Whether to try again after `attempt` failed attempts (from 1), `elapsed` seconds after
+    /// the first began, and after what wait; or why not.
+    package func decision(afterAttempt attempt: Int, retryAfter: String?, elapsed: Double, now: Double = WallClock.now()) -> RetryDecision {
+        let bounds = "retries are bounded to \(maxAttempts) attempts and \(Self.format(Self.seconds(timeBudget))) s in all"
+        guard attempt < maxAttempts else { return .giveUp("gave up after \(attempt) attempts; \(bounds)") }
+        if let retryAfter, let asked = Self.retryAfterSeconds(retryAfter, now: now), asked > Self.seconds(maxRetryAfter) {
+            return .giveUp("not retried: the registry asks to wait \(Self.format(asked)) s (Retry-After), more than the \(Self.format(Self.seconds(maxRetryAfter))) s waited for; \(bounds)")
+        }
+        let wait = delay(afterAttempt: attempt, retryAfter: retryAfter, now: now)
+        guard elapsed + Self.seconds(wait) <= Self.seconds(timeBudget) else {
+            return .giveUp("gave up after \(attempt) attempts: another wait of \(Self.format(Self.seconds(wait))) s would pass the retry budget; \(bounds)")
+        }
+        return .wait(wait)
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    /// Whole seconds without a fraction, others to a tenth.
+    private static func format(_ seconds: Double) -> String {
+        guard seconds < 1e12 else { return "\(seconds)" }
+        return seconds == seconds.rounded() ? String(Int64(seconds)) : String(Double(Int64(seconds * 10)) / 10)
+    }
 
     /// Whether an answer with this status is worth another attempt.
     package static func isRetryable(status: Int) -> Bool {

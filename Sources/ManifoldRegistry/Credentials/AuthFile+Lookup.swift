@@ -75,11 +75,12 @@ extension AuthFile {
             guard let decoded = Base64.decode(auth) else {
                 throw ManifoldError(.invalidDocument, "\(path): \"auths\".\(quoted(key)).auth is not base64")
             }
-            let text = String(decoding: decoded, as: UTF8.self)
-            // "user:password", split at the first colon; Docker pads with NULs at times.
-            if let colon = text.firstIndex(of: ":") {
-                username = String(text[..<colon])
-                password = String(text[text.index(after: colon)...].filter { $0 != "\0" })
+            // "user:password", split at the first colon byte as Docker splits it (not at the
+            // first ":" Character: a colon followed by a combining mark is not one); Docker
+            // pads with NULs at times.
+            if let colon = decoded.firstIndex(of: UInt8(ascii: ":")) {
+                username = String(decoding: decoded[..<colon], as: UTF8.self)
+                password = String(decoding: decoded[(colon + 1)...].filter { $0 != 0 }, as: UTF8.self)
             }
         }
         if case .string(let token)? = entry["identitytoken"], !token.isEmpty {

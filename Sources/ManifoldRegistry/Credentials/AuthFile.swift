@@ -30,13 +30,26 @@ public struct AuthFile: Sendable {
 
     /// Reads and checks `path`.
     public init(path: String, isLegacyFormat: Bool = false) throws {
-        self.path = path
-        self.isLegacyFormat = isLegacyFormat
         guard let bytes = try Self.readIfPresent(path) else {
-            self.exists = false
-            self.document = JSONObject()
+            self.init(absentAt: path, isLegacyFormat: isLegacyFormat)
             return
         }
+        try self.init(bytes: bytes, path: path, isLegacyFormat: isLegacyFormat)
+    }
+
+    /// The empty document of a file that does not exist (yet).
+    private init(absentAt path: String, isLegacyFormat: Bool) {
+        self.path = path
+        self.isLegacyFormat = isLegacyFormat
+        self.exists = false
+        self.document = JSONObject()
+    }
+
+    /// Decodes and checks a file's bytes; `path` names it in messages (and is where
+    /// ``write()`` would put it).
+    init(bytes: [UInt8], path: String, isLegacyFormat: Bool = false) throws {
+        self.path = path
+        self.isLegacyFormat = isLegacyFormat
         self.exists = true
         let value: JSONValue
         do {

@@ -3,10 +3,12 @@ import Manifold
 extension RegistryOptions {
     /// Every tag of `repository` with its digest, media type, platforms, size and creation
     /// time, sorted by tag. Reads each tag's manifest (and an index's manifests) and each
-    /// platform's config; layers are not read. A tag that cannot be read is an error naming it.
-    public func list(_ repository: RepositoryReference, limits: ImageLimits = ImageLimits()) throws -> [TagSummary] {
+    /// platform's config; layers are not read. A tag that cannot be read is an error naming it,
+    /// and so is a repository of more than `maxTags` tags.
+    public func list(_ repository: RepositoryReference, limits: ImageLimits = ImageLimits(),
+                     maxTags: Int = defaultMaxTags) throws -> [TagSummary] {
         let client = try client(host: repository.registryHost)
-        return try client.tags(repository).map { tag in
+        return try client.tags(repository, maxTags: maxTags).map { tag in
             do {
                 return try client.summary(repository, tag: tag, limits: limits)
             } catch let error as ManifoldError {

@@ -11,7 +11,8 @@
 /// tag                   := /[\w][\w.-]{0,127}/
 /// ```
 enum ReferenceGrammar {
-    /// The longest repository name (domain and path, as written) the grammar allows.
+    /// The longest repository name the grammar allows: domain and path once normalised
+    /// (`docker.io/library/…`), as Docker counts it.
     static let maxNameLength = 255
     /// The longest tag.
     static let maxTagLength = 128

@@ -56,9 +56,11 @@ public struct RepositoryReference: Hashable, Sendable, CustomStringConvertible {
     public var canonical: String { "\(domain)/\(path)" }
 
     /// The short form a person types: `ubuntu`, `team/app` on Docker Hub, the full name
-    /// elsewhere.
+    /// elsewhere — and on Docker Hub too when the path's first component would read as a
+    /// registry (`docker.io/a.b/app`, `docker.io/localhost/app`), so that the form parses back
+    /// to this repository.
     public var familiar: String {
-        guard isDockerHub else { return canonical }
+        guard isDockerHub, !Self.firstComponentIsDomain(path) else { return canonical }
         let prefix = Self.officialNamespace + "/"
         if path.hasPrefix(prefix), !path.dropFirst(prefix.count).contains("/") {
             return String(path.dropFirst(prefix.count))
@@ -74,9 +76,6 @@ public struct RepositoryReference: Hashable, Sendable, CustomStringConvertible {
     static func validatedName(_ text: String, whole: String) throws -> RepositoryReference {
         guard !text.isEmpty else {
             throw referenceError(whole, "repository name must have at least one component")
-        }
-        guard text.utf8.count <= ReferenceGrammar.maxNameLength else {
-            throw referenceError(whole, "repository name must not be more than \(ReferenceGrammar.maxNameLength) characters")
         }
         if ReferenceGrammar.isIdentifier(text[...]) {
             throw referenceError(whole, "cannot specify 64-byte hexadecimal strings as a repository name")
@@ -105,6 +104,11 @@ public struct RepositoryReference: Hashable, Sendable, CustomStringConvertible {
         }
         var path = String(remainder)
         if domain == dockerHubDomain, components.count == 1 { path = "\(officialNamespace)/\(path)" }
+        // Counted once normalised, as Docker counts it: `ubuntu` is 24 characters
+        // (docker.io/library/ubuntu), so that the canonical form of every name parses again.
+        guard domain.utf8.count + 1 + path.utf8.count <= ReferenceGrammar.maxNameLength else {
+            throw referenceError(whole, "repository name must not be more than \(ReferenceGrammar.maxNameLength) characters")
+        }
         return RepositoryReference(uncheckedDomain: domain, path: path)
     }
 
