@@ -74,6 +74,38 @@ import Testing
         #expect(try verify(["--key", key, "\(registry.reference("pushed-bare/app")):v1"]).status == 1)
     }
 
+    /// `cosign sign --recursive`: the index and each platform signed under its own `.sig`
+    /// tag. Push and copy carry all three; every-platform finds each on the registry.
+    @Test func everyPlatformSignatureTravelsWithTheImageAndIsFetchedForEachPlatform() throws {
+        let registry = try TestRegistry(in: directory, .plainHTTP)
+        let key = try SignedLayouts.key("ecdsa-p256")
+        let everyPlatform = ["--key", key, "--require-signature", "every-platform"]
+        let pushed = try run(manifoldBinary, ["push", "--tls-verify=false", try SignedLayouts.path("every-platform-signed"),
+                                              "\(registry.reference("recursive/app")):v1"])
+        #expect(pushed.status == 0, "\(pushed.stdout)\(pushed.stderr)")
+        #expect(pushed.stdout.components(separatedBy: "with it: sha256-").count - 1 == 3, "\(pushed.stdout)")
+
+        let verified = try verify(everyPlatform + ["\(registry.reference("recursive/app")):v1"])
+        #expect(verified.status == 0, "\(verified.stdout)")
+        #expect(verified.stdout.contains("✓ index.json › manifests[0] › manifests[1] (linux/arm64) sha256:"), "\(verified.stdout)")
+        #expect(verified.stdout.contains(": 2 platforms, 3 signature manifests, "), "\(verified.stdout)")
+
+        let copied = try run(manifoldBinary, ["copy", "--src-tls-verify=false", "--dest-tls-verify=false",
+                                              "\(registry.reference("recursive/app")):v1", "\(registry.reference("recursive-copy/app")):v1"])
+        #expect(copied.status == 0, "\(copied.stdout)\(copied.stderr)")
+        #expect(copied.stdout.components(separatedBy: "with it: sha256-").count - 1 == 3, "\(copied.stdout)")
+        #expect(try verify(everyPlatform + ["\(registry.reference("recursive-copy/app")):v1"]).status == 0)
+
+        // Left behind, each platform's requirement fails on its own line.
+        let bare = try run(manifoldBinary, ["copy", "--remove-signatures", "--src-tls-verify=false", "--dest-tls-verify=false",
+                                            "\(registry.reference("recursive/app")):v1", "\(registry.reference("recursive-bare/app")):v1"])
+        #expect(bare.status == 0, "\(bare.stdout)\(bare.stderr)")
+        let strict = try verify(everyPlatform + ["\(registry.reference("recursive-bare/app")):v1"])
+        #expect(strict.status == 1)
+        #expect(strict.stdout.contains("✗ index.json › manifests[0] › manifests[1] (linux/arm64) sha256:"), "\(strict.stdout)")
+        #expect(strict.stdout.contains("no signature is attached to it"), "\(strict.stdout)")
+    }
+
     /// distribution 2.8 has no referrers API (404): the referrer is found through the tag
     /// schema's `sha256-<hex>` index, as cosign and oras write it on such a registry.
     @Test(.requires(.curl)) func aReferrerIsFoundThroughTheTagSchemaIndexWhenTheRegistryHasNoReferrersAPI() throws {

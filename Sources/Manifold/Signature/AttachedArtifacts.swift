@@ -39,6 +39,21 @@ enum AttachedArtifacts {
         return found
     }
 
+    /// `entries`' digests and, for each that is an index, the digests of the manifests it
+    /// lists: what a signature may be attached to when every platform is signed (`cosign
+    /// sign --recursive`). The index is only looked at here: whoever walks or copies its
+    /// manifests reads them through a reader that checks their digests.
+    static func digestsWithPlatforms(_ entries: [Descriptor], source: any ContentProvider, limits: ImageLimits) -> Set<Digest> {
+        var digests = Set(entries.map(\.digest))
+        for entry in entries where MediaType.isIndex(entry.mediaType) {
+            guard let bytes = try? source.document(entry, limit: limits.documentSize),
+                  let json = try? JSONParser.parse(bytes),
+                  let index = try? ImageIndex(json: json, declaredMediaType: entry.mediaType) else { continue }
+            for child in index.manifests where MediaType.isManifest(child.mediaType) { digests.insert(child.digest) }
+        }
+        return digests
+    }
+
     /// `reference`, or, when it names no tag or digest, the one image index.json lists once
     /// the artifacts are set aside, by digest (a signed layout is pushed or signed again
     /// without naming its image). Unchanged when there is no such one image.
