@@ -106,27 +106,49 @@ import Testing
         #expect(strict.stdout.contains("no signature is attached to it"), "\(strict.stdout)")
     }
 
-    /// distribution 2.8 has no referrers API (404): the referrer is found through the tag
-    /// schema's `sha256-<hex>` index, as cosign and oras write it on such a registry.
-    @Test(.requires(.curl)) func aReferrerIsFoundThroughTheTagSchemaIndexWhenTheRegistryHasNoReferrersAPI() throws {
+    /// distribution 2.8 has no referrers API (404): push keeps the tag schema's
+    /// `sha256-<hex>` index, as cosign and oras do on such a registry (fetched, the
+    /// referrer added, put back), and verify finds the referrer through it.
+    @Test func aReferrerPushedToARegistryWithoutTheReferrersAPIIsListedInTheTagSchemaIndex() throws {
         let registry = try TestRegistry(in: directory, .plainHTTP)
         let (layout, key, digest) = try signedLayout(referrer: true)
+        let tag = digest.replacingOccurrences(of: ":", with: "-")
         let pushed = try run(manifoldBinary, ["push", "--tls-verify=false", layout.path, "\(registry.reference("ref/app")):v1"])
         #expect(pushed.status == 0, "\(pushed.stdout)\(pushed.stderr)")
         #expect(pushed.stdout.contains("with it: referrer sha256:"), "\(pushed.stdout)")
-        // No referrers API, no index yet: nothing is attached.
-        #expect(try verify(["--key", key, "\(registry.reference("ref/app")):v1"]).status == 1)
 
-        let index = try JSONSerialization.jsonObject(with: Data(contentsOf: layout.appendingPathComponent("index.json"))) as? [String: Any]
-        let referrer = try #require((index?["manifests"] as? [[String: Any]])?.first { $0["artifactType"] != nil })
-        let tagIndex: [String: Any] = ["schemaVersion": 2, "mediaType": MediaType.ociIndex, "manifests": [referrer]]
-        let body = directory.appendingPathComponent("tag-index.json")
-        try JSONSerialization.data(withJSONObject: tagIndex).write(to: body)
-        let tag = digest.replacingOccurrences(of: ":", with: "-")
-        _ = try shell("curl -sf -X PUT -H 'Content-Type: \(MediaType.ociIndex)' --data-binary @'\(body.path)' 'http://\(registry.host)/v2/ref/app/manifests/\(tag)'")
+        // skopeo reads the index: the referrer's descriptor with cosign's artifact type.
+        func tagIndex(_ repository: String) throws -> [[String: Any]] {
+            let raw = try run("/bin/sh", ["-c", "skopeo inspect --raw \(registry.skopeoOptions()) '\(registry.reference(repository)):\(tag)'"])
+            guard raw.status == 0 else { return [] }
+            let index = try JSONSerialization.jsonObject(with: Data(raw.stdout.utf8)) as? [String: Any]
+            #expect(index?["mediaType"] as? String == MediaType.ociIndex)
+            return index?["manifests"] as? [[String: Any]] ?? []
+        }
+        let first = try tagIndex("ref/app")
+        #expect(first.count == 1)
+        #expect(first.first?["artifactType"] as? String == ImageSigner.referrerArtifactType)
 
         let verified = try verify(["--key", key, "\(registry.reference("ref/app")):v1"])
         #expect(verified.status == 0, "\(verified.stdout)")
         #expect(verified.stdout.contains("application/vnd.dev.cosign.artifact.sig.v1+json  (by subject)"), "\(verified.stdout)")
+
+        // A second signature pushed later is added beside the first, which stays.
+        let second = try SignTests.keyPair("ed25519", in: directory, name: "second")
+        let signed = try run(manifoldBinary, ["sign", "--key", second.private, "--referrer", layout.path])
+        #expect(signed.status == 0, "\(signed.stderr)")
+        #expect(try run(manifoldBinary, ["push", "--tls-verify=false", layout.path, "\(registry.reference("ref/app")):v1"]).status == 0)
+        let both = try tagIndex("ref/app")
+        #expect(both.count == 2)
+        #expect(both.first?["digest"] as? String == first.first?["digest"] as? String)
+        #expect(try verify(["--key", second.public, "\(registry.reference("ref/app")):v1"]).status == 0)
+        #expect(try verify(["--key", key, "\(registry.reference("ref/app")):v1"]).status == 0)
+
+        // Copied to another repository, both referrers are read through the index and indexed there.
+        let copied = try run(manifoldBinary, ["copy", "--src-tls-verify=false", "--dest-tls-verify=false",
+                                              "\(registry.reference("ref/app")):v1", "\(registry.reference("ref-copy/app")):v1"])
+        #expect(copied.status == 0, "\(copied.stdout)\(copied.stderr)")
+        #expect(try tagIndex("ref-copy/app").count == 2)
+        #expect(try verify(["--key", second.public, "\(registry.reference("ref-copy/app")):v1"]).status == 0)
     }
 }
