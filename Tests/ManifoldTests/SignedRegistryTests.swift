@@ -151,4 +151,46 @@ import Testing
         #expect(try tagIndex("ref-copy/app").count == 2)
         #expect(try verify(["--key", second.public, "\(registry.reference("ref-copy/app")):v1"]).status == 0)
     }
+
+    /// A trust policy per scope: each input of one run is matched on its own, a `docker://`
+    /// image by its repository, a layout by `*`, and its report names the policy that applied.
+    @Test func eachInputIsCheckedUnderThePolicyItsRepositoryScopes() throws {
+        let registry = try TestRegistry(in: directory, .plainHTTP)
+        // A Notation signature listed in the layout goes up with the image (a referrer).
+        for repository in ["team-a/app", "team-b/app"] {
+            let pushed = try run(manifoldBinary, ["push", "--tls-verify=false", try NotationLayouts.path("notation-listed") + ":1.0",
+                                                  "\(registry.reference(repository)):1.0"])
+            #expect(pushed.status == 0, "\(pushed.stdout)\(pushed.stderr)")
+            #expect(pushed.stdout.contains("with it: referrer sha256:"), "\(pushed.stdout)")
+        }
+        let signer = "x509.subject: C=US, ST=WA, L=Seattle, O=wabbit-networks.io, CN=wabbit-networks.io signer"
+        func policy(_ name: String, _ scopes: [String], identity: String) -> [String: Any] {
+            ["name": name, "registryScopes": scopes, "signatureVerification": ["level": "strict"],
+             "trustStores": ["ca:wabbit"], "trustedIdentities": [identity]]
+        }
+        let document: [String: Any] = ["version": "1.0", "trustPolicies": [
+            policy("team-a", ["\(registry.host)/team-a/app"], identity: signer),
+            policy("team-b", ["\(registry.host)/team-b/app"], identity: "x509.subject: C=US, ST=WA, O=acme-rockets.io"),
+            policy("files", ["*"], identity: "*"),
+        ]]
+        let file = directory.appendingPathComponent("trustpolicy.json")
+        try JSONSerialization.data(withJSONObject: document).write(to: file)
+        let trust = ["--trust-policy", file.path, "--trust-store", try NotationLayouts.path("truststore")]
+
+        let result = try verify(trust + ["\(registry.reference("team-a/app")):1.0", "\(registry.reference("team-b/app")):1.0",
+                                         try NotationLayouts.path("notation-es256")])
+        #expect(result.status == 1, "\(result.stdout)")
+        // Each report: the policy its scope chose, and what it matched.
+        #expect(result.stdout.contains("Notation trust policy team-a (level strict) applies to \(registry.host)/team-a/app by its registryScopes"), "\(result.stdout)")
+        #expect(result.stdout.contains("Notation trust policy team-b (level strict) applies to \(registry.host)/team-b/app by its registryScopes"), "\(result.stdout)")
+        #expect(result.stdout.contains("is not a trusted identity of policy team-b"), "\(result.stdout)")
+        #expect(result.stdout.contains("Notation trust policy files (level strict) applies by registryScopes [\"*\"] (this input names no repository)"), "\(result.stdout)")
+        let summaries = result.stdout.split(separator: "\n").filter { $0.contains(": 1 platform, 1 signature manifest, ") }
+        #expect(summaries.count == 3, "\(result.stdout)")
+        #expect(summaries.first { $0.hasPrefix("\(registry.reference("team-a/app")):1.0:") }?.hasSuffix(": verified") == true, "\(summaries)")
+        #expect(summaries.first { $0.hasPrefix("\(registry.reference("team-b/app")):1.0:") }?.contains(": FAILED") == true, "\(summaries)")
+
+        // team-b's scope alone fails; team-a's and the layout's pass.
+        #expect(try verify(trust + ["\(registry.reference("team-a/app")):1.0", try NotationLayouts.path("notation-es256")]).status == 0)
+    }
 }

@@ -18,7 +18,8 @@ enum AttachedArtifacts {
     }
 
     /// The positions of `entries` attached to one of `digests`: named by cosign's tag scheme
-    /// after it, or (an entry with an artifact type) a referrer whose `subject` it is. A
+    /// after it, or a referrer whose `subject` it is (with an artifact type in its entry or
+    /// not: notation and oras lay referrers out under any tag, or none). A
     /// referrer is only looked at here: whoever walks it reads it again through a reader
     /// that checks its digest before anything of it is trusted.
     static func positions(attachedTo digests: Set<Digest>, in entries: [Descriptor], source: any ContentProvider) -> [Int] {
@@ -28,7 +29,7 @@ enum AttachedArtifacts {
         for (i, entry) in entries.enumerated() where !digests.contains(entry.digest) {
             if let name = entry.referenceName, tags.contains(name) {
                 found.append(i)
-            } else if entry.artifactType != nil, MediaType.isManifest(entry.mediaType), entry.size <= Int64(ImageWalker.referrerCandidateLimit),
+            } else if MediaType.isManifest(entry.mediaType), entry.size <= Int64(ImageWalker.referrerCandidateLimit),
                       let bytes = try? source.document(entry, limit: ImageWalker.referrerCandidateLimit),
                       let json = try? JSONParser.parse(bytes),
                       let manifest = try? ImageManifest(json: json, declaredMediaType: entry.mediaType),
