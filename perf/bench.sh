@@ -2,7 +2,8 @@
 # `make bench`: manifold against its peers and against the machine's limit, in one run.
 # Prints medians (hyperfine), ratios and peak memory. Nothing here asserts a time: the
 # machine is shared and noisy; read the ratios.
-#   perf/bench.sh [BINARY]     BENCH=digest|verify|wide|pack|pull|bombs|all (default all), BENCH_RUNS=N (default 5)
+#   perf/bench.sh [BINARY]     BENCH=digest|verify|verify-key|wide|pack|pull|bombs|all (default all), BENCH_RUNS=N (default 5)
+#   (verify-key: only the signature part of verify)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=$(realpath "${1:-.build/release/manifold}")
@@ -122,6 +123,39 @@ print(f"  manifold / hand-made                = {v['manifold'] / v['hand-made, 2
 print(f"shallow: manifold --shallow {s['manifold --shallow']:.3f}s, oci-image-tool validate {s['oci-image-tool']:.3f}s")
 print(f"  oci-image-tool / manifold --shallow = {s['oci-image-tool'] / s['manifold --shallow']:.1f}x faster   (goal: at least 4x)")
 print(f"peak memory: reference image {int(memory['verify_ref'])/1024:.1f} MiB, single 2 GB layer {int(memory['verify_2g'])/1024:.1f} MiB   (goal: under 64 MiB)")
+PY
+fi
+
+if [ "$only" = all ] || [ "$only" = verify ] || [ "$only" = verify-key ]; then
+image="$work/ref-image"
+signed="$work/ref-image-signed"
+echo "== verify --key: the reference image signed with a test key (cosign tag scheme), with and without the key"
+[ -d "$image" ] || python3 perf/make-image.py "$image" --platforms linux/amd64,linux/arm64 --layers 3 --layer-mb 150
+# Hard links: sign adds blobs and renames a new index.json; it never writes into a blob.
+rm -rf "$signed" && cp -al "$image" "$signed"
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$work/bench-key.pem" 2>/dev/null
+openssl pkey -in "$work/bench-key.pem" -pubout -out "$work/bench-key.pub"
+# Its index.json lists the platform manifests itself: each is an image, signed on its own.
+for digest in $(python3 -c 'import json,sys; print(" ".join(m["digest"] for m in json.load(open(sys.argv[1]))["manifests"]))' "$signed/index.json"); do
+  "$bin" sign --key "$work/bench-key.pem" "$signed@$digest" > /dev/null
+done
+cat "$signed"/blobs/sha256/* > /dev/null
+hyperfine --style basic --warmup 1 --runs "$runs" --export-json "$work/verify-key.json" \
+  -n "verify" "$bin verify --quiet $signed" \
+  -n "verify --key" "$bin verify --quiet --key $work/bench-key.pub $signed"
+python3 - "$work" <<'PY'
+import json, statistics, sys
+with open(f"{sys.argv[1]}/verify-key.json") as f:
+    results = json.load(f)["results"]
+m = {r["command"]: statistics.median(r["times"]) for r in results}
+# CPU time (user + system) too: on a shared machine wall time drifts between the two
+# series (hyperfine runs one after the other); the work itself shows in CPU time.
+cpu = {r["command"]: r["user"] + r["system"] for r in results}   # hyperfine gives their means
+print()
+print("== verify --key summary (medians; CPU: means)")
+print(f"verify {m['verify']:.3f}s ({cpu['verify']:.3f}s CPU), verify --key {m['verify --key']:.3f}s ({cpu['verify --key']:.3f}s CPU)")
+print(f"  verify --key / verify, wall time    = {m['verify --key'] / m['verify']:.3f}   (goal: at most 1.02)")
+print(f"  verify --key / verify, CPU time     = {cpu['verify --key'] / cpu['verify']:.3f}")
 PY
 fi
 

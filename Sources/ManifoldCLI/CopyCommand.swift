@@ -107,7 +107,7 @@ struct CopyCommand: ParsableCommand {
         do {
             let remote = try RegistryReference(parsingTransport: source)
             if let remote {
-                let provider = try registry.source().provider(for: remote, listsAttached: !removeSignatures)
+                let provider = try registry.source().provider(for: remote, listsAttached: removeSignatures ? .none : .everyPlatform)
                 let tag = remote.digest == nil ? (remote.tag ?? RegistryReference.defaultTag) : nil
                 opened = (provider, LocalImageReference(path: provider.location, tag: tag, digest: remote.digest))
             } else {

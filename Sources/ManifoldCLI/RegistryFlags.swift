@@ -102,7 +102,7 @@ struct UnopenedSource: ContentProvider {
 /// The registry provider for `docker://REF`, and the reference that selects its one image
 /// (by the tag or digest its synthesized index names it with).
 func registrySource(_ text: String, flags: RegistryFlags, blobProgress: RegistryContentProvider.BlobProgress? = nil,
-                    listsAttached: Bool = false) throws
+                    listsAttached: AttachedListing = .none) throws
     -> (any ContentProvider, LocalImageReference)?
 {
     guard let reference = try RegistryReference(parsingTransport: text) else { return nil }
@@ -111,7 +111,7 @@ func registrySource(_ text: String, flags: RegistryFlags, blobProgress: Registry
 
 /// The registry provider for a parsed reference, and the reference that selects its one image.
 func registrySource(_ reference: RegistryReference, flags: RegistryFlags, blobProgress: RegistryContentProvider.BlobProgress? = nil,
-                    listsAttached: Bool = false) throws
+                    listsAttached: AttachedListing = .none) throws
     -> (any ContentProvider, LocalImageReference)
 {
     let provider = try flags.options().provider(for: reference, blobProgress: blobProgress, listsAttached: listsAttached)

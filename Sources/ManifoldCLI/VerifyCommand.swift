@@ -183,10 +183,13 @@ extension VerifyCommand {
             var blobProgress: RegistryContentProvider.BlobProgress?
             if let board { blobProgress = { digest, done, size in board.blob(digest, done, size) } }
             // With --key or a trust policy, the image's .sig tag and referrers are fetched and
-            // checked with it.
-            let checksSignatures = !verifier.options.keys.isEmpty || verifier.options.notation != nil
+            // checked with it; with every-platform, each platform manifest's too.
+            var attached = AttachedListing.none
+            if !verifier.options.keys.isEmpty || verifier.options.notation != nil {
+                attached = verifier.options.requireSignature == .everyPlatform ? .everyPlatform : .top
+            }
             if let (source, selection) = try registrySource(image, flags: registry, blobProgress: blobProgress,
-                                                            listsAttached: checksSignatures) {
+                                                            listsAttached: attached) {
                 return verifier.verify(source, reference: selection, progress: progress)
             }
         } catch {

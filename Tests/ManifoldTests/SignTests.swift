@@ -123,20 +123,182 @@ import Testing
         #expect(cosign.stderr.contains("is an encrypted cosign key"), "\(cosign.stderr)")
     }
 
-    @Test func aPublicKeyOrAnArchiveIsRefusedWithExitTwo() throws {
+    @Test func aPublicKeyOrAnArchiveBehindASymlinkIsRefusedWithExitTwo() throws {
         let layout = try SignedLayouts.copy("unsigned")
         let keys = try Self.keyPair("ecdsa-p256", in: layout.deletingLastPathComponent(), name: "refused")
         let publicKey = try Self.sign(["--key", keys.public, layout.path])
         #expect(publicKey.status == 2)
         #expect(publicKey.stderr.contains("is a public key; signing needs the private key"), "\(publicKey.stderr)")
 
+        // Renamed over, a link would be replaced by the signed file and its target left unsigned.
         let archive = layout.deletingLastPathComponent().appendingPathComponent("unsigned.tar")
         _ = try shell("tar -C '\(layout.path)' -cf '\(archive.path)' .")
+        let link = layout.deletingLastPathComponent().appendingPathComponent("link.tar")
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: archive)
         let before = try Data(contentsOf: archive)
-        let refused = try Self.sign(["--key", keys.private, archive.path])
+        let refused = try Self.sign(["--key", keys.private, link.path])
         #expect(refused.status == 2)
-        #expect(refused.stderr.contains("an oci-archive cannot be signed in place yet"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("is a symbolic link"), "\(refused.stderr)")
         #expect(try Data(contentsOf: archive) == before)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link.path) == archive.path)
+    }
+
+    /// The archive's files beside it: the archive and what a run left (a temporary would show).
+    static func names(beside archive: URL) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: archive.deletingLastPathComponent().path).sorted()
+    }
+
+    /// An oci-archive (made by tar from the fixtures' layout, not by manifold), signed in
+    /// place: checked by the independent verifier on its extracted members and by verify.
+    @Test(arguments: [false, true]) func anOCIArchiveIsSignedByRenamingAWholeNewArchiveOverIt(_ referrer: Bool) throws {
+        let layout = try SignedLayouts.copy("unsigned")
+        let directory = try ImageFixtures.temporaryDirectory()
+        let archive = directory.appendingPathComponent("image.tar")
+        _ = try shell("tar -C '\(layout.path)' -cf '\(archive.path)' oci-layout index.json blobs")
+        let keys = try Self.keyPair("ecdsa-p384", in: layout.deletingLastPathComponent(), name: "archive-\(referrer)")
+        let signed = try Self.sign(["--key", keys.private] + (referrer ? ["--referrer"] : []) + ["oci-archive:" + archive.path])
+        #expect(signed.status == 0, "\(signed.stderr)")
+        #expect(try Self.names(beside: archive) == ["image.tar"])
+
+        let extracted = directory.appendingPathComponent("extracted")
+        try FileManager.default.createDirectory(at: extracted, withIntermediateDirectories: false)
+        _ = try shell("tar -C '\(extracted.path)' -xf '\(archive.path)'")
+        let (status, report) = try Self.check(extracted, key: keys.public)
+        #expect(status == 0, "\(report)")
+        #expect(Self.verified(report).map { $0["placement"] as? String } == [referrer ? "referrer" : "tag"])
+        // Every member of the original is there, byte for byte.
+        let unchanged = try shell("cd '\(layout.path)' && find blobs oci-layout -type f -exec cmp {} '\(extracted.path)/{}' \\; && echo same")
+        #expect(unchanged.contains("same"))
+
+        let verified = try run(manifoldBinary, ["verify", "--key", keys.public, archive.path])
+        #expect(verified.status == 0, "\(verified.stdout)")
+        #expect(verified.stdout.contains("cosign signature verified with \(keys.public)"), "\(verified.stdout)")
+    }
+
+    @Test func dashOWritesTheSignedArchiveElsewhereAndReplacesAFileOnlyWithForce() throws {
+        let layout = try SignedLayouts.copy("unsigned")
+        let directory = try ImageFixtures.temporaryDirectory()
+        let archive = directory.appendingPathComponent("image.tar")
+        _ = try shell("tar -C '\(layout.path)' -cf '\(archive.path)' oci-layout index.json blobs")
+        let before = try Data(contentsOf: archive)
+        let keys = try Self.keyPair("ed25519", in: layout.deletingLastPathComponent(), name: "output")
+        let output = directory.appendingPathComponent("signed.tar")
+        let first = try Self.sign(["--key", keys.private, "-o", output.path, archive.path])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(try Data(contentsOf: archive) == before)
+        #expect(try run(manifoldBinary, ["verify", "--key", keys.public, output.path]).status == 0)
+
+        let written = try Data(contentsOf: output)
+        let again = try Self.sign(["--key", keys.private, "-o", output.path, archive.path])
+        #expect(again.status == 2)
+        #expect(again.stderr.contains("exists; give --force to replace it"), "\(again.stderr)")
+        #expect(try Data(contentsOf: output) == written)
+        let forced = try Self.sign(["--key", keys.private, "-o", output.path, "--force", archive.path])
+        #expect(forced.status == 0, "\(forced.stderr)")
+        #expect(try run(manifoldBinary, ["verify", "--key", keys.public, output.path]).status == 0)
+        #expect(try Self.names(beside: archive) == ["image.tar", "signed.tar"])
+
+    }
+
+    /// A signature manifest under the tag that does not match its digest stops the run:
+    /// exit 1, the archive as it was, no temporary beside it.
+    @Test func aFailedSignLeavesTheArchiveAsItWas() throws {
+        let layout = try SignedLayouts.copy("unsigned")
+        let keys = try Self.keyPair("ecdsa-p256", in: layout.deletingLastPathComponent(), name: "failed")
+        let first = try Self.sign(["--key", keys.private, layout.path])
+        #expect(first.status == 0, "\(first.stderr)")
+        let signature = try #require(first.stdout.split(separator: " ").first { $0.hasPrefix("sha256:") && $0 != first.stdout.split(separator: " ")[1] })
+        let blob = layout.appendingPathComponent("blobs/sha256/" + signature.dropFirst("sha256:".count))
+        let handle = try FileHandle(forWritingTo: blob)
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(" ".utf8))
+        try handle.close()
+        let directory = try ImageFixtures.temporaryDirectory()
+        let archive = directory.appendingPathComponent("image.tar")
+        _ = try shell("tar -C '\(layout.path)' -cf '\(archive.path)' oci-layout index.json blobs")
+        let before = try Data(contentsOf: archive)
+
+        let refused = try Self.sign(["--key", keys.private, archive.path])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("does not match its digest"), "\(refused.stderr)")
+        #expect(try Data(contentsOf: archive) == before)
+        #expect(try Self.names(beside: archive) == ["image.tar"])
+    }
+
+    /// A writer holding the image's lock (Vectors/signatures/locked_writer.py) changes it
+    /// while sign waits: sign reads the image only once the lock is free, so the change stays
+    /// and the signature is added to it.
+    @Test(arguments: [false, true]) func signWaitsForAnotherWriterAndKeepsItsChange(_ archive: Bool) throws {
+        let layout = try SignedLayouts.copy("unsigned")
+        let directory = try ImageFixtures.temporaryDirectory()
+        let keys = try Self.keyPair("ecdsa-p256", in: directory, name: "waits")
+        let other = try Self.keyPair("ecdsa-p256", in: directory, name: "other-writer")
+        let script = vectorsDirectory.appendingPathComponent("signatures/locked_writer.py").path
+        if archive {
+            let image = directory.appendingPathComponent("image.tar")
+            _ = try shell("tar -C '\(layout.path)' -cf '\(image.path)' oci-layout index.json blobs")
+            // The other writer's change: the archive as signed by another key.
+            let replacement = directory.appendingPathComponent("replacement.tar")
+            #expect(try Self.sign(["--key", other.private, "-o", replacement.path, image.path]).status == 0)
+            let result = try run("/usr/bin/env", ["python3", script, "archive", image.path, replacement.path, manifoldBinary, "--key", keys.private])
+            #expect(result.status == 0, "\(result.stderr)")
+            for key in [keys.public, other.public] {
+                let verified = try run(manifoldBinary, ["verify", "--key", key, image.path])
+                #expect(verified.status == 0, "\(key): \(verified.stdout)")
+            }
+        } else {
+            // The other writer's change: its signature under the image's .sig tag (its blobs
+            // put in first, as a signer puts them before index.json).
+            let signedElsewhere = try SignedLayouts.copy("unsigned")
+            #expect(try Self.sign(["--key", other.private, signedElsewhere.path]).status == 0)
+            _ = try shell("cd '\(signedElsewhere.path)/blobs/sha256' && for blob in *; do [ -e '\(layout.path)/blobs/sha256/'\"$blob\" ] || cp \"$blob\" '\(layout.path)/blobs/sha256/'; done")
+            let replacement = layout.appendingPathComponent("index.json.other-writer")
+            try FileManager.default.copyItem(at: signedElsewhere.appendingPathComponent("index.json"), to: replacement)
+            let result = try run("/usr/bin/env", ["python3", script, "layout", layout.path, replacement.path, manifoldBinary, "--key", keys.private])
+            #expect(result.status == 0, "\(result.stderr)")
+            // Both signatures under the one tag.
+            for key in [keys.public, other.public] {
+                let verified = try run(manifoldBinary, ["verify", "--key", key, layout.path])
+                #expect(verified.status == 0, "\(key): \(verified.stdout)")
+            }
+        }
+    }
+
+    /// Signers started together on one image take turns (a lock held from reading
+    /// index.json to renaming the new one): every signature lands under the one tag.
+    @Test(arguments: [false, true]) func signersRunningAtOnceAllLand(_ archive: Bool) throws {
+        let layout = try SignedLayouts.copy("unsigned")
+        var path = layout.path
+        if archive {
+            let tar = try ImageFixtures.temporaryDirectory().appendingPathComponent("image.tar")
+            _ = try shell("tar -C '\(layout.path)' -cf '\(tar.path)' oci-layout index.json blobs")
+            path = tar.path
+        }
+        let image = path
+        let signers = 6
+        var keys: [(private: String, public: String)] = []
+        for i in 0..<signers {
+            keys.append(try Self.keyPair("ed25519", in: layout.deletingLastPathComponent(), name: "at-once-\(archive)-\(i)"))
+        }
+        // Each on a thread of its own, so that all are started before any is done.
+        let statuses = Locked([Int32]())
+        let group = DispatchGroup()
+        for key in keys {
+            DispatchQueue.global().async(group: group) {
+                let status = (try? Self.sign(["--key", key.private, image]))?.status ?? -1
+                statuses.withLock { $0.append(status) }
+            }
+        }
+        group.wait()
+        #expect(statuses.withLock { $0 } == Array(repeating: 0, count: signers))
+        for key in keys {
+            let verified = try run(manifoldBinary, ["verify", "--key", key.public, image])
+            #expect(verified.status == 0, "\(key.public): \(verified.stdout)")
+        }
+        // Ed25519 is deterministic: the first key's signature again is one already there, so
+        // the count is of the six, each once.
+        let last = try Self.sign(["--key", keys[0].private, image])
+        #expect(last.stdout.contains("(\(signers) signatures)"), "\(last.stdout)")
     }
 
     @Test func aTagThatSelectsTheImageSelectsItsSignaturesToo() throws {

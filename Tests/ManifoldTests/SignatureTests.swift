@@ -146,6 +146,10 @@ private func verifyCLI(_ arguments: [String]) throws -> RunResult {
         let everyOne = try verifyCLI(["--key", key, "--require-signature", "every-platform", try SignedLayouts.path("every-platform-signed")])
         #expect(everyOne.status == 0, "\(everyOne.stdout)")
         #expect(everyOne.stdout.contains(": 2 platforms, 3 signature manifests, "))
+        // Named by its tag, the image brings the platforms' signatures along, not only its own.
+        let byTag = try verifyCLI(["--key", key, "--require-signature", "every-platform", try SignedLayouts.path("every-platform-signed") + ":latest"])
+        #expect(byTag.status == 0, "\(byTag.stdout)")
+        #expect(byTag.stdout.contains(":latest: 2 platforms, 3 signature manifests, "), "\(byTag.stdout)")
     }
 
     @Test func anUnsignedImageFailsWithAKeyAndVerifiesWithout() throws {

@@ -74,27 +74,123 @@ import Testing
         #expect(try verify(["--key", key, "\(registry.reference("pushed-bare/app")):v1"]).status == 1)
     }
 
-    /// distribution 2.8 has no referrers API (404): the referrer is found through the tag
-    /// schema's `sha256-<hex>` index, as cosign and oras write it on such a registry.
-    @Test(.requires(.curl)) func aReferrerIsFoundThroughTheTagSchemaIndexWhenTheRegistryHasNoReferrersAPI() throws {
+    /// `cosign sign --recursive`: the index and each platform signed under its own `.sig`
+    /// tag. Push and copy carry all three; every-platform finds each on the registry.
+    @Test func everyPlatformSignatureTravelsWithTheImageAndIsFetchedForEachPlatform() throws {
+        let registry = try TestRegistry(in: directory, .plainHTTP)
+        let key = try SignedLayouts.key("ecdsa-p256")
+        let everyPlatform = ["--key", key, "--require-signature", "every-platform"]
+        let pushed = try run(manifoldBinary, ["push", "--tls-verify=false", try SignedLayouts.path("every-platform-signed"),
+                                              "\(registry.reference("recursive/app")):v1"])
+        #expect(pushed.status == 0, "\(pushed.stdout)\(pushed.stderr)")
+        #expect(pushed.stdout.components(separatedBy: "with it: sha256-").count - 1 == 3, "\(pushed.stdout)")
+
+        let verified = try verify(everyPlatform + ["\(registry.reference("recursive/app")):v1"])
+        #expect(verified.status == 0, "\(verified.stdout)")
+        #expect(verified.stdout.contains("✓ index.json › manifests[0] › manifests[1] (linux/arm64) sha256:"), "\(verified.stdout)")
+        #expect(verified.stdout.contains(": 2 platforms, 3 signature manifests, "), "\(verified.stdout)")
+
+        let copied = try run(manifoldBinary, ["copy", "--src-tls-verify=false", "--dest-tls-verify=false",
+                                              "\(registry.reference("recursive/app")):v1", "\(registry.reference("recursive-copy/app")):v1"])
+        #expect(copied.status == 0, "\(copied.stdout)\(copied.stderr)")
+        #expect(copied.stdout.components(separatedBy: "with it: sha256-").count - 1 == 3, "\(copied.stdout)")
+        #expect(try verify(everyPlatform + ["\(registry.reference("recursive-copy/app")):v1"]).status == 0)
+
+        // Left behind, each platform's requirement fails on its own line.
+        let bare = try run(manifoldBinary, ["copy", "--remove-signatures", "--src-tls-verify=false", "--dest-tls-verify=false",
+                                            "\(registry.reference("recursive/app")):v1", "\(registry.reference("recursive-bare/app")):v1"])
+        #expect(bare.status == 0, "\(bare.stdout)\(bare.stderr)")
+        let strict = try verify(everyPlatform + ["\(registry.reference("recursive-bare/app")):v1"])
+        #expect(strict.status == 1)
+        #expect(strict.stdout.contains("✗ index.json › manifests[0] › manifests[1] (linux/arm64) sha256:"), "\(strict.stdout)")
+        #expect(strict.stdout.contains("no signature is attached to it"), "\(strict.stdout)")
+    }
+
+    /// distribution 2.8 has no referrers API (404): push keeps the tag schema's
+    /// `sha256-<hex>` index, as cosign and oras do on such a registry (fetched, the
+    /// referrer added, put back), and verify finds the referrer through it.
+    @Test func aReferrerPushedToARegistryWithoutTheReferrersAPIIsListedInTheTagSchemaIndex() throws {
         let registry = try TestRegistry(in: directory, .plainHTTP)
         let (layout, key, digest) = try signedLayout(referrer: true)
+        let tag = digest.replacingOccurrences(of: ":", with: "-")
         let pushed = try run(manifoldBinary, ["push", "--tls-verify=false", layout.path, "\(registry.reference("ref/app")):v1"])
         #expect(pushed.status == 0, "\(pushed.stdout)\(pushed.stderr)")
         #expect(pushed.stdout.contains("with it: referrer sha256:"), "\(pushed.stdout)")
-        // No referrers API, no index yet: nothing is attached.
-        #expect(try verify(["--key", key, "\(registry.reference("ref/app")):v1"]).status == 1)
 
-        let index = try JSONSerialization.jsonObject(with: Data(contentsOf: layout.appendingPathComponent("index.json"))) as? [String: Any]
-        let referrer = try #require((index?["manifests"] as? [[String: Any]])?.first { $0["artifactType"] != nil })
-        let tagIndex: [String: Any] = ["schemaVersion": 2, "mediaType": MediaType.ociIndex, "manifests": [referrer]]
-        let body = directory.appendingPathComponent("tag-index.json")
-        try JSONSerialization.data(withJSONObject: tagIndex).write(to: body)
-        let tag = digest.replacingOccurrences(of: ":", with: "-")
-        _ = try shell("curl -sf -X PUT -H 'Content-Type: \(MediaType.ociIndex)' --data-binary @'\(body.path)' 'http://\(registry.host)/v2/ref/app/manifests/\(tag)'")
+        // skopeo reads the index: the referrer's descriptor with cosign's artifact type.
+        func tagIndex(_ repository: String) throws -> [[String: Any]] {
+            let raw = try run("/bin/sh", ["-c", "skopeo inspect --raw \(registry.skopeoOptions()) '\(registry.reference(repository)):\(tag)'"])
+            guard raw.status == 0 else { return [] }
+            let index = try JSONSerialization.jsonObject(with: Data(raw.stdout.utf8)) as? [String: Any]
+            #expect(index?["mediaType"] as? String == MediaType.ociIndex)
+            return index?["manifests"] as? [[String: Any]] ?? []
+        }
+        let first = try tagIndex("ref/app")
+        #expect(first.count == 1)
+        #expect(first.first?["artifactType"] as? String == ImageSigner.referrerArtifactType)
 
         let verified = try verify(["--key", key, "\(registry.reference("ref/app")):v1"])
         #expect(verified.status == 0, "\(verified.stdout)")
         #expect(verified.stdout.contains("application/vnd.dev.cosign.artifact.sig.v1+json  (by subject)"), "\(verified.stdout)")
+
+        // A second signature pushed later is added beside the first, which stays.
+        let second = try SignTests.keyPair("ed25519", in: directory, name: "second")
+        let signed = try run(manifoldBinary, ["sign", "--key", second.private, "--referrer", layout.path])
+        #expect(signed.status == 0, "\(signed.stderr)")
+        #expect(try run(manifoldBinary, ["push", "--tls-verify=false", layout.path, "\(registry.reference("ref/app")):v1"]).status == 0)
+        let both = try tagIndex("ref/app")
+        #expect(both.count == 2)
+        #expect(both.first?["digest"] as? String == first.first?["digest"] as? String)
+        #expect(try verify(["--key", second.public, "\(registry.reference("ref/app")):v1"]).status == 0)
+        #expect(try verify(["--key", key, "\(registry.reference("ref/app")):v1"]).status == 0)
+
+        // Copied to another repository, both referrers are read through the index and indexed there.
+        let copied = try run(manifoldBinary, ["copy", "--src-tls-verify=false", "--dest-tls-verify=false",
+                                              "\(registry.reference("ref/app")):v1", "\(registry.reference("ref-copy/app")):v1"])
+        #expect(copied.status == 0, "\(copied.stdout)\(copied.stderr)")
+        #expect(try tagIndex("ref-copy/app").count == 2)
+        #expect(try verify(["--key", second.public, "\(registry.reference("ref-copy/app")):v1"]).status == 0)
+    }
+
+    /// A trust policy per scope: each input of one run is matched on its own, a `docker://`
+    /// image by its repository, a layout by `*`, and its report names the policy that applied.
+    @Test func eachInputIsCheckedUnderThePolicyItsRepositoryScopes() throws {
+        let registry = try TestRegistry(in: directory, .plainHTTP)
+        // A Notation signature listed in the layout goes up with the image (a referrer).
+        for repository in ["team-a/app", "team-b/app"] {
+            let pushed = try run(manifoldBinary, ["push", "--tls-verify=false", try NotationLayouts.path("notation-listed") + ":1.0",
+                                                  "\(registry.reference(repository)):1.0"])
+            #expect(pushed.status == 0, "\(pushed.stdout)\(pushed.stderr)")
+            #expect(pushed.stdout.contains("with it: referrer sha256:"), "\(pushed.stdout)")
+        }
+        let signer = "x509.subject: C=US, ST=WA, L=Seattle, O=wabbit-networks.io, CN=wabbit-networks.io signer"
+        func policy(_ name: String, _ scopes: [String], identity: String) -> [String: Any] {
+            ["name": name, "registryScopes": scopes, "signatureVerification": ["level": "strict"],
+             "trustStores": ["ca:wabbit"], "trustedIdentities": [identity]]
+        }
+        let document: [String: Any] = ["version": "1.0", "trustPolicies": [
+            policy("team-a", ["\(registry.host)/team-a/app"], identity: signer),
+            policy("team-b", ["\(registry.host)/team-b/app"], identity: "x509.subject: C=US, ST=WA, O=acme-rockets.io"),
+            policy("files", ["*"], identity: "*"),
+        ]]
+        let file = directory.appendingPathComponent("trustpolicy.json")
+        try JSONSerialization.data(withJSONObject: document).write(to: file)
+        let trust = ["--trust-policy", file.path, "--trust-store", try NotationLayouts.path("truststore")]
+
+        let result = try verify(trust + ["\(registry.reference("team-a/app")):1.0", "\(registry.reference("team-b/app")):1.0",
+                                         try NotationLayouts.path("notation-es256")])
+        #expect(result.status == 1, "\(result.stdout)")
+        // Each report: the policy its scope chose, and what it matched.
+        #expect(result.stdout.contains("Notation trust policy team-a (level strict) applies to \(registry.host)/team-a/app by its registryScopes"), "\(result.stdout)")
+        #expect(result.stdout.contains("Notation trust policy team-b (level strict) applies to \(registry.host)/team-b/app by its registryScopes"), "\(result.stdout)")
+        #expect(result.stdout.contains("is not a trusted identity of policy team-b"), "\(result.stdout)")
+        #expect(result.stdout.contains("Notation trust policy files (level strict) applies by registryScopes [\"*\"] (this input names no repository)"), "\(result.stdout)")
+        let summaries = result.stdout.split(separator: "\n").filter { $0.contains(": 1 platform, 1 signature manifest, ") }
+        #expect(summaries.count == 3, "\(result.stdout)")
+        #expect(summaries.first { $0.hasPrefix("\(registry.reference("team-a/app")):1.0:") }?.hasSuffix(": verified") == true, "\(summaries)")
+        #expect(summaries.first { $0.hasPrefix("\(registry.reference("team-b/app")):1.0:") }?.contains(": FAILED") == true, "\(summaries)")
+
+        // team-b's scope alone fails; team-a's and the layout's pass.
+        #expect(try verify(trust + ["\(registry.reference("team-a/app")):1.0", try NotationLayouts.path("notation-es256")]).status == 0)
     }
 }

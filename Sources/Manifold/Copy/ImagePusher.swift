@@ -70,25 +70,26 @@ public struct ImagePusher: Sendable {
         // Signatures sign the digest: an index rewritten by --platform has another, which
         // they do not sign, so they stay behind.
         if options.carriesSignatures, publishing.rewritten.isEmpty {
-            result.attached = try pushAttached(to: top.digest, of: source, reference: reference, into: sink)
+            result.attached = try pushAttached(to: top, of: source, reference: reference, into: sink)
         }
         return result
     }
 
-    /// Pushes what the source's index.json lists attached to `digest` (cosign tags under
-    /// the same tag, referrers by digest), each verified as it is sent like any image. One
-    /// that fails its checks stops the push with an error: the image is published already,
-    /// and the message says its signatures are not (all of them).
-    private func pushAttached(to digest: Digest, of source: any ContentProvider, reference: LocalImageReference,
+    /// Pushes what the source's index.json lists attached to `top` or, when it is an index,
+    /// to one of its platform manifests (cosign tags under the same tag, referrers by
+    /// digest), each verified as it is sent like any image. One that fails its checks stops
+    /// the push with an error: the image is published already, and the message says its
+    /// signatures are not (all of them).
+    private func pushAttached(to top: Descriptor, of source: any ContentProvider, reference: LocalImageReference,
                               into sink: any ConcurrentContentSink) throws -> [(manifest: Descriptor, tag: String?)] {
         guard let bytes = try source.root(.index, limit: options.verify.limits.documentSize),
               let index = try? ImageIndex(json: try JSONParser.parse(bytes), declaredMediaType: nil) else { return [] }
+        let signed = AttachedArtifacts.digestsWithPlatforms([top], source: source, limits: options.verify.limits)
+        let cosignTags = Set(signed.flatMap { digest in AttachedArtifacts.cosignSuffixes.map { AttachedArtifacts.cosignTag(digest, suffix: $0) } })
         var pushed: [(manifest: Descriptor, tag: String?)] = []
-        for position in AttachedArtifacts.positions(attachedTo: [digest], in: index.manifests, source: source) {
+        for position in AttachedArtifacts.positions(attachedTo: signed, in: index.manifests, source: source) {
             let entry = index.manifests[position]
-            let tag = entry.referenceName.flatMap { name in
-                AttachedArtifacts.cosignSuffixes.contains { name == AttachedArtifacts.cosignTag(digest, suffix: $0) } ? name : nil
-            }
+            let tag = entry.referenceName.flatMap { cosignTags.contains($0) ? $0 : nil }
             var options = self.options
             options.tags = tag.map { [$0] } ?? []
             options.carriesSignatures = false

@@ -18,7 +18,8 @@ enum AttachedArtifacts {
     }
 
     /// The positions of `entries` attached to one of `digests`: named by cosign's tag scheme
-    /// after it, or (an entry with an artifact type) a referrer whose `subject` it is. A
+    /// after it, or a referrer whose `subject` it is (with an artifact type in its entry or
+    /// not: notation and oras lay referrers out under any tag, or none). A
     /// referrer is only looked at here: whoever walks it reads it again through a reader
     /// that checks its digest before anything of it is trusted.
     static func positions(attachedTo digests: Set<Digest>, in entries: [Descriptor], source: any ContentProvider) -> [Int] {
@@ -28,7 +29,7 @@ enum AttachedArtifacts {
         for (i, entry) in entries.enumerated() where !digests.contains(entry.digest) {
             if let name = entry.referenceName, tags.contains(name) {
                 found.append(i)
-            } else if entry.artifactType != nil, MediaType.isManifest(entry.mediaType), entry.size <= Int64(ImageWalker.referrerCandidateLimit),
+            } else if MediaType.isManifest(entry.mediaType), entry.size <= Int64(ImageWalker.referrerCandidateLimit),
                       let bytes = try? source.document(entry, limit: ImageWalker.referrerCandidateLimit),
                       let json = try? JSONParser.parse(bytes),
                       let manifest = try? ImageManifest(json: json, declaredMediaType: entry.mediaType),
@@ -37,6 +38,21 @@ enum AttachedArtifacts {
             }
         }
         return found
+    }
+
+    /// `entries`' digests and, for each that is an index, the digests of the manifests it
+    /// lists: what a signature may be attached to when every platform is signed (`cosign
+    /// sign --recursive`). The index is only looked at here: whoever walks or copies its
+    /// manifests reads them through a reader that checks their digests.
+    static func digestsWithPlatforms(_ entries: [Descriptor], source: any ContentProvider, limits: ImageLimits) -> Set<Digest> {
+        var digests = Set(entries.map(\.digest))
+        for entry in entries where MediaType.isIndex(entry.mediaType) {
+            guard let bytes = try? source.document(entry, limit: limits.documentSize),
+                  let json = try? JSONParser.parse(bytes),
+                  let index = try? ImageIndex(json: json, declaredMediaType: entry.mediaType) else { continue }
+            for child in index.manifests where MediaType.isManifest(child.mediaType) { digests.insert(child.digest) }
+        }
+        return digests
     }
 
     /// `reference`, or, when it names no tag or digest, the one image index.json lists once

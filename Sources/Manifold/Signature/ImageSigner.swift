@@ -1,12 +1,16 @@
-/// Signs an image in an OCI layout directory as cosign signs one with a key (`cosign sign
-/// --key`): a simple-signing payload naming the manifest's digest, its signature in the
-/// layer's `dev.cosignproject.cosign/signature` annotation, in a manifest that is either
-/// tagged `sha256-<hex>.sig` (the tag scheme) or a referrer whose `subject` is the image.
+/// Signs an image in an OCI layout directory or an oci-archive as cosign signs one with a
+/// key (`cosign sign --key`): a simple-signing payload naming the manifest's digest, its
+/// signature in the layer's `dev.cosignproject.cosign/signature` annotation, in a manifest
+/// that is either tagged `sha256-<hex>.sig` (the tag scheme) or a referrer whose `subject`
+/// is the image.
 ///
-/// The layout changes as a pull into it does (``ExistingLayoutSink``): new blobs are written
+/// A layout changes as a pull into it does (``ExistingLayoutSink``): new blobs are written
 /// whole under temporary names and renamed into place, then index.json is replaced in one
-/// rename. A run that fails or is interrupted leaves the layout as it was, or with unlisted
-/// blobs only.
+/// rename. An archive is written anew beside itself (``ImageSigner/signArchive()``) and
+/// renamed over the old one, or to `--output`. A run that fails or is interrupted leaves
+/// the image as it was (a layout perhaps with unlisted blobs). Two runs on one image take
+/// turns: each holds a lock from reading index.json to renaming the new one, so both
+/// signatures land.
 public struct ImageSigner {
     /// The referrer's artifact type: cosign's for a simple-signing signature stored as an OCI
     /// 1.1 referrer (`--registry-referrers-mode=oci-1-1`).
@@ -21,13 +25,39 @@ public struct ImageSigner {
 
     public func sign() throws -> SignResult {
         let reference = options.image
-        let source = try reference.open(limits: options.limits)
-        guard source.kind == .ociLayout else {
-            let what = source.kind == .ociArchive
-                ? "an oci-archive cannot be signed in place yet; unpack it (`manifold pull`/`skopeo copy` to oci:DIR), sign the layout, and pack it again"
-                : "a docker save tar has no place for signatures; copy it to an OCI layout first (`skopeo copy docker-archive:… oci:DIR`)"
-            throw ManifoldError(.unsupportedFormat, "\(reference.path): \(what)")
+        let kind = try reference.open(limits: options.limits).kind
+        switch kind {
+        case .ociLayout:
+            if options.output != nil {
+                throw ManifoldError(.invalidArgument, "\(reference.path): --output is for an oci-archive; a layout is signed in place")
+            }
+            // Locked before index.json is read: the signature is added to what is there.
+            let layoutSink = try ExistingLayoutSink(reference.path, keeping: [])
+            layoutSink.lockIndex()
+            let signature = try prepare(try reference.open(limits: options.limits))
+            let sink = OCILayoutSink(layoutSink)
+            do {
+                for (descriptor, bytes) in signature.blobs { try sink.putBlob(descriptor, bytes: bytes) }
+                try sink.putDocument(signature.manifest, bytes: signature.manifestBytes)
+                try sink.setTag(signature.result.tag, for: signature.manifest)
+                try sink.commit()
+            } catch {
+                sink.abort()
+                throw error
+            }
+            return signature.result
+        case .ociArchive:
+            return try signArchive()
+        default:
+            throw ManifoldError(.unsupportedFormat, "\(reference.path): a docker save tar has no place for signatures; copy it to an OCI layout first (`skopeo copy docker-archive:… oci:DIR`)")
         }
+    }
+
+    /// The signature of the image `source` holds, ready to write: its payload and config
+    /// blobs, its manifest (holding the signatures already under its tag, for the tag
+    /// scheme) and what the run reports.
+    func prepare(_ source: any ContentProvider) throws -> PreparedSignature {
+        let reference = options.image
         let image = try ResolvedImage.open(source, reference: AttachedArtifacts.selectingTheImage(reference, in: source, limits: options.limits), limits: options.limits)
         guard let top = image.topDescriptor else {
             throw ManifoldError(.invalidArgument, "\(reference.path): index.json lists the platforms itself, so no manifest names the image; sign each (`\(reference.path)@sha256:…`)")
@@ -69,19 +99,9 @@ public struct ImageSigner {
         }
         let manifestDescriptor = Descriptor(mediaType: MediaType.ociManifest, digest: try DigestHasher.digest(of: manifest), size: Int64(manifest.count),
                                             artifactType: options.placement == .referrer ? Self.referrerArtifactType : nil)
-
-        let sink = OCILayoutSink(try ExistingLayoutSink(reference.path, keeping: []))
-        do {
-            for (descriptor, bytes) in blobs { try sink.putBlob(descriptor, bytes: bytes) }
-            try sink.putDocument(manifestDescriptor, bytes: manifest)
-            try sink.setTag(tag, for: manifestDescriptor)
-            try sink.commit()
-        } catch {
-            sink.abort()
-            throw error
-        }
-        return SignResult(signed: top.digest, signatureManifest: manifestDescriptor.digest, tag: tag,
-                          signatures: layers.count, identity: identity)
+        let result = SignResult(signed: top.digest, signatureManifest: manifestDescriptor.digest, tag: tag,
+                                signatures: layers.count, identity: identity)
+        return PreparedSignature(blobs: blobs, manifest: manifestDescriptor, manifestBytes: manifest, result: result)
     }
 
     /// The layers of the signature manifest index.json tags `tag`, if any: each signature

@@ -17,6 +17,10 @@ public struct SignOptions: Sendable {
     /// known as (cosign's `--sign-container-identity`). Nil: the layout directory's name.
     public var identity: String?
     public var placement: Placement = .tag
+    /// An oci-archive: where the signed archive goes instead of over the original (`--output`).
+    public var output: String?
+    /// Whether ``output`` may replace a file there (`--force`).
+    public var force = false
     public var limits = ImageLimits()
 
     public init(image: LocalImageReference, key: SigningKey) {

@@ -102,7 +102,11 @@ struct SignatureCheck {
         var notes = keys.isEmpty ? [] : SignatureReport.offlineNotes
         if let notation {
             if let policy = notationPolicy {
-                notes.append("Notation trust policy \(policy.name) (level \(policy.level)) applies; revocation (OCSP, CRL) is not checked offline")
+                // Which scope chose it: the input's repository, or "*" (a file that names none).
+                let matched = policy.registryScopes == ["*"]
+                    ? "by registryScopes [\"*\"] (\(notationRepository.map { "no policy names \($0)" } ?? "this input names no repository"))"
+                    : "to \(notationRepository ?? "this input") by its registryScopes"
+                notes.append("Notation trust policy \(policy.name) (level \(policy.level)) applies \(matched); revocation (OCSP, CRL) is not checked offline")
             } else {
                 notes.append("no trust policy in \(notation.policyFile) applies to this image (a layout or archive matches only registryScopes [\"*\"])")
             }

@@ -107,6 +107,16 @@ final class ExistingLayoutSink: LayoutFileSink {
         return linkat(AT_FDCWD, "/proc/self/fd/\(sourceFile.descriptor)", parent, name, AT_SYMLINK_FOLLOW) == 0 ? .hardLink : nil
     }
 
+    /// Takes the layout's lock now and holds it until index.json is replaced (or the sink
+    /// goes): for a writer whose new entries depend on what index.json lists already —
+    /// `sign` adds its signature to the manifest a tag names — so that its read and its
+    /// rename are one step to every other writer of the layout. Blocks while another holds it.
+    func lockIndex() {
+        while flock(root, LOCK_EX) != 0 {
+            guard errno == EINTR else { break }
+        }
+    }
+
     func commit() throws {}
 
     /// Removes what is being written; blobs already in place stay (complete and verified).

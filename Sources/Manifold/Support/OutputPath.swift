@@ -156,6 +156,16 @@ final class OutputPath {
         }
     }
 
+    /// Moves the temporary over the destination in one `rename(2)`: a file rewritten in place
+    /// (an archive `sign` adds to), which is at every moment the old file or the new one.
+    func replace() throws {
+        try TemporaryOutputs.renaming { _, forget in
+            try rename(temporaryName, name)
+            token.map(forget)
+        }
+        token = nil
+    }
+
     /// `force` replaces only what this command would write there: an OCI layout directory
     /// (nothing in it but `oci-layout`, `index.json` and `blobs/<algorithm>/<blob>`) for a
     /// layout, a regular file for an archive, or a symlink (the link alone is replaced). A

@@ -72,8 +72,10 @@ struct ImageWalker {
         try visitor.visitIndexRoot(root, selected: selected)
         guard case .read(_, let index) = root else { return }
         if followsAttachedArtifacts, reference.tag != nil || reference.digest != nil {
-            attachedRoots = Set(AttachedArtifacts.positions(attachedTo: Set(selected.map { index.manifests[$0].digest }),
-                                                             in: index.manifests, source: source))
+            // The platforms' signatures too (`cosign sign --recursive`): --require-signature
+            // every-platform looks for them.
+            let signed = AttachedArtifacts.digestsWithPlatforms(selected.map { index.manifests[$0] }, source: source, limits: limits)
+            attachedRoots = Set(AttachedArtifacts.positions(attachedTo: signed, in: index.manifests, source: source))
         }
         try walkEntries(index.manifests, path: [ContentRoot.index.name], depth: 1, root: true, &visitor)
     }

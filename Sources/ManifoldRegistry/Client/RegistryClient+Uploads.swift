@@ -122,8 +122,10 @@ extension RegistryClient {
 
     /// `PUT /v2/NAME/manifests/REFERENCE` (a digest for children, a tag for the top) with
     /// `Content-Type` the document's media type; exactly `bytes`. The registry's
-    /// `Docker-Content-Digest`, when given, must be `digest`.
-    package func putManifest(_ repository: RepositoryReference, reference: String, mediaType: String, bytes: [UInt8], digest: Digest) throws {
+    /// `Docker-Content-Digest`, when given, must be `digest`. Returns whether the registry
+    /// answered `OCI-Subject`: it indexed the document's `subject` for its referrers API.
+    @discardableResult
+    package func putManifest(_ repository: RepositoryReference, reference: String, mediaType: String, bytes: [UInt8], digest: Digest) throws -> Bool {
         var request = Request("/v2/\(repository.path)/manifests/\(reference)", repository: repository, method: .put)
         request.pushes = true
         request.headers.add("Content-Type", mediaType)
@@ -131,6 +133,7 @@ extension RegistryClient {
         let answer = try send(request) { _ in .receive } body: { _ in }
         guard answer.isSuccess else { throw failure(answer, "PUT manifest \(repository.path):\(reference)") }
         try agree(answer, digest, "manifest \(repository.path):\(reference)")
+        return answer.head.headers["OCI-Subject"] != nil
     }
 
     private func agree(_ answer: Answer, _ digest: Digest, _ what: String) throws {

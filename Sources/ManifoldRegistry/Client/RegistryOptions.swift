@@ -99,9 +99,10 @@ public struct RegistryOptions: Sendable {
     }
 
     /// The content provider for `reference`: what verify, inspect and pull read.
-    /// `listsAttached`: its index also lists the image's signatures and referrers (verify --key).
+    /// `listsAttached`: its index also lists the image's signatures and referrers (verify
+    /// --key), and with `.everyPlatform` those of each platform manifest.
     public func provider(for reference: RegistryReference, blobProgress: RegistryContentProvider.BlobProgress? = nil,
-                         listsAttached: Bool = false) throws
+                         listsAttached: AttachedListing = .none) throws
         -> RegistryContentProvider
     {
         RegistryContentProvider(reference: reference, client: try client(host: reference.repository.registryHost), blobProgress: blobProgress,

@@ -19,19 +19,23 @@ public final class RegistryContentProvider: ContentProvider, Sendable {
     /// The top document once fetched: `root` and `document` serve it from here, so the
     /// bytes verified are the bytes the index was made from.
     private let top = Locked<RegistryManifest?>(nil)
+    /// The synthesized index once made: push and the walk read it more than once, and the
+    /// attached artifacts it lists cost requests per platform.
+    private let synthesized = Locked<[UInt8]?>(nil)
 
     /// Told of each blob's bytes as they arrive: its digest, the bytes so far (a resumed
     /// transfer goes on from where it broke) and its size. For progress displays.
     public typealias BlobProgress = @Sendable (_ digest: Digest, _ done: UInt64, _ size: UInt64) -> Void
     let blobProgress: BlobProgress?
 
-    /// Whether the synthesized index also lists what is attached to the image on the
+    /// What the synthesized index also lists of what is attached to the image on the
     /// registry: the manifest tagged `sha256-<hex>.sig` (cosign's tag scheme) and the
     /// referrers whose `subject` it is (the referrers API, or on a registry without one the
-    /// `sha256-<hex>` index of the tag schema). What `verify --key` checks.
-    let listsAttached: Bool
+    /// `sha256-<hex>` index of the tag schema), of the top document and, with
+    /// ``AttachedListing/everyPlatform``, of each manifest it lists. What `verify --key` checks.
+    let listsAttached: AttachedListing
 
-    package init(reference: RegistryReference, client: RegistryClient, blobProgress: BlobProgress? = nil, listsAttached: Bool = false) {
+    package init(reference: RegistryReference, client: RegistryClient, blobProgress: BlobProgress? = nil, listsAttached: AttachedListing = .none) {
         self.reference = reference
         self.client = client
         self.blobProgress = blobProgress
@@ -55,6 +59,7 @@ public final class RegistryContentProvider: ContentProvider, Sendable {
 
     public func root(_ root: ContentRoot, limit: Int) throws -> [UInt8]? {
         guard root == .index else { return nil }
+        if let known = synthesized.withLock({ $0 }) { return known }
         let manifest = try topManifest(limit: limit)
         var annotations: [String: String]?
         if let tag = reference.tag ?? (reference.digest == nil ? RegistryReference.defaultTag : nil) {
@@ -62,11 +67,27 @@ public final class RegistryContentProvider: ContentProvider, Sendable {
         }
         let entry = Descriptor(mediaType: manifest.mediaType, digest: reference.digest ?? manifest.digest,
                                size: Int64(manifest.bytes.count), annotations: annotations)
-        let attached = listsAttached ? try attachedEntries(to: entry.digest, limit: limit) : []
+        var attached: [Descriptor] = []
+        if listsAttached != .none {
+            attached = try attachedEntries(to: entry.digest, limit: limit)
+            if listsAttached == .everyPlatform, MediaType.isIndex(manifest.mediaType) {
+                // Listed here as the walk will read them: the index's bytes are checked
+                // against its digest there, and each platform's against its descriptor.
+                // One that does not parse is reported by the walk, with its words.
+                let platforms = (try? ImageIndex(json: try JSONParser.parse(manifest.bytes), declaredMediaType: manifest.mediaType))?.manifests ?? []
+                for platform in platforms where MediaType.isManifest(platform.mediaType) {
+                    for found in try attachedEntries(to: platform.digest, limit: limit) where !attached.contains(where: { $0.digest == found.digest }) {
+                        attached.append(found)
+                    }
+                }
+            }
+        }
         let index: JSONValue = .object(JSONObject([
             ("schemaVersion", .number("2")), ("mediaType", .string(MediaType.ociIndex)), ("manifests", .array(([entry] + attached).map(\.json))),
         ]))
-        return JSONWriter(sortKeys: false).bytes(index)
+        let bytes = JSONWriter(sortKeys: false).bytes(index)
+        synthesized.withLock { $0 = bytes }
+        return bytes
     }
 
     public func document(_ descriptor: Descriptor, limit: Int) throws -> [UInt8]? {

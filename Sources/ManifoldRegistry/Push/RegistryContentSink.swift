@@ -33,6 +33,8 @@ public final class RegistryContentSink: ConcurrentContentSink, Sendable {
     private let started = Locked([Digest: RegistryClient.UploadStart]())
     /// Where a redirect sent a streamed upload, to send the blob there when it is put again.
     private let redirected = Locked([Digest: String]())
+    /// Held across the read-modify-put of a referrers tag index.
+    private let referrersTag = Locked(())
 
     package init(repository: RepositoryReference, client: RegistryClient, mountSource: RepositoryReference? = nil,
                  chunkedAbove: UInt64 = 256 << 20, chunkSize: Int = 8 << 20) {
@@ -212,9 +214,17 @@ public final class RegistryContentSink: ConcurrentContentSink, Sendable {
     public func publishDocument(_ descriptor: Descriptor, bytes: [UInt8]) throws -> BlobPlacement {
         if RegistryContentProvider.isManifestType(descriptor.mediaType) {
             documents.withLock { $0[descriptor.digest] = bytes }
-            if try client.hasManifest(repository, reference: descriptor.digest.description) { return .present }
-            try client.putManifest(repository, reference: descriptor.digest.description, mediaType: descriptor.mediaType,
-                                   bytes: bytes, digest: descriptor.digest)
+            let referrer = ReferrersTagIndex.entry(for: descriptor, bytes: bytes)
+            if try client.hasManifest(repository, reference: descriptor.digest.description) {
+                // Put before, perhaps by a client that left the fallback index to others.
+                if let referrer, try client.referrers(repository, of: referrer.subject, limit: ImageLimits().documentSize) == nil {
+                    try indexReferrer(referrer.entry, of: referrer.subject)
+                }
+                return .present
+            }
+            let indexed = try client.putManifest(repository, reference: descriptor.digest.description, mediaType: descriptor.mediaType,
+                                                 bytes: bytes, digest: descriptor.digest)
+            if let referrer, !indexed { try indexReferrer(referrer.entry, of: referrer.subject) }
             return .uploaded
         }
         if let placement = try place(descriptor) { return placement }
@@ -222,6 +232,20 @@ public final class RegistryContentSink: ConcurrentContentSink, Sendable {
         guard case .started(let location, _) = start else { return .mounted }
         try client.completeUpload(repository, location: location, digest: descriptor.digest, bytes: bytes)
         return .uploaded
+    }
+
+    /// A referrer put to a registry that did not answer `OCI-Subject` (no referrers API, as
+    /// distribution 2.8): its descriptor added to the `sha256-<hex>` index of the referrers
+    /// tag schema, fetched and put back. One at a time in this push; another client updating
+    /// the same tag at the same moment can still lose an entry (the spec's fallback has no
+    /// compare-and-swap).
+    private func indexReferrer(_ entry: Descriptor, of subject: Digest) throws {
+        let tag = ReferrersTagIndex.tag(for: subject)
+        try referrersTag.withLock { _ in
+            let existing = try client.manifest(repository, reference: tag, limit: ImageLimits().documentSize)
+            guard let bytes = try ReferrersTagIndex.adding(entry, to: existing.map { ($0.bytes, $0.mediaType) }, tag: "\(repository.path):\(tag)") else { return }
+            try client.putManifest(repository, reference: tag, mediaType: MediaType.ociIndex, bytes: bytes, digest: try DigestHasher.digest(of: bytes))
+        }
     }
 
     public func putDocument(_ descriptor: Descriptor, bytes: [UInt8]) throws {
