@@ -58,7 +58,8 @@ struct PushRun {
         }
         if json {
             var root = VerifyJSON.root([result.report])
-            root.members.append(("push", pushJSON(result)))
+            let tallies = [sink.client.tally] + ((source as? RegistryContentProvider).map { [$0.client.tally] } ?? [])
+            root.members.append(("push", pushJSON(result, transfers: TransferTally.merged(tallies))))
             Terminal.output(JSONWriter(indent: "  ", sortKeys: false).string(.object(root)))
         } else {
             // A push that passed says what moved; one that failed shows verify's report first.
@@ -106,7 +107,9 @@ struct PushRun {
         return lines.joined(separator: "\n")
     }
 
-    func pushJSON(_ result: PushResult) -> JSONValue {
+    /// `transfers`: the blobs whose transfers (from a registry source, to the destination)
+    /// were sent again or resumed.
+    func pushJSON(_ result: PushResult, transfers: [Digest: TransferTally.Counts] = [:]) -> JSONValue {
         .object(JSONObject([
             ("destination", .string(RegistryReference.transportPrefix + destination.repository.description)),
             ("digest", result.top.map { .string($0.digest.description) } ?? .null),
@@ -124,8 +127,12 @@ struct PushRun {
                     ("digest", .string(blob.digest.description)), ("size", .number("\(blob.size)")),
                     ("status", .string(blob.placement.rawValue)), ("bytesSent", .number("\(blob.bytesSent)")),
                     ("read", .bool(blob.read)),
+                    ("retries", .number("\(transfers[blob.digest]?.retries ?? 0)")),
+                    ("resumed", .number("\(transfers[blob.digest]?.resumed ?? 0)")),
                 ]))
             })),
+            ("retries", .number("\(transfers.values.map(\.retries).reduce(0, +))")),
+            ("resumed", .number("\(transfers.values.map(\.resumed).reduce(0, +))")),
             ("bytesSent", .number("\(result.bytesSent)")),
             ("notRead", .number("\(result.blobs.filter { !$0.read }.count)")),
             ("notes", .array(result.notes.map(JSONValue.string))),

@@ -79,6 +79,7 @@ extension RegistryClient {
         request.headers.add("Content-Type", "application/octet-stream")
         request.body = bytes ?? []
         request.upload = upload
+        request.blob = digest
         let answer = try send(request) { _ in .receive } body: { _ in }
         guard answer.isSuccess else { throw failure(answer, "PUT blob \(digest.abbreviated)… of \(repository.path)") }
         try agree(answer, digest, "blob \(digest.abbreviated)… of \(repository.path)")
@@ -86,9 +87,11 @@ extension RegistryClient {
 
     /// `PATCH LOCATION` with `bytes` at offset `start` (`Content-Range: START-END`): one chunk
     /// of a chunked upload. Returns where the upload goes on (the answer's `Location`).
-    package func uploadChunk(_ repository: RepositoryReference, location: String, bytes: [UInt8], start: UInt64) throws -> String {
+    package func uploadChunk(_ repository: RepositoryReference, location: String, bytes: [UInt8], start: UInt64,
+                             blob: Digest? = nil) throws -> String {
         var request = Request(location, repository: repository, method: .patch)
         request.pushes = true
+        request.blob = blob
         request.headers.add("Content-Type", "application/octet-stream")
         request.headers.add("Content-Range", "\(start)-\(start + UInt64(bytes.count) - 1)")
         request.retriesLostConnections = false

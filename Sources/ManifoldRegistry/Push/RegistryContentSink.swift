@@ -20,7 +20,7 @@ import Manifold
 /// the caller puts manifests only once every blob under them is up, the tag last.
 public final class RegistryContentSink: ConcurrentContentSink, Sendable {
     public let repository: RepositoryReference
-    let client: RegistryClient
+    package let client: RegistryClient
     /// A repository of the same registry that blobs may be mounted from (a copy's source).
     public let mountSource: RepositoryReference?
     /// Blobs larger than this go up in chunks.
@@ -92,6 +92,9 @@ public final class RegistryContentSink: ConcurrentContentSink, Sendable {
             } catch {
                 if let redirect = (error as? ManifoldError)?.cause as? StreamedBodyRedirected {
                     redirects.withLock { $0[digest] = redirect.location }
+                } else if Self.isCutOff(error) {
+                    // The caller reads the blob again and sends it whole (``mayRetryPut(after:)``).
+                    client.tally.retried(digest)
                 }
                 failure.withLock { $0 = error }
             }
@@ -125,7 +128,7 @@ public final class RegistryContentSink: ConcurrentContentSink, Sendable {
     /// resume from its `Range`), then the closing `PUT ?digest=` once `body` returned.
     private func putChunked(_ digest: Digest, size: UInt64, location: String, chunk: Int,
                             from body: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
-        let (location, offset, _) = try sendChunks(location: location, chunk: chunk, from: body)
+        let (location, offset, _) = try sendChunks(location: location, chunk: chunk, blob: digest, from: body)
         guard offset == size else {
             throw ManifoldError(.sizeMismatch, "blob \(digest.abbreviated)…: \(offset) bytes, not the \(size) its descriptor gives")
         }
@@ -139,20 +142,20 @@ public final class RegistryContentSink: ConcurrentContentSink, Sendable {
             throw ManifoldError(.internalFailure, "POST upload of \(repository.path): a mount answer to a plain upload")
         }
         let chunk = Int(clamping: max(UInt64(chunkSize), minimumChunk ?? 0))
-        let (last, _, digest) = try sendChunks(location: location, chunk: chunk, from: body)
+        let (last, _, digest) = try sendChunks(location: location, chunk: chunk, blob: nil, from: body)
         try client.completeUpload(repository, location: last, digest: digest, bytes: [])
     }
 
     /// Sends what `body` emits in `PATCH` chunks of `chunk` bytes (the last may be short);
     /// returns where the upload goes on and how many bytes it took.
-    private func sendChunks<Result>(location: String, chunk: Int,
+    private func sendChunks<Result>(location: String, chunk: Int, blob: Digest?,
                                     from body: ((UnsafeRawBufferPointer) throws -> Void) throws -> Result) throws -> (String, UInt64, Result) {
         var location = location
         var buffer: [UInt8] = []
         buffer.reserveCapacity(chunk)
         var offset: UInt64 = 0
         func flush() throws {
-            location = try sendChunk(buffer, at: offset, location: location)
+            location = try sendChunk(buffer, at: offset, location: location, blob: blob)
             offset += UInt64(buffer.count)
             buffer.removeAll(keepingCapacity: true)
         }
@@ -172,18 +175,20 @@ public final class RegistryContentSink: ConcurrentContentSink, Sendable {
     /// One chunk; after a lost connection (curl may have sent it again on a new one itself,
     /// which the registry then refuses with 416), asks the registry how much it holds and
     /// sends the rest of the chunk from there.
-    private func sendChunk(_ bytes: [UInt8], at offset: UInt64, location: String) throws -> String {
+    private func sendChunk(_ bytes: [UInt8], at offset: UInt64, location: String, blob: Digest?) throws -> String {
         var location = location
         var sent = 0
         var attempt = 0
         while true {
             attempt += 1
             do {
-                return try client.uploadChunk(repository, location: location, bytes: Array(bytes[sent...]), start: offset + UInt64(sent))
+                return try client.uploadChunk(repository, location: location, bytes: Array(bytes[sent...]), start: offset + UInt64(sent),
+                                              blob: blob)
             } catch let error as ManifoldError {
                 let lost = (error.cause as? HTTPTransportFailure)?.mayHelpToRetry == true || error.cause is UploadRangeRefused
                 guard lost, attempt < client.retry.maxAttempts else { throw error }
                 if let refused = error.cause as? UploadRangeRefused, let next = refused.location { location = next }
+                if let blob { client.tally.resumed(blob) }
                 client.sleepBeforeRetry(client.retry.delay(afterAttempt: attempt, retryAfter: nil))
                 let status = try client.uploadStatus(repository, location: location)
                 guard status.received >= offset, status.received <= offset + UInt64(bytes.count) else { throw error }
@@ -200,6 +205,11 @@ public final class RegistryContentSink: ConcurrentContentSink, Sendable {
     /// where the redirect said.
     public func mayRetryPut(after error: any Error) -> Bool {
         if (error as? ManifoldError)?.cause is StreamedBodyRedirected { return true }
+        return Self.isCutOff(error)
+    }
+
+    /// A streamed upload's connection lost part-way.
+    static func isCutOff(_ error: any Error) -> Bool {
         guard let error = error as? ManifoldError, let failure = error.cause as? HTTPTransportFailure else { return false }
         // curl's own resend on a fresh connection cannot rewind a streamed body (error 65):
         // that, too, is a connection lost.
