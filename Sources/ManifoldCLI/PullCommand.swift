@@ -172,7 +172,8 @@ struct PullCommand: ParsableCommand {
             lines.append("index \(rewrite.from.digest.abbreviated)… rewritten without them: \(rewrite.to.digest)")
         }
         let kind = result.format == .tar ? "oci-archive" : result.addedTo ? "OCI layout, added to" : "OCI layout"
-        let reused = result.addedTo ? " (\(result.reused) there already)" : ""
+        var reused = result.addedTo ? " (\(result.reused) there already)" : ""
+        if result.recovered > 0 { reused += " (\(result.recovered) taken from an interrupted pull, checked again)" }
         lines.append("pulled into \(output) (\(kind)): \(counted(result.roots.count, "image")), \(counted(result.blobCount, "blob"))\(reused), \(formatBytes(result.byteCount)) in \(formatDecimal(result.seconds, places: 2)) s")
         return lines.joined(separator: "\n")
     }
@@ -191,6 +192,7 @@ struct PullCommand: ParsableCommand {
             ("blobs", .number("\(result.blobCount)")),
             ("addedTo", .bool(result.addedTo)),
             ("reused", .number("\(result.reused)")),
+            ("recovered", .number("\(result.recovered)")),
             ("bytes", .number("\(result.byteCount)")),
             ("retries", .number("\(transfers.values.map(\.retries).reduce(0, +))")),
             ("resumed", .number("\(transfers.values.map(\.resumed).reduce(0, +))")),
