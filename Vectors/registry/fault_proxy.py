@@ -15,14 +15,15 @@ of each connection's first request; for a GET or HEAD, with probability --rate (
   throttle  relay the answer 4 KiB at a time, 50 ms apart
 
 With --uploads, a PATCH or PUT with a body meets the dice too (at the same --rate); its fault is
-always `reset-upload`: the request is relayed up to a random 1..(1 MiB) bytes of its body, then
+always `reset-upload`: the request is relayed up to a random 1..(1 MiB) bytes of its body (never
+all of it: at most Content-Length - 1), then
 both connections are reset (the registry sees a body cut short, the client a connection lost
 mid-upload, with no answer).
 
 Each request is sent upstream with `Connection: close`, so every request meets the dice. Each injected fault is
 logged as a JSON line (fault, request line). Writes its port to --port-file.
 """
-import argparse, itertools, json, os, random, socket, struct, threading, time
+import argparse, itertools, json, os, random, re, socket, struct, threading, time
 
 STATUS = {"503": (503, "Retry-After: 1\r\n"), "503bare": (503, ""), "429": (429, "Retry-After: 1\r\n"), "500": (500, "")}
 
@@ -97,6 +98,12 @@ class Proxy:
                     client.sendall(data[:cut - sent])
                     if fault == "reset":
                         client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                    else:
+                        client.shutdown(socket.SHUT_WR)
+                    # The pump thread's recv holds the socket: a close alone would neither
+                    # reset nor end it until that recv returned (the client would wait for its
+                    # own timeout). Shutting the read side wakes it; the close then acts.
+                    client.shutdown(socket.SHUT_RD)
                     return
                 client.sendall(data)
                 sent += len(data)
@@ -114,6 +121,11 @@ class Proxy:
 
     def cut_upload(self, client, head, cut):
         """Relays the request up to `cut` bytes of its body, then resets both connections."""
+        # Always inside the body: never its whole (the client would wait for an answer and
+        # the proxy for bytes that are not coming).
+        length = re.search(rb"(?im)^content-length:\s*(\d+)", head)
+        if length:
+            cut = min(cut, max(int(length.group(1)) - 1, 0))
         upstream = socket.create_connection(self.upstream)
         try:
             end = head.index(b"\r\n\r\n") + 4
