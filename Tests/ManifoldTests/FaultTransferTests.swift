@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Manifold
+@testable import ManifoldRegistry
 
 /// Issue 12's faults: connections reset mid-blob on a seeded share of requests (the fault
 /// proxy in front of a real docker-registry), on downloads and on uploads (a `PUT` or `PATCH`
@@ -108,5 +109,29 @@ import Testing
         #expect(pulled.status == 0, "\(pulled.stdout) \(pulled.stderr)")
         #expect(try transfers(pulled, "output").total > 0, "\(pulled.stdout) \(resetting.faults())")
         #expect(try shell("diff -r '\(directOut.path)' '\(out.path)' && echo same").contains("same"))
+    }
+
+    /// Chunked uploads (what blobs above 256 MiB use; forced here with a small threshold) cut
+    /// off part-way through a PATCH: docker-registry then refuses the upload (its state names
+    /// the old offset: 404 BLOB_UPLOAD_INVALID to the status asked for the `Range`), so the blob
+    /// is read and sent again in a new upload; the image lands whole and the restarts are
+    /// counted. (Resuming from `Range` where a registry allows it: PushProtocolTests.)
+    @Test(.requires(.dockerRegistry))
+    func chunkedUploadsCutOffAreSentAgainWhenTheRegistryDropsThem() throws {
+        let registry = try TestRegistry(in: directory, .plainHTTP)
+        let proxy = try TestFaultProxy(in: directory, upstream: registry.host, rate: 0.1, seed: 5, uploads: true)
+        let client = try RegistryOptions(verifiesTLS: false).client(host: proxy.host, retry: RetryPolicy(maxAttempts: 5, baseDelay: .milliseconds(10)))
+        let sink = RegistryContentSink(repository: try RepositoryReference(parsing: "\(proxy.host)/chunked/app"), client: client,
+                                       chunkedAbove: 1000, chunkSize: 512 << 10)
+        var options = PushOptions()
+        options.tags = ["1"]
+        options.verify.jobs = 1
+        let reference = try LocalImageReference(parsing: "\(layout.path):img1")
+        let result = try ImagePusher(options: options).push(try reference.open(limits: ImageLimits()), reference: reference, into: sink)
+        #expect(result.report.status == .verified, "\(result.report.results.flatMap(\.problems).map(\.message))")
+        #expect(proxy.faults().contains("reset-upload"), "\(proxy.faults())")
+        let counted = client.tally.byDigest.values.map { $0.retries + $0.resumed }.reduce(0, +)
+        #expect(counted > 0, "\(client.tally.byDigest)")
+        #expect(try verified("docker://\(registry.host)/chunked/app:1"))
     }
 }

@@ -116,6 +116,12 @@ extension RegistryClient {
         var request = Request(location, repository: repository)
         request.pushes = true
         let answer = try send(request) { _ in .discard } body: { _ in }
+        if answer.status == 404 {
+            // docker-registry's upload state (in the Location's query) names the offset it was
+            // given at; a PATCH cut off part-way leaves another, and the upload is refused from
+            // then on (BLOB_UPLOAD_INVALID / BLOB_UPLOAD_UNKNOWN): the blob is sent again whole.
+            throw ManifoldError(.unreadable, failure(answer, "GET upload status of \(repository.path)").message, cause: UploadSessionLost())
+        }
         guard answer.status == 204 || answer.isSuccess else { throw failure(answer, "GET upload status of \(repository.path)") }
         let next = try answer.head.headers["Location"].map { try resolve($0, repository: repository) } ?? location
         guard let range = answer.head.headers["Range"]?.trimmingSpaces, let dash = range.lastIndex(of: "-"),
@@ -142,6 +148,10 @@ extension RegistryClient {
         }
     }
 }
+
+/// The registry no longer knows an upload (404 to its status) after a connection was lost:
+/// it cannot be resumed, only started again.
+package struct UploadSessionLost: Error {}
 
 /// A chunk's `Content-Range` did not start where the registry's upload ends (416); the
 /// answer's `Location`, when it gave one.

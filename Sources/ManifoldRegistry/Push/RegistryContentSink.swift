@@ -11,7 +11,9 @@ import Manifold
 /// (``UploadPipe``: the body goes from the measuring thread to curl as it is read, its end
 /// held back until the caller's checks passed), or, above ``chunkedAbove`` bytes, in `PATCH`
 /// chunks of ``chunkSize`` (at least the registry's `OCI-Chunk-Min-Length`), each resumed
-/// from the registry's `Range` when a connection drops, and a final `PUT ?digest=` sent only
+/// from the registry's `Range` when a connection drops (or, when the registry then no longer
+/// knows the upload, as docker-registry after a cut-off `PATCH`, the blob is read and sent
+/// again in a new one), and a final `PUT ?digest=` sent only
 /// once the checks passed. Manifests go up by digest as they are put, with their media type
 /// as `Content-Type`, and are skipped when the registry has them; ``setTag(_:for:)`` puts
 /// the top one under its tag. Nothing is re-serialized.
@@ -190,7 +192,14 @@ public final class RegistryContentSink: ConcurrentContentSink, Sendable {
                 if let refused = error.cause as? UploadRangeRefused, let next = refused.location { location = next }
                 if let blob { client.tally.resumed(blob) }
                 client.sleepBeforeRetry(client.retry.delay(afterAttempt: attempt, retryAfter: nil))
-                let status = try client.uploadStatus(repository, location: location)
+                let status: (received: UInt64, location: String)
+                do {
+                    status = try client.uploadStatus(repository, location: location)
+                } catch let lost as ManifoldError where lost.cause is UploadSessionLost {
+                    // Sent again whole by the caller (``mayRetryPut(after:)``), from its source.
+                    if let blob { client.tally.retried(blob) }
+                    throw lost
+                }
                 guard status.received >= offset, status.received <= offset + UInt64(bytes.count) else { throw error }
                 location = status.location
                 sent = Int(status.received - offset)
@@ -205,6 +214,8 @@ public final class RegistryContentSink: ConcurrentContentSink, Sendable {
     /// where the redirect said.
     public func mayRetryPut(after error: any Error) -> Bool {
         if (error as? ManifoldError)?.cause is StreamedBodyRedirected { return true }
+        // A chunked upload the registry dropped after a lost connection: a new one, whole.
+        if (error as? ManifoldError)?.cause is UploadSessionLost { return true }
         return Self.isCutOff(error)
     }
 
