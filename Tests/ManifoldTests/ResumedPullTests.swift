@@ -6,7 +6,7 @@ import Testing
 /// Issue 12's "the next run fetches only what is missing": a pull SIGKILLed mid-way leaves
 /// its staging directory (nothing can remove it); the next pull of the same OUT takes the
 /// blobs that run had completed — checked again — instead of fetching them, and removes the
-/// dead run's directory. Against the hostile registry's `slow` image (0.3 s before each
+/// dead run's directory; a damaged one is found so and fetched. Against the hostile registry's `slow` image (0.3 s before each
 /// manifest and blob), whose request log shows what each run fetched.
 @Suite struct ResumedPullTests {
     let directory: URL
@@ -30,9 +30,10 @@ import Testing
         let registry = try TestHostileRegistry(in: directory)
         let out = work.appendingPathComponent("out")
         let noAuth = ["--authfile", directory.appendingPathComponent("no-auth.json").path]
-        var recoveredAny = false
-        // A few kill points: early ones may find no blob complete yet; later ones must.
-        for (trial, delay) in [900_000, 1_500_000, 2_200_000].enumerated() {
+        var recoveredAny = false, damagedAny = false
+        // A few kill points, each twice (kept, then damaged): early ones may find no blob
+        // complete yet; later ones must.
+        for (trial, delay) in [1_200_000, 1_200_000, 1_800_000, 1_800_000, 2_200_000, 2_200_000].enumerated() {
             try? FileManager.default.removeItem(at: out)
             let process = Process()
             process.executableURL = URL(fileURLWithPath: manifoldBinary)
@@ -44,6 +45,22 @@ import Testing
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
             guard process.terminationReason == .uncaughtSignal else { continue }
+            // Every other trial, a complete blob of the dead run is damaged (same size, one
+            // byte changed): it must be checked again, found wrong and fetched, not taken.
+            var damaged: String?
+            for name in try FileManager.default.contentsOfDirectory(atPath: work.path) where name.hasPrefix(".out.manifold-") {
+                let staging = work.appendingPathComponent(name)
+                let complete = (try? FileManager.default.contentsOfDirectory(atPath: staging.path).filter { $0.hasPrefix("sha256-") }) ?? []
+                guard trial % 2 == 1, let blob = complete.first else { continue }
+                let handle = try FileHandle(forUpdating: staging.appendingPathComponent(blob))
+                try handle.seek(toOffset: 0)
+                let first = try handle.read(upToCount: 1) ?? Data([0])
+                try handle.seek(toOffset: 0)
+                try handle.write(contentsOf: Data([first[0] ^ 0xFF]))
+                try handle.close()
+                damaged = "sha256:" + blob.dropFirst("sha256-".count)
+                break
+            }
             // What the killed run had fetched whole (its staging, as the next run will find it).
             let fetchedBefore = blobGets(registry)
             let next = try run(manifoldBinary, ["pull", "--json", "--jobs", "1", registry.image("slow"), "-o", out.path] + noAuth)
@@ -59,11 +76,16 @@ import Testing
             let again = Set(fetchedAgain).intersection(fetchedBefore)
             #expect(Set(fetchedBefore).count - again.count == recovered, "trial \(trial): before \(fetchedBefore), again \(fetchedAgain), recovered \(recovered)")
             if recovered > 0 { recoveredAny = true }
+            if let damaged {
+                damagedAny = true
+                #expect(fetchedAgain.contains(damaged), "trial \(trial): the damaged blob was taken, not fetched again")
+            }
             // Nothing left beside OUT: the dead run's staging was taken over and removed.
             #expect(try FileManager.default.contentsOfDirectory(atPath: work.path) == ["out"], "trial \(trial)")
             let verified = try run(manifoldBinary, ["verify", out.path])
             #expect(verified.status == 0, "trial \(trial): \(verified.stdout)")
         }
         #expect(recoveredAny, "no kill left a complete blob to take over")
+        #expect(damagedAny, "no damaged trial left a complete blob to damage")
     }
 }
