@@ -16,8 +16,10 @@ images=${SOAK_IMAGES:-20}
 python3 Vectors/registry/make_images.py "$work/images" --images $images --layers 4 --shared 2 --min-mb 1 --max-mb 8
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
+# start_registry runs in a command substitution (a subshell): the PIDs go through a file.
+pidfile="$work/pids"
+: > "$pidfile"
+cleanup() { while read -r pid; do kill "$pid" 2>/dev/null || true; done < "$pidfile"; }
 trap cleanup EXIT
 start_registry() {  # NAME → prints host:port; storage under $work/NAME; access log (info) in $work/NAME.log
   local name=$1 port
@@ -35,7 +37,7 @@ http:
   addr: 127.0.0.1:$port
 YML
   docker-registry serve "$work/$name.yml" > "$work/$name.log" 2>&1 &
-  pids+=($!)
+  echo $! >> "$pidfile"
   for _ in $(seq 100); do (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
   echo "127.0.0.1:$port"
 }
