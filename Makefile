@@ -30,7 +30,7 @@ INSTALLED    := $(DESTDIR)$(PREFIX)/bin/manifold \
                 $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_manifold \
                 $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/manifold.fish
 
-.PHONY: all deps build test check corpus fuzz demo bench bench-digest bench-verify bench-wide bench-pack bench-pull bench-bombs bench-push vectors clean install uninstall
+.PHONY: all deps build test check corpus fuzz demo bench bench-digest bench-verify bench-wide bench-pack bench-pull bench-bombs bench-push soak vectors clean install uninstall
 
 all: build
 
@@ -119,6 +119,11 @@ bench-digest bench-verify bench-wide bench-pack bench-pull bench-bombs: deps $(R
 # push / copy against skopeo on loopback docker-registries (issue 11).
 bench-push: deps $(RELEASE_BIN)
 	@bash perf/push-bench.sh $(RELEASE_BIN)
+
+# One copy process moving 20 images between loopback registries, against skopeo (issue 12):
+# verification, blobs moved once, peak RSS, open fds, throughput. Not part of `make test`.
+soak: deps $(RELEASE_BIN)
+	@bash perf/soak.sh $(RELEASE_BIN)
 
 # Regenerates Vectors/ (digest known answers, gzip/zstd cases, the sample layer).
 vectors:

@@ -20,6 +20,15 @@ struct CopyCommand: ParsableCommand {
             blob the destination has is not read. The manifests are written once every blob
             passed, children first, the tag last.
 
+            With --all-tags, SOURCE and DESTINATION are two repositories (no tag): every tag
+            of the source is copied to the destination under the same name, one image after
+            another in this one process (each with --jobs blobs at once). A blob an earlier
+            image sent is found at the destination and not sent again, so shared base layers
+            move once. Cosign's sha256-….sig/.att/.sbom tags are not copied as images of their
+            own: they go with the image they sign (or stay behind, --remove-signatures). A
+            failed image is reported and the others are still copied; the exit status is the
+            worst (1 before 2).
+
             Flags for each side as skopeo names them: --src-creds, --src-authfile,
             --src-cert-dir, --src-tls-verify, and --dest-… for the destination.
 
@@ -32,6 +41,7 @@ struct CopyCommand: ParsableCommand {
               manifold copy --platform linux/arm64 docker://localhost:5000/app:1.0 docker://localhost:5000/app:1.0-arm64
               manifold copy app.tar docker://localhost:5000/app:1.0
               manifold copy docker://localhost:5000/app:1.0 app-copy.tar
+              manifold copy --all-tags --jobs 16 docker://registry-a.example/app docker://registry-b.example/app
             """))
 
     @Argument(help: "docker://REF, or PATH, PATH:TAG, PATH@DIGEST.")
@@ -42,6 +52,9 @@ struct CopyCommand: ParsableCommand {
 
     @Flag(help: "Copy every platform (the default; accepted as skopeo spells it).")
     var all = false
+
+    @Flag(help: "Copy every tag of the SOURCE repository to the DESTINATION repository (both docker://, no tag), in one process.")
+    var allTags = false
 
     @Option(name: .customLong("platform"), parsing: .singleValue,
             help: ArgumentHelp("Copy only this platform (os/arch[/variant]); repeatable. The index is rewritten.", valueName: "platform"))
@@ -79,6 +92,7 @@ struct CopyCommand: ParsableCommand {
     @OptionGroup(title: "Registry options") var registry: CopyRegistryFlags
 
     func validate() throws {
+        if allTags { try validateAllTags() }
         _ = try compress.map(Self.parseCompression)
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
         if all, !platformFilters.isEmpty { throw ValidationError("--all and --platform: give one") }
@@ -91,6 +105,7 @@ struct CopyCommand: ParsableCommand {
     }
 
     func run() throws {
+        if allTags { return try copyAllTags() }
         guard destination.hasPrefix(RegistryReference.transportPrefix) else { return try copyToLocal() }
         let (reference, tags) = try PushRun.destination(destination, extraTags: tags)
         var options = PushOptions()
@@ -145,5 +160,101 @@ struct CopyCommand: ParsableCommand {
             throw ValidationError("--compress is gzip or zstd, got \(text)")
         }
         return compression
+    }
+}
+
+extension CopyCommand {
+    /// --all-tags: two registry repositories, named without a tag or digest; nothing that
+    /// names one image (--tag, --digestfile).
+    func validateAllTags() throws {
+        for (text, side) in [(source, "SOURCE"), (destination, "DESTINATION")] {
+            guard let reference = try? RegistryReference(parsingTransport: text), reference.tag == nil, reference.digest == nil else {
+                throw ValidationError("--all-tags: \(side) is a registry repository without a tag or digest (docker://HOST/REPOSITORY), got \(text)")
+            }
+        }
+        if !tags.isEmpty || digestfile != nil { throw ValidationError("--all-tags copies many images: --tag and --digestfile name one") }
+    }
+
+    /// Whether `tag` is one of cosign's tags for what is attached to an image
+    /// (`sha256-<hex>`, `.sig`, `.att`, `.sbom`): copied with its image, not as one.
+    static func isAttachmentTag(_ tag: String) -> Bool {
+        guard tag.hasPrefix("sha256-") else { return false }
+        var hex = tag.dropFirst("sha256-".count)
+        for suffix in [".sig", ".att", ".sbom"] where hex.hasSuffix(suffix) { hex = hex.dropLast(suffix.count) }
+        return hex.count == 64 && hex.allSatisfy { $0.isHexDigit && !$0.isUppercase }
+    }
+
+    /// Every tag of the source repository to the destination repository, one image after
+    /// another; the exit status is the worst of them. `--json`: one document,
+    /// `{"images": [each image's push document, with its "tag"], "retries": N, "resumed": N}`.
+    func copyAllTags() throws {
+        let statuses: [Int32]
+        var documents: [JSONValue] = []
+        var retries = 0, resumed = 0
+        do {
+            guard let sourceRepository = try RegistryReference(parsingTransport: source)?.repository,
+                  let destinationRepository = try RegistryReference(parsingTransport: destination)?.repository else {
+                throw ManifoldError(.internalFailure, "--all-tags: a repository was not parsed")
+            }
+            let sourceOptions = try registry.source(), destinationOptions = try registry.destination()
+            let tags = try sourceOptions.tags(sourceRepository).filter { !Self.isAttachmentTag($0) }
+            guard !tags.isEmpty else { throw ManifoldError(.absent, "\(sourceRepository.canonical): no tag to copy") }
+            var options = PushOptions()
+            options.verify.platforms = try platformFilters.map(parsePlatform)
+            options.verify.jobs = jobs ?? activeCores() + 1
+            options.verify.limits = limits.limits
+            options.verifyPresent = verifyPresent
+            options.compress = try compress.map(Self.parseCompression)
+            options.carriesSignatures = !removeSignatures
+            var collected: [Int32] = []
+            for tag in tags {
+                let from = try RegistryReference(parsing: "\(sourceRepository.description):\(tag)")
+                let to = try RegistryReference(parsing: "\(destinationRepository.description):\(tag)")
+                var image = options
+                image.tags = [tag]
+                let push = PushRun(destination: to, options: image, json: json, quiet: quiet, digestFile: nil, force: force)
+                do {
+                    let provider = try sourceOptions.provider(for: from, listsAttached: removeSignatures ? .none : .everyPlatform)
+                    let sink = try destinationOptions.sink(for: destinationRepository, mountSource: sourceRepository)
+                    let (result, document) = try push.publish(
+                        provider, reference: LocalImageReference(path: provider.location, tag: tag, digest: nil), sink: sink,
+                        label: RegistryReference.transportPrefix + from.description)
+                    if json {
+                        var fields = JSONObject([("tag", .string(tag))])
+                        if case .object(let object) = document { fields.members += object.members }
+                        documents.append(.object(fields))
+                        if case .object(let pushed)? = fields["push"] {
+                            if case .number(let count)? = pushed["retries"] { retries += Int(count) ?? 0 }
+                            if case .number(let count)? = pushed["resumed"] { resumed += Int(count) ?? 0 }
+                        }
+                    } else {
+                        if result.report.status != .verified { Terminal.output(VerifyPrinter(report: result.report, quiet: quiet).text) }
+                        Terminal.output(push.summary(result))
+                    }
+                    collected.append(result.report.status == .verified ? ExitStatus.ok
+                                     : result.report.status == .failed ? ExitStatus.failed : ExitStatus.unusable)
+                } catch let error as ManifoldError {
+                    // This image's error; the others are still copied.
+                    Terminal.error("\(tag): \(error.message)")
+                    collected.append(error.code.isContentFailure ? ExitStatus.failed : ExitStatus.unusable)
+                } catch let exit as ExitCode {
+                    collected.append(exit.rawValue)
+                }
+            }
+            statuses = collected
+        } catch let error as ManifoldError {
+            Terminal.error(error.message)
+            throw ExitCode(error.code.isContentFailure ? ExitStatus.failed : ExitStatus.unusable)
+        }
+        if json {
+            Terminal.output(JSONWriter(indent: "  ", sortKeys: false).string(.object(JSONObject([
+                ("images", .array(documents)), ("retries", .number("\(retries)")), ("resumed", .number("\(resumed)")),
+            ]))))
+        } else if statuses.count > 1 {
+            let copied = statuses.filter { $0 == ExitStatus.ok }.count
+            Terminal.output("copied \(copied) of \(counted(statuses.count, "image")) to \(destination)")
+        }
+        let status = ExitStatus.combined(statuses)
+        if status != ExitStatus.ok { throw ExitCode(status) }
     }
 }

@@ -132,12 +132,14 @@ struct PullCommand: ParsableCommand {
     func run() throws {
         let options = try options()
         let result: PullResult
+        var tally: TransferTally?
         do {
             // Progress only for a person watching: on a terminal, without --quiet or --json.
             let board: TransferBoard? = !json && !quiet && Terminal.stderrIsTerminal ? TransferBoard(label: self.source) : nil
             var blobProgress: RegistryContentProvider.BlobProgress?
             if let board { blobProgress = { digest, done, size in board.blob(digest, done, size) } }
             let (source, reference) = try PullSource.open(self.source, limits: options.verify.limits, registry: registry, blobProgress: blobProgress)
+            tally = (source as? RegistryContentProvider)?.client.tally
             var progress: (@Sendable (UInt64, UInt64) -> Void)?
             if let board { progress = { done, total in board.total(done, total) } }
             defer { board?.clear() }
@@ -148,7 +150,7 @@ struct PullCommand: ParsableCommand {
         }
         if json {
             var root = VerifyJSON.root([result.report])
-            root.members.append(("output", Self.outputJSON(result)))
+            root.members.append(("output", Self.outputJSON(result, transfers: tally?.byDigest ?? [:])))
             Terminal.output(JSONWriter(indent: "  ", sortKeys: false).string(.object(root)))
         } else {
             Terminal.output(VerifyPrinter(report: result.report, quiet: quiet).text)
@@ -170,12 +172,14 @@ struct PullCommand: ParsableCommand {
             lines.append("index \(rewrite.from.digest.abbreviated)… rewritten without them: \(rewrite.to.digest)")
         }
         let kind = result.format == .tar ? "oci-archive" : result.addedTo ? "OCI layout, added to" : "OCI layout"
-        let reused = result.addedTo ? " (\(result.reused) there already)" : ""
+        var reused = result.addedTo ? " (\(result.reused) there already)" : ""
+        if result.recovered > 0 { reused += " (\(result.recovered) taken from an interrupted pull, checked again)" }
         lines.append("pulled into \(output) (\(kind)): \(counted(result.roots.count, "image")), \(counted(result.blobCount, "blob"))\(reused), \(formatBytes(result.byteCount)) in \(formatDecimal(result.seconds, places: 2)) s")
         return lines.joined(separator: "\n")
     }
 
-    static func outputJSON(_ result: PullResult) -> JSONValue {
+    /// `transfers`: the blobs whose downloads were sent again or resumed.
+    static func outputJSON(_ result: PullResult, transfers: [Digest: TransferTally.Counts] = [:]) -> JSONValue {
         guard let output = result.output else { return .null }
         return .object(JSONObject([
             ("path", .string(output)),
@@ -188,7 +192,16 @@ struct PullCommand: ParsableCommand {
             ("blobs", .number("\(result.blobCount)")),
             ("addedTo", .bool(result.addedTo)),
             ("reused", .number("\(result.reused)")),
+            ("recovered", .number("\(result.recovered)")),
             ("bytes", .number("\(result.byteCount)")),
+            ("retries", .number("\(transfers.values.map(\.retries).reduce(0, +))")),
+            ("resumed", .number("\(transfers.values.map(\.resumed).reduce(0, +))")),
+            ("transfers", .array(transfers.sorted { $0.key.description < $1.key.description }.map { digest, counts in
+                .object(JSONObject([
+                    ("digest", .string(digest.description)), ("retries", .number("\(counts.retries)")),
+                    ("resumed", .number("\(counts.resumed)")),
+                ]))
+            })),
         ]))
     }
 }

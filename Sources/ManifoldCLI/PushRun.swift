@@ -35,6 +35,31 @@ struct PushRun {
 
     /// Pushes `source` through `sink` and prints the result; throws the exit code.
     func run(_ source: any ContentProvider, reference: LocalImageReference, sink: RegistryContentSink, label: String) throws {
+        let (result, document) = try publish(source, reference: reference, sink: sink, label: label)
+        if json {
+            Terminal.output(JSONWriter(indent: "  ", sortKeys: false).string(document))
+        } else {
+            // A push that passed says what moved; one that failed shows verify's report first.
+            if result.report.status != .verified { Terminal.output(VerifyPrinter(report: result.report, quiet: quiet).text) }
+            Terminal.output(summary(result))
+        }
+        try Self.exit(result)
+    }
+
+    /// The exit code of `result`, thrown unless it verified.
+    static func exit(_ result: PushResult) throws {
+        switch result.report.status {
+        case .verified: return
+        case .failed: throw ExitCode(ExitStatus.failed)
+        case .unusable: throw ExitCode(ExitStatus.unusable)
+        }
+    }
+
+    /// Pushes `source` through `sink` and writes `--digestfile`: the result, and its `--json`
+    /// document (verify's report with a `push` member). A failure to push at all is printed
+    /// and thrown as its exit code.
+    func publish(_ source: any ContentProvider, reference: LocalImageReference, sink: RegistryContentSink,
+                 label: String) throws -> (PushResult, JSONValue) {
         if let digestFile { try Self.failing { try SmallOutputFile.checkWritable(digestFile, force: force) } }
         let result: PushResult
         do {
@@ -56,20 +81,10 @@ struct PushRun {
         if let digestFile, let top = result.top {
             try Self.failing { try SmallOutputFile.write(Array("\(top.digest)".utf8), to: digestFile, force: force) }
         }
-        if json {
-            var root = VerifyJSON.root([result.report])
-            root.members.append(("push", pushJSON(result)))
-            Terminal.output(JSONWriter(indent: "  ", sortKeys: false).string(.object(root)))
-        } else {
-            // A push that passed says what moved; one that failed shows verify's report first.
-            if result.report.status != .verified { Terminal.output(VerifyPrinter(report: result.report, quiet: quiet).text) }
-            Terminal.output(summary(result))
-        }
-        switch result.report.status {
-        case .verified: return
-        case .failed: throw ExitCode(ExitStatus.failed)
-        case .unusable: throw ExitCode(ExitStatus.unusable)
-        }
+        var root = VerifyJSON.root([result.report])
+        let tallies = [sink.client.tally] + ((source as? RegistryContentProvider).map { [$0.client.tally] } ?? [])
+        root.members.append(("push", pushJSON(result, transfers: TransferTally.merged(tallies))))
+        return (result, .object(root))
     }
 
     private static func failing(_ body: () throws -> Void) throws {
@@ -106,7 +121,9 @@ struct PushRun {
         return lines.joined(separator: "\n")
     }
 
-    func pushJSON(_ result: PushResult) -> JSONValue {
+    /// `transfers`: the blobs whose transfers (from a registry source, to the destination)
+    /// were sent again or resumed.
+    func pushJSON(_ result: PushResult, transfers: [Digest: TransferTally.Counts] = [:]) -> JSONValue {
         .object(JSONObject([
             ("destination", .string(RegistryReference.transportPrefix + destination.repository.description)),
             ("digest", result.top.map { .string($0.digest.description) } ?? .null),
@@ -124,8 +141,12 @@ struct PushRun {
                     ("digest", .string(blob.digest.description)), ("size", .number("\(blob.size)")),
                     ("status", .string(blob.placement.rawValue)), ("bytesSent", .number("\(blob.bytesSent)")),
                     ("read", .bool(blob.read)),
+                    ("retries", .number("\(transfers[blob.digest]?.retries ?? 0)")),
+                    ("resumed", .number("\(transfers[blob.digest]?.resumed ?? 0)")),
                 ]))
             })),
+            ("retries", .number("\(transfers.values.map(\.retries).reduce(0, +))")),
+            ("resumed", .number("\(transfers.values.map(\.resumed).reduce(0, +))")),
             ("bytesSent", .number("\(result.bytesSent)")),
             ("notRead", .number("\(result.blobs.filter { !$0.read }.count)")),
             ("notes", .array(result.notes.map(JSONValue.string))),

@@ -14,10 +14,16 @@ of each connection's first request; for a GET or HEAD, with probability --rate (
   delay     wait 2 s before relaying
   throttle  relay the answer 4 KiB at a time, 50 ms apart
 
+With --uploads, a PATCH or PUT with a body meets the dice too (at the same --rate); its fault is
+always `reset-upload`: the request is relayed up to a random 1..(1 MiB) bytes of its body (never
+all of it: at most Content-Length - 1), then
+both connections are reset (the registry sees a body cut short, the client a connection lost
+mid-upload, with no answer).
+
 Each request is sent upstream with `Connection: close`, so every request meets the dice. Each injected fault is
 logged as a JSON line (fault, request line). Writes its port to --port-file.
 """
-import argparse, itertools, json, os, random, socket, struct, threading, time
+import argparse, itertools, json, os, random, re, socket, struct, threading, time
 
 STATUS = {"503": (503, "Retry-After: 1\r\n"), "503bare": (503, ""), "429": (429, "Retry-After: 1\r\n"), "500": (500, "")}
 
@@ -30,9 +36,17 @@ class Proxy:
         self.faults = itertools.cycle(args.faults.split(","))
         self.lock = threading.Lock()
         self.log = args.log
+        self.uploads = args.uploads
+        # Dice of their own: the uploads cut are the same in every run, however the GETs
+        # and HEADs around them interleave.
+        self.upload_random = random.Random(args.seed)
 
     def decide(self, method):
         with self.lock:
+            if method in (b"PATCH", b"PUT") and self.uploads:
+                if self.upload_random.random() >= self.rate:
+                    return None, 0
+                return "reset-upload", self.upload_random.randint(1, 1 << 20)
             if method not in (b"GET", b"HEAD") or self.random.random() >= self.rate:
                 return None, 0
             return next(self.faults), self.random.randint(1, 4096)
@@ -64,6 +78,8 @@ class Proxy:
                 client.sendall(("HTTP/1.1 %d Injected\r\n%sContent-Type: application/json\r\nContent-Length: %d\r\n"
                                 "Connection: close\r\n\r\n" % (status, extra, len(body))).encode() + body)
                 return
+            if fault == "reset-upload":
+                return self.cut_upload(client, head, cut)
             if fault == "delay":
                 time.sleep(2)
             if head[:1].isalpha():
@@ -82,6 +98,12 @@ class Proxy:
                     client.sendall(data[:cut - sent])
                     if fault == "reset":
                         client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                    else:
+                        client.shutdown(socket.SHUT_WR)
+                    # The pump thread's recv holds the socket: a close alone would neither
+                    # reset nor end it until that recv returned (the client would wait for its
+                    # own timeout). Shutting the read side wakes it; the close then acts.
+                    client.shutdown(socket.SHUT_RD)
                     return
                 client.sendall(data)
                 sent += len(data)
@@ -96,6 +118,33 @@ class Proxy:
                         s.close()
                     except OSError:
                         pass
+
+    def cut_upload(self, client, head, cut):
+        """Relays the request up to `cut` bytes of its body, then resets both connections."""
+        # Always inside the body: never its whole (the client would wait for an answer and
+        # the proxy for bytes that are not coming).
+        length = re.search(rb"(?im)^content-length:\s*(\d+)", head)
+        if length:
+            cut = min(cut, max(int(length.group(1)) - 1, 0))
+        upstream = socket.create_connection(self.upstream)
+        try:
+            end = head.index(b"\r\n\r\n") + 4
+            body = len(head) - end
+            upstream.sendall(head[:end + min(body, cut)])
+            while body < cut:
+                data = client.recv(65536)
+                if not data:
+                    break
+                upstream.sendall(data[:cut - body])
+                body += len(data)
+        except OSError:
+            pass
+        for s in (client, upstream):
+            try:
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                s.close()
+            except OSError:
+                pass
 
     @staticmethod
     def pump(source, sink):
@@ -120,6 +169,7 @@ def main():
     parser.add_argument("--log", required=True)
     parser.add_argument("--rate", type=float, default=0.1)
     parser.add_argument("--seed", type=int, default=12)
+    parser.add_argument("--uploads", action="store_true", help="also cut PATCH and PUT bodies short")
     parser.add_argument("--faults", default="reset,503,truncate,429,503bare,500,throttle,delay")
     args = parser.parse_args()
     proxy = Proxy(args)

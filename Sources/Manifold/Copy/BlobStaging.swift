@@ -37,11 +37,18 @@ final class BlobStaging: @unchecked Sendable {
     /// The oci-archive being written in place of staged files; nil once it could not be laid out.
     private(set) var placement: TarPlacement?
 
+    /// Complete blobs an interrupted pull of the same output left: measured from there
+    /// instead of the source when they pass.
+    let harvest: StagingHarvest?
+
     /// Creates the staging directory beside `output` (a temporary name of its own).
     /// `alreadyThere` names the blobs the output holds already: those are only measured.
     /// `placement`, for an oci-archive: blobs go into it, not into staged files, when it
     /// can be laid out.
-    init(beside output: String, alreadyThere: (@Sendable (Digest) -> Bool)? = nil, placement: TarPlacement? = nil) throws {
+    /// `harvest`: what an interrupted pull left, to take blobs from.
+    init(beside output: String, alreadyThere: (@Sendable (Digest) -> Bool)? = nil, placement: TarPlacement? = nil,
+         harvest: StagingHarvest? = nil) throws {
+        self.harvest = harvest
         self.alreadyThere = alreadyThere
         self.placement = placement
         staging = try OutputPath(output, kind: .layout, force: true, checksExisting: false)
@@ -83,10 +90,25 @@ final class BlobStaging: @unchecked Sendable {
             return measurement
         }
         let name = "\(index)"
+        if let digest = digests[index], let harvested = harvest?.input(digest),
+           let measurement = try? check.measure(harvested.input, limit: limits[index], tee: { _ in }), measurement.digest == digest,
+           linkat(harvested.directory, harvested.name, directory, name, 0) == 0 {
+            // An interrupted pull's copy, every check made again: not fetched.
+            markComplete(name, digest)
+            harvest?.took(digest)
+            return measurement
+        }
         let file = try OutputFile(creating: name, in: directory, display: "\(staging.path) (staging)/\(name)")
         let measurement = try check.measure(planned[index].file.input, limit: limits[index]) { try file.write($0) }
         try file.flush()
+        if let digest = digests[index], measurement.digest == digest { markComplete(name, digest) }
         return measurement
+    }
+
+    /// Links staged file `name` as complete (``StagingHarvest/completeName(_:)``): the next
+    /// pull takes it if this one is killed. Best effort: without it the blob is fetched again.
+    private func markComplete(_ name: String, _ digest: Digest) {
+        _ = linkat(directory, name, directory, StagingHarvest.completeName(digest), 0)
     }
 
     /// Whether planned blob `index` was staged (not only measured: ``alreadyThere``).

@@ -37,6 +37,8 @@ public struct ImagePuller: Sendable {
             throw ManifoldError(.unsupportedFormat, "pull from a docker save archive is not supported yet; `manifold pack` converts one to an OCI layout")
         }
         let format = options.resolvedFormat
+        // Before anything sweeps them: the blobs a killed pull of this output had completed.
+        let harvest = StagingHarvest(beside: options.output)
         // An OCI layout at OUT (and no --force to replace it) is added to: what it holds
         // already is read from it, not from the source, and kept.
         let existing: ExistingLayoutOverlay? = format == .dir && !options.force && OutputPath.isLayoutDirectory(options.output)
@@ -49,7 +51,7 @@ public struct ImagePuller: Sendable {
         }
         // An oci-archive gets each blob written once, into the temporary tar at its place.
         let placement = format == .tar ? output.map { TarPlacement(output: $0, tag: options.tag) } : nil
-        let staging = try BlobStaging(beside: options.output, alreadyThere: alreadyThere, placement: placement)
+        let staging = try BlobStaging(beside: options.output, alreadyThere: alreadyThere, placement: placement, harvest: harvest)
         defer { staging.remove() }
         let verifier = Verifier(options: options.verify)
         let report = verifier.verify(existing ?? source, reference: reference, progress: progress, start: start,
@@ -91,10 +93,12 @@ public struct ImagePuller: Sendable {
             sink.abort()
             throw error
         }
-        return PullResult(
+        var result = PullResult(
             report: report, output: options.output, format: format, roots: roots.map(\.written), rewritten: assembly.rewritten,
             dropped: staging.plan.droppedPlatforms, blobCount: assembly.count, byteCount: assembly.bytes, linked: linked,
             addedTo: existing != nil, reused: reused.count, seconds: monotonicSeconds() - start)
+        result.recovered = harvest?.recovered ?? 0
+        return result
     }
 
     /// The OCI layout a pull adds to.

@@ -21,4 +21,7 @@ public struct PullResult: Sendable {
     /// Blobs (documents included) of the image the layout held already: read from it, kept.
     public let reused: Int
     public let seconds: Double
+    /// Blobs taken (checked again) from what an interrupted pull of the same output had
+    /// staged, instead of fetched.
+    public var recovered = 0
 }

@@ -96,13 +96,8 @@ public enum TemporaryOutputs {
     /// whose writer is gone; returns their names.
     @discardableResult
     static func sweep(in parent: Int32, output: String) -> [String] {
-        let prefix = ".\(output).manifold-"
         var removed: [String] = []
-        for name in directoryNames(parent) where name.hasPrefix(prefix) && (name.hasSuffix(".tmp") || name.hasSuffix(".tmp.old")) {
-            let fields = name.dropFirst(prefix.count).split(separator: "-", maxSplits: 1)
-            guard fields.count == 2, let pid = pid_t(fields[0]), pid > 0, pid != getpid() else { continue }
-            // The PID is alive (or not ours to signal): its writer may be at work.
-            if kill(pid, 0) == 0 || errno != ESRCH { continue }
+        for name in abandoned(in: parent, output: output) {
             let fd = openat(parent, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
             if fd >= 0 {
                 let free = flock(fd, LOCK_EX | LOCK_NB) == 0
@@ -113,6 +108,19 @@ public enum TemporaryOutputs {
             removed.append(name)
         }
         return removed
+    }
+
+    /// The temporaries of earlier runs writing `output` whose PID is gone (their lock is
+    /// still to be checked: a writer in another PID namespace holds it).
+    static func abandoned(in parent: Int32, output: String) -> [String] {
+        let prefix = ".\(output).manifold-"
+        return directoryNames(parent).filter { name in
+            guard name.hasPrefix(prefix), name.hasSuffix(".tmp") || name.hasSuffix(".tmp.old") else { return false }
+            let fields = name.dropFirst(prefix.count).split(separator: "-", maxSplits: 1)
+            guard fields.count == 2, let pid = pid_t(fields[0]), pid > 0, pid != getpid() else { return false }
+            // The PID is alive (or not ours to signal): its writer may be at work.
+            return kill(pid, 0) != 0 && errno == ESRCH
+        }
     }
 
     /// Removes an entry of `directory` and, for a directory, everything below it, never

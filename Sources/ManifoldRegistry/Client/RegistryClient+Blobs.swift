@@ -30,6 +30,7 @@ extension RegistryClient {
                     "/v2/\(repository.path)/blobs/\(digest)", repository: repository,
                     range: ranged ? HTTPByteRange(start: resumeAt) : nil)
                 request.prefersHTTP1 = true
+                request.blob = digest
                 let answer = try send(request) { head in
                     if head.status == 206 {
                         // Only the part asked for will do; any other is asked for again whole.
@@ -64,9 +65,12 @@ extension RegistryClient {
                     throw ManifoldError(.unreadable, "\(what): the registry answered with a part of the blob that was not asked for")
                 }
                 usesRange = false
+                tally.retried(digest)
             } catch let error as ManifoldError {
                 guard let transport = error.cause as? HTTPTransportFailure, transport.mayHelpToRetry else { throw error }
                 try waitBeforeRetry(after: attempt, retryAfter: nil, started: started, failing: error)
+                // Bytes consumed: the next request asks for the rest (or, without Range, skips them).
+                if consumed > 0, usesRange { tally.resumed(digest) } else { tally.retried(digest) }
             }
         }
     }

@@ -79,6 +79,7 @@ extension RegistryClient {
         request.headers.add("Content-Type", "application/octet-stream")
         request.body = bytes ?? []
         request.upload = upload
+        request.blob = digest
         let answer = try send(request) { _ in .receive } body: { _ in }
         guard answer.isSuccess else { throw failure(answer, "PUT blob \(digest.abbreviated)… of \(repository.path)") }
         try agree(answer, digest, "blob \(digest.abbreviated)… of \(repository.path)")
@@ -86,9 +87,11 @@ extension RegistryClient {
 
     /// `PATCH LOCATION` with `bytes` at offset `start` (`Content-Range: START-END`): one chunk
     /// of a chunked upload. Returns where the upload goes on (the answer's `Location`).
-    package func uploadChunk(_ repository: RepositoryReference, location: String, bytes: [UInt8], start: UInt64) throws -> String {
+    package func uploadChunk(_ repository: RepositoryReference, location: String, bytes: [UInt8], start: UInt64,
+                             blob: Digest? = nil) throws -> String {
         var request = Request(location, repository: repository, method: .patch)
         request.pushes = true
+        request.blob = blob
         request.headers.add("Content-Type", "application/octet-stream")
         request.headers.add("Content-Range", "\(start)-\(start + UInt64(bytes.count) - 1)")
         request.retriesLostConnections = false
@@ -113,6 +116,12 @@ extension RegistryClient {
         var request = Request(location, repository: repository)
         request.pushes = true
         let answer = try send(request) { _ in .discard } body: { _ in }
+        if answer.status == 404 {
+            // docker-registry's upload state (in the Location's query) names the offset it was
+            // given at; a PATCH cut off part-way leaves another, and the upload is refused from
+            // then on (BLOB_UPLOAD_INVALID / BLOB_UPLOAD_UNKNOWN): the blob is sent again whole.
+            throw ManifoldError(.unreadable, failure(answer, "GET upload status of \(repository.path)").message, cause: UploadSessionLost())
+        }
         guard answer.status == 204 || answer.isSuccess else { throw failure(answer, "GET upload status of \(repository.path)") }
         let next = try answer.head.headers["Location"].map { try resolve($0, repository: repository) } ?? location
         guard let range = answer.head.headers["Range"]?.trimmingSpaces, let dash = range.lastIndex(of: "-"),
@@ -142,6 +151,10 @@ extension RegistryClient {
         }
     }
 }
+
+/// The registry no longer knows an upload (404 to its status) after a connection was lost:
+/// it cannot be resumed, only started again.
+package struct UploadSessionLost: Error {}
 
 /// A chunk's `Content-Range` did not start where the registry's upload ends (416); the
 /// answer's `Location`, when it gave one.

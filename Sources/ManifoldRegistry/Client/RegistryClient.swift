@@ -37,6 +37,8 @@ package final class RegistryClient: Sendable {
     package let deadline: RegistryDeadline?
     /// The most redirects one request follows.
     package let maxRedirects = 5
+    /// Blob transfers sent again or resumed, for `--json`.
+    package let tally = TransferTally()
     /// The most bytes of an error answer (or a token response) kept.
     static let errorBodyLimit = 64 * 1024
 
@@ -90,6 +92,9 @@ package final class RegistryClient: Sendable {
         package var retriesLostConnections = true
         /// A large body is expected (a blob): over HTTP/1.1 (``HTTPRequest/prefersHTTP1``).
         package var prefersHTTP1 = false
+        /// The blob this request moves (a GET, an upload's PATCH or PUT): its retries are
+        /// counted in ``RegistryClient/tally``.
+        package var blob: Digest?
 
         package init(_ target: String, repository: RepositoryReference?, accept: [String] = [], range: HTTPByteRange? = nil,
                      method: HTTPMethod = .get) {
@@ -201,6 +206,7 @@ package final class RegistryClient: Sendable {
                 guard let transport = error.cause as? HTTPTransportFailure, transport.mayHelpToRetry, !delivered,
                       (request.upload?.bytesRead ?? 0) == 0, request.retriesLostConnections else { throw error }
                 try waitBeforeRetry(after: attempt, retryAfter: nil, started: started, failing: error)
+                if let blob = request.blob { tally.retried(blob) }
                 continue
             }
             let answer = outcome.answer
@@ -235,6 +241,7 @@ package final class RegistryClient: Sendable {
             if RetryPolicy.isRetryable(status: answer.status) {
                 switch retry.decision(afterAttempt: attempt, retryAfter: answer.head.headers["Retry-After"], elapsed: WallClock.now() - started) {
                 case .wait(let delay):
+                    if let blob = request.blob { tally.retried(blob) }
                     sleepBeforeRetry(delay)
                     continue
                 case .giveUp(let reason):

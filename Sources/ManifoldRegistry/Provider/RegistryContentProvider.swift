@@ -15,7 +15,7 @@ import Manifold
 public final class RegistryContentProvider: ContentProvider, Sendable {
     /// The image.
     public let reference: RegistryReference
-    let client: RegistryClient
+    package let client: RegistryClient
     /// The top document once fetched: `root` and `document` serve it from here, so the
     /// bytes verified are the bytes the index was made from.
     private let top = Locked<RegistryManifest?>(nil)

@@ -11,7 +11,9 @@ import Manifold
 /// (``UploadPipe``: the body goes from the measuring thread to curl as it is read, its end
 /// held back until the caller's checks passed), or, above ``chunkedAbove`` bytes, in `PATCH`
 /// chunks of ``chunkSize`` (at least the registry's `OCI-Chunk-Min-Length`), each resumed
-/// from the registry's `Range` when a connection drops, and a final `PUT ?digest=` sent only
+/// from the registry's `Range` when a connection drops (or, when the registry then no longer
+/// knows the upload, as docker-registry after a cut-off `PATCH`, the blob is read and sent
+/// again in a new one), and a final `PUT ?digest=` sent only
 /// once the checks passed. Manifests go up by digest as they are put, with their media type
 /// as `Content-Type`, and are skipped when the registry has them; ``setTag(_:for:)`` puts
 /// the top one under its tag. Nothing is re-serialized.
@@ -20,7 +22,7 @@ import Manifold
 /// the caller puts manifests only once every blob under them is up, the tag last.
 public final class RegistryContentSink: ConcurrentContentSink, Sendable {
     public let repository: RepositoryReference
-    let client: RegistryClient
+    package let client: RegistryClient
     /// A repository of the same registry that blobs may be mounted from (a copy's source).
     public let mountSource: RepositoryReference?
     /// Blobs larger than this go up in chunks.
@@ -94,6 +96,9 @@ public final class RegistryContentSink: ConcurrentContentSink, Sendable {
             } catch {
                 if let redirect = (error as? ManifoldError)?.cause as? StreamedBodyRedirected {
                     redirects.withLock { $0[digest] = redirect.location }
+                } else if Self.isCutOff(error) {
+                    // The caller reads the blob again and sends it whole (``mayRetryPut(after:)``).
+                    client.tally.retried(digest)
                 }
                 failure.withLock { $0 = error }
             }
@@ -127,7 +132,7 @@ public final class RegistryContentSink: ConcurrentContentSink, Sendable {
     /// resume from its `Range`), then the closing `PUT ?digest=` once `body` returned.
     private func putChunked(_ digest: Digest, size: UInt64, location: String, chunk: Int,
                             from body: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
-        let (location, offset, _) = try sendChunks(location: location, chunk: chunk, from: body)
+        let (location, offset, _) = try sendChunks(location: location, chunk: chunk, blob: digest, from: body)
         guard offset == size else {
             throw ManifoldError(.sizeMismatch, "blob \(digest.abbreviated)…: \(offset) bytes, not the \(size) its descriptor gives")
         }
@@ -141,20 +146,20 @@ public final class RegistryContentSink: ConcurrentContentSink, Sendable {
             throw ManifoldError(.internalFailure, "POST upload of \(repository.path): a mount answer to a plain upload")
         }
         let chunk = Int(clamping: max(UInt64(chunkSize), minimumChunk ?? 0))
-        let (last, _, digest) = try sendChunks(location: location, chunk: chunk, from: body)
+        let (last, _, digest) = try sendChunks(location: location, chunk: chunk, blob: nil, from: body)
         try client.completeUpload(repository, location: last, digest: digest, bytes: [])
     }
 
     /// Sends what `body` emits in `PATCH` chunks of `chunk` bytes (the last may be short);
     /// returns where the upload goes on and how many bytes it took.
-    private func sendChunks<Result>(location: String, chunk: Int,
+    private func sendChunks<Result>(location: String, chunk: Int, blob: Digest?,
                                     from body: ((UnsafeRawBufferPointer) throws -> Void) throws -> Result) throws -> (String, UInt64, Result) {
         var location = location
         var buffer: [UInt8] = []
         buffer.reserveCapacity(chunk)
         var offset: UInt64 = 0
         func flush() throws {
-            location = try sendChunk(buffer, at: offset, location: location)
+            location = try sendChunk(buffer, at: offset, location: location, blob: blob)
             offset += UInt64(buffer.count)
             buffer.removeAll(keepingCapacity: true)
         }
@@ -174,20 +179,29 @@ public final class RegistryContentSink: ConcurrentContentSink, Sendable {
     /// One chunk; after a lost connection (curl may have sent it again on a new one itself,
     /// which the registry then refuses with 416), asks the registry how much it holds and
     /// sends the rest of the chunk from there.
-    private func sendChunk(_ bytes: [UInt8], at offset: UInt64, location: String) throws -> String {
+    private func sendChunk(_ bytes: [UInt8], at offset: UInt64, location: String, blob: Digest?) throws -> String {
         var location = location
         var sent = 0
         var attempt = 0
         while true {
             attempt += 1
             do {
-                return try client.uploadChunk(repository, location: location, bytes: Array(bytes[sent...]), start: offset + UInt64(sent))
+                return try client.uploadChunk(repository, location: location, bytes: Array(bytes[sent...]), start: offset + UInt64(sent),
+                                              blob: blob)
             } catch let error as ManifoldError {
                 let lost = (error.cause as? HTTPTransportFailure)?.mayHelpToRetry == true || error.cause is UploadRangeRefused
                 guard lost, attempt < client.retry.maxAttempts else { throw error }
                 if let refused = error.cause as? UploadRangeRefused, let next = refused.location { location = next }
+                if let blob { client.tally.resumed(blob) }
                 client.sleepBeforeRetry(client.retry.delay(afterAttempt: attempt, retryAfter: nil))
-                let status = try client.uploadStatus(repository, location: location)
+                let status: (received: UInt64, location: String)
+                do {
+                    status = try client.uploadStatus(repository, location: location)
+                } catch let lost as ManifoldError where lost.cause is UploadSessionLost {
+                    // Sent again whole by the caller (``mayRetryPut(after:)``), from its source.
+                    if let blob { client.tally.retried(blob) }
+                    throw lost
+                }
                 guard status.received >= offset, status.received <= offset + UInt64(bytes.count) else { throw error }
                 location = status.location
                 sent = Int(status.received - offset)
@@ -202,6 +216,13 @@ public final class RegistryContentSink: ConcurrentContentSink, Sendable {
     /// where the redirect said.
     public func mayRetryPut(after error: any Error) -> Bool {
         if (error as? ManifoldError)?.cause is StreamedBodyRedirected { return true }
+        // A chunked upload the registry dropped after a lost connection: a new one, whole.
+        if (error as? ManifoldError)?.cause is UploadSessionLost { return true }
+        return Self.isCutOff(error)
+    }
+
+    /// A streamed upload's connection lost part-way.
+    static func isCutOff(_ error: any Error) -> Bool {
         guard let error = error as? ManifoldError, let failure = error.cause as? HTTPTransportFailure else { return false }
         // curl's own resend on a fresh connection cannot rewind a streamed body (error 65):
         // that, too, is a connection lost.

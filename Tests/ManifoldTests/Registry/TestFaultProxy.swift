@@ -8,7 +8,9 @@ final class TestFaultProxy {
     let logFile: URL
     private let server: TestServerProcess
 
-    init(in directory: URL, upstream: String, rate: Double, seed: Int = 12) throws {
+    /// `uploads`: PATCH and PUT bodies are cut short too (reset after part of the body).
+    /// `faults`: the kinds to inject, in turn (nil: the proxy's default, every kind).
+    init(in directory: URL, upstream: String, rate: Double, seed: Int = 12, uploads: Bool = false, faults: [String]? = nil) throws {
         let name = "fault-proxy-\(UUID().uuidString.prefix(8))"
         logFile = directory.appendingPathComponent("\(name)-faults.jsonl")
         let portFile = directory.appendingPathComponent("\(name).port")
@@ -16,7 +18,7 @@ final class TestFaultProxy {
             "python3", vectorsDirectory.appendingPathComponent("registry/fault_proxy.py").path,
             "--upstream", upstream, "--port-file", portFile.path, "--log", logFile.path,
             "--rate", String(rate), "--seed", String(seed),
-        ], log: directory.appendingPathComponent("\(name).log"))
+        ] + (uploads ? ["--uploads"] : []) + (faults.map { ["--faults", $0.joined(separator: ",")] } ?? []), log: directory.appendingPathComponent("\(name).log"))
         port = try server.waitForPortFile(portFile)
     }
 
