@@ -48,7 +48,9 @@ func fuzzWWWAuthenticate(_ bytes: [UInt8]) {
     for challenge in parsed.challenges {
         _ = challenge.scopes
         guard let request = try? TokenRequest(challenge: challenge, scopes: [.pull(repository)], registryUsesTLS: true) else { continue }
-        guard CurlGlobal.isReady, let url = try? CurlURL(request.url(account: "user")) else { continue }
+        // libcurl must load here: a target that skipped curl's reading would fuzz less than it says.
+        precondition((try? CurlGlobal.ready()) != nil, "libcurl did not load")
+        guard let url = try? CurlURL(request.url(account: "user")) else { continue }
         precondition(url.scheme == "https", "a token request over \(url.scheme) for a registry on https")
     }
 }
@@ -64,7 +66,8 @@ func fuzzLink(_ bytes: [UInt8]) {
     guard let page = try? RegistryClient.nextPage(values, of: linkPage, base: linkBase, repository: linkRepository) else { return }
     precondition(page.scheme == linkBase.scheme && page.authority == linkBase.authority, "followed a link off the registry: \(page.url)")
     precondition((try? URLParts(page.url)) == page, "the page's URL reads otherwise the second time: \(page.url)")
-    guard CurlGlobal.isReady, let curl = try? CurlURL(page.url) else { return }
+    precondition((try? CurlGlobal.ready()) != nil, "libcurl did not load")
+    guard let curl = try? CurlURL(page.url) else { return }
     precondition(curl.scheme == "https" && curl.host == "registry.example" && curl.port == "5000",
                  "curl would connect to \(curl.scheme)://\(curl.host):\(curl.port ?? "-") for \(page.url)")
 }
