@@ -106,6 +106,20 @@ import Testing
         #expect(strict.stdout.contains("no signature is attached to it"), "\(strict.stdout)")
     }
 
+    /// A layout as `cosign save --dir` writes it for a signed index: entries told apart only
+    /// by their `kind` annotation (`imageIndex`, `sigs`), no tags. The index is the one image
+    /// to push, its signature goes with it.
+    @Test func aCosignSavedIndexIsPushedWithItsSignature() throws {
+        let registry = try TestRegistry(in: directory, .plainHTTP)
+        let key = try SignedLayouts.key("ecdsa-p256")
+        let pushed = try run(manifoldBinary, ["push", "--tls-verify=false", try SignedLayouts.path("index-signed"),
+                                              "\(registry.reference("saved/app")):v1"])
+        #expect(pushed.status == 0, "\(pushed.stdout)\(pushed.stderr)")
+        #expect(pushed.stdout.components(separatedBy: "with it: sha256-").count - 1 == 1, "\(pushed.stdout)")
+        let verified = try verify(["--key", key, "\(registry.reference("saved/app")):v1"])
+        #expect(verified.status == 0, "\(verified.stdout)")
+    }
+
     /// distribution 2.8 has no referrers API (404): push keeps the tag schema's
     /// `sha256-<hex>` index, as cosign and oras do on such a registry (fetched, the
     /// referrer added, put back), and verify finds the referrer through it.

@@ -9,12 +9,18 @@ enum AttachedArtifacts {
         "\(digest.algorithm.rawValue)-\(digest.encoded)\(suffix)"
     }
 
+    /// The `kind` annotations `cosign save` puts on the entries of the signed content itself.
+    static let cosignImageKinds: Set<String> = ["dev.cosignproject.cosign/image", "dev.cosignproject.cosign/imageIndex"]
+
     /// Whether an index.json entry is an artifact, not an image: a cosign tag, a referrer,
     /// or what `cosign save` marks as signatures or attestations.
+
     static func isArtifactEntry(_ entry: Descriptor) -> Bool {
         if entry.artifactType != nil { return true }
         if let name = entry.referenceName, name.hasPrefix("sha256-"), cosignSuffixes.contains(where: { name.hasSuffix($0) }) { return true }
-        return entry.annotations?["kind"].map { $0 != "dev.cosignproject.cosign/image" } ?? false
+        // cosign save marks the signed content itself `image` or `imageIndex`; every other
+        // kind (sigs, atts, sboms) is attached to it.
+        return entry.annotations?["kind"].map { !cosignImageKinds.contains($0) } ?? false
     }
 
     /// The positions of `entries` attached to one of `digests`: named by cosign's tag scheme
