@@ -86,17 +86,23 @@ public struct ImagePusher: Sendable {
               let index = try? ImageIndex(json: try JSONParser.parse(bytes), declaredMediaType: nil) else { return [] }
         let signed = AttachedArtifacts.digestsWithPlatforms([top], source: source, limits: options.verify.limits)
         let cosignTags = Set(signed.flatMap { digest in AttachedArtifacts.cosignSuffixes.map { AttachedArtifacts.cosignTag(digest, suffix: $0) } })
+        var attached: [(position: Int, tag: String?)] = AttachedArtifacts.positions(attachedTo: signed, in: index.manifests, source: source).map { position in
+            (position, index.manifests[position].referenceName.flatMap { cosignTags.contains($0) ? $0 : nil })
+        }
+        for saved in AttachedArtifacts.cosignSavedAttachments(of: top.digest, in: index.manifests)
+        where !attached.contains(where: { $0.position == saved.position }) {
+            attached.append((saved.position, saved.tag))
+        }
         var pushed: [(manifest: Descriptor, tag: String?)] = []
-        for position in AttachedArtifacts.positions(attachedTo: signed, in: index.manifests, source: source) {
+        for (position, tag) in attached {
             let entry = index.manifests[position]
-            let tag = entry.referenceName.flatMap { cosignTags.contains($0) ? $0 : nil }
             var options = self.options
             options.tags = tag.map { [$0] } ?? []
             options.carriesSignatures = false
             options.verify.keys = []
             options.verify.platforms = []
             var selection = LocalImageReference(path: reference.path, digest: entry.digest, transport: reference.transport)
-            if let tag { selection = LocalImageReference(path: reference.path, tag: tag, transport: reference.transport) }
+            if let tag, entry.referenceName == tag { selection = LocalImageReference(path: reference.path, tag: tag, transport: reference.transport) }
             let result = try ImagePusher(options: options).push(source, reference: selection, into: sink)
             guard result.report.status == .verified, let manifest = result.top else {
                 let problems = result.report.failedResults.flatMap(\.problems).map(\.message).prefix(3).joined(separator: "; ")

@@ -23,6 +23,21 @@ enum AttachedArtifacts {
         return entry.annotations?["kind"].map { !cosignImageKinds.contains($0) } ?? false
     }
 
+    /// The tag suffix cosign gives what `cosign save` marks with each `kind`.
+    static let cosignSavedSuffixes = ["dev.cosignproject.cosign/sigs": ".sig", "dev.cosignproject.cosign/atts": ".att"]
+
+    /// `cosign save --dir` lays out one image with its signatures and attestations, told apart
+    /// by `kind` alone (no tag, no subject): when `top` is that image, those entries are its,
+    /// under the tag cosign gives them in a registry.
+    static func cosignSavedAttachments(of top: Digest, in entries: [Descriptor]) -> [(position: Int, tag: String)] {
+        let images = entries.filter { entry in entry.annotations?["kind"].map { cosignImageKinds.contains($0) } ?? false }
+        guard images.count == 1, images[0].digest == top else { return [] }
+        return entries.enumerated().compactMap { position, entry in
+            guard entry.referenceName == nil, let suffix = cosignSavedSuffixes[entry.annotations?["kind"] ?? ""] else { return nil }
+            return (position, cosignTag(top, suffix: suffix))
+        }
+    }
+
     /// The positions of `entries` attached to one of `digests`: named by cosign's tag scheme
     /// after it, or a referrer whose `subject` it is (with an artifact type in its entry or
     /// not: notation and oras lay referrers out under any tag, or none). A
