@@ -93,7 +93,7 @@ struct CopyCommand: ParsableCommand {
 
     func validate() throws {
         if allTags { try validateAllTags() }
-        _ = try compress.map(Self.parseCompression)
+        _ = try compress.map(PushOptions.parseCompression)
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
         if all, !platformFilters.isEmpty { throw ValidationError("--all and --platform: give one") }
         for filter in platformFilters { _ = try parsePlatform(filter) }
@@ -108,14 +108,9 @@ struct CopyCommand: ParsableCommand {
         if allTags { return try copyAllTags() }
         guard destination.hasPrefix(RegistryReference.transportPrefix) else { return try copyToLocal() }
         let (reference, tags) = try PushRun.destination(destination, extraTags: tags)
-        var options = PushOptions()
-        options.tags = tags
-        options.verify.platforms = try platformFilters.map(parsePlatform)
-        options.verify.jobs = jobs ?? activeCores() + 1
-        options.verify.limits = limits.limits
-        options.verifyPresent = verifyPresent
-        options.compress = try compress.map(Self.parseCompression)
-        options.carriesSignatures = !removeSignatures
+        let options = try PushOptions.fromFlags(
+            tags: tags, platforms: platformFilters, jobs: jobs, limits: limits.limits, verifyPresent: verifyPresent,
+            compress: compress, removeSignatures: removeSignatures)
         let push = PushRun(destination: reference, options: options, json: json, quiet: quiet, digestFile: digestfile, force: force)
         let opened: (source: any ContentProvider, reference: LocalImageReference)
         let sink: RegistryContentSink
@@ -153,13 +148,6 @@ struct CopyCommand: ParsableCommand {
         pull.limits = limits
         pull.registry = try registry.sourceFlags()
         try pull.run()
-    }
-
-    static func parseCompression(_ text: String) throws -> Compression {
-        guard let compression = Compression(rawValue: text), compression != .plain else {
-            throw ValidationError("--compress is gzip or zstd, got \(text)")
-        }
-        return compression
     }
 }
 
@@ -199,13 +187,9 @@ extension CopyCommand {
             let sourceOptions = try registry.source(), destinationOptions = try registry.destination()
             let tags = try sourceOptions.tags(sourceRepository).filter { !Self.isAttachmentTag($0) }
             guard !tags.isEmpty else { throw ManifoldError(.absent, "\(sourceRepository.canonical): no tag to copy") }
-            var options = PushOptions()
-            options.verify.platforms = try platformFilters.map(parsePlatform)
-            options.verify.jobs = jobs ?? activeCores() + 1
-            options.verify.limits = limits.limits
-            options.verifyPresent = verifyPresent
-            options.compress = try compress.map(Self.parseCompression)
-            options.carriesSignatures = !removeSignatures
+            let options = try PushOptions.fromFlags(
+                tags: [], platforms: platformFilters, jobs: jobs, limits: limits.limits, verifyPresent: verifyPresent,
+                compress: compress, removeSignatures: removeSignatures)
             var collected: [Int32] = []
             for tag in tags {
                 let from = try RegistryReference(parsing: "\(sourceRepository.description):\(tag)")

@@ -72,7 +72,7 @@ struct PushCommand: ParsableCommand {
     @OptionGroup(title: "Registry options") var registry: RegistryFlags
 
     func validate() throws {
-        _ = try compress.map(Self.parseCompression)
+        _ = try compress.map(PushOptions.parseCompression)
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
         for filter in platformFilters { _ = try parsePlatform(filter) }
         _ = try PushRun.destination(destination, extraTags: tags)
@@ -80,14 +80,9 @@ struct PushCommand: ParsableCommand {
 
     func run() throws {
         let (reference, tags) = try PushRun.destination(destination, extraTags: tags)
-        var options = PushOptions()
-        options.tags = tags
-        options.verify.platforms = try platformFilters.map(parsePlatform)
-        options.verify.jobs = jobs ?? activeCores() + 1
-        options.verify.limits = limits.limits
-        options.verifyPresent = verifyPresent
-        options.compress = try compress.map(Self.parseCompression)
-        options.carriesSignatures = !removeSignatures
+        let options = try PushOptions.fromFlags(
+            tags: tags, platforms: platformFilters, jobs: jobs, limits: limits.limits, verifyPresent: verifyPresent,
+            compress: compress, removeSignatures: removeSignatures)
         let push = PushRun(destination: reference, options: options, json: json, quiet: quiet, digestFile: digestfile, force: force)
         let source: any ContentProvider
         let selection: LocalImageReference
@@ -101,12 +96,5 @@ struct PushCommand: ParsableCommand {
             throw ExitCode(error.code.isContentFailure ? ExitStatus.failed : ExitStatus.unusable)
         }
         try push.run(source, reference: selection, sink: sink, label: image)
-    }
-
-    static func parseCompression(_ text: String) throws -> Compression {
-        guard let compression = Compression(rawValue: text), compression != .plain else {
-            throw ValidationError("--compress is gzip or zstd, got \(text)")
-        }
-        return compression
     }
 }

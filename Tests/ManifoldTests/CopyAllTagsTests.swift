@@ -12,11 +12,8 @@ import Testing
 
     init() throws {
         directory = try ImageFixtures.temporaryDirectory()
-        layout = directory.appendingPathComponent("images")
         // Three two-platform images whose first layer (per platform) is shared.
-        let made = try run("/usr/bin/python3", [vectorsDirectory.appendingPathComponent("registry/make_images.py").path, layout.path,
-                                                "--images", "3", "--layers", "2", "--shared", "1", "--min-mb", "0.2", "--max-mb", "0.5"])
-        #expect(made.status == 0, "\(made.stderr)")
+        layout = try ImageFixtures.madeImages(in: directory, images: 3, layers: 2, shared: 1, minMB: "0.2", maxMB: "0.5")
     }
 
     var authFile: String { directory.appendingPathComponent("no-auth.json").path }

@@ -14,11 +14,8 @@ import Testing
 
     init() throws {
         directory = try ImageFixtures.temporaryDirectory()
-        layout = directory.appendingPathComponent("images")
         // One two-platform image of 3 layers, 1–2 MB each: enough requests for the dice.
-        let made = try run("/usr/bin/python3", [vectorsDirectory.appendingPathComponent("registry/make_images.py").path, layout.path,
-                                       "--images", "1", "--layers", "3", "--shared", "1", "--min-mb", "1", "--max-mb", "2"])
-        #expect(made.status == 0, "\(made.stderr)")
+        layout = try ImageFixtures.madeImages(in: directory, images: 1, layers: 3, shared: 1, minMB: "1", maxMB: "2")
     }
 
     var flags: [String] { ["--authfile", directory.appendingPathComponent("no-auth.json").path, "--timeout", "3m"] }

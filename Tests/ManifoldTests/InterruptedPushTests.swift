@@ -14,10 +14,7 @@ import Testing
 
     init() throws {
         directory = try ImageFixtures.temporaryDirectory()
-        layout = directory.appendingPathComponent("images")
-        let made = try run("/usr/bin/python3", [vectorsDirectory.appendingPathComponent("registry/make_images.py").path, layout.path,
-                                                "--images", "1", "--layers", "4", "--shared", "0", "--min-mb", "2", "--max-mb", "4"])
-        #expect(made.status == 0, "\(made.stderr)")
+        layout = try ImageFixtures.madeImages(in: directory, images: 1, layers: 4, shared: 0, minMB: "2", maxMB: "4")
     }
 
     var authFile: String { directory.appendingPathComponent("no-auth.json").path }
