@@ -89,9 +89,13 @@ public struct ImagePusher: Sendable {
         var attached: [(position: Int, tag: String?)] = AttachedArtifacts.positions(attachedTo: signed, in: index.manifests, source: source).map { position in
             (position, index.manifests[position].referenceName.flatMap { cosignTags.contains($0) ? $0 : nil })
         }
-        for saved in AttachedArtifacts.cosignSavedAttachments(of: top.digest, in: index.manifests)
-        where !attached.contains(where: { $0.position == saved.position }) {
-            attached.append((saved.position, saved.tag))
+        // Found by `positions` too (the walk follows them), but without the tag they go under.
+        for saved in AttachedArtifacts.cosignSavedAttachments(of: top.digest, in: index.manifests) {
+            if let known = attached.firstIndex(where: { $0.position == saved.position }) {
+                attached[known].tag = saved.tag
+            } else {
+                attached.append((saved.position, saved.tag))
+            }
         }
         var pushed: [(manifest: Descriptor, tag: String?)] = []
         for (position, tag) in attached {

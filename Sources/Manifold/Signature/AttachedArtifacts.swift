@@ -46,9 +46,14 @@ enum AttachedArtifacts {
     static func positions(attachedTo digests: Set<Digest>, in entries: [Descriptor], source: any ContentProvider) -> [Int] {
         guard !digests.isEmpty else { return [] }
         let tags = Set(digests.flatMap { digest in cosignSuffixes.map { cosignTag(digest, suffix: $0) } })
+        // `cosign save` names nothing: its signatures are attached to the content it marks
+        // as the image (its one image, or index).
+        let saved = Set(digests.flatMap { digest in cosignSavedAttachments(of: digest, in: entries).map(\.position) })
         var found: [Int] = []
         for (i, entry) in entries.enumerated() where !digests.contains(entry.digest) {
             if let name = entry.referenceName, tags.contains(name) {
+                found.append(i)
+            } else if saved.contains(i) {
                 found.append(i)
             } else if MediaType.isManifest(entry.mediaType), entry.size <= Int64(ImageWalker.referrerCandidateLimit),
                       let bytes = try? source.document(entry, limit: ImageWalker.referrerCandidateLimit),
@@ -59,6 +64,20 @@ enum AttachedArtifacts {
             }
         }
         return found
+    }
+
+    /// The digest an attached entry names as what it is attached to: its cosign tag's
+    /// (`sha256-<hex>.sig`), else its manifest's `subject` (`manifest`, as the walk read
+    /// it); nil for one `cosign save` lists by its `kind` alone (attached to the saved image).
+    static func target(of entry: Descriptor, manifest: ImageManifest?) -> Digest? {
+        if let name = entry.referenceName, let suffix = cosignSuffixes.first(where: name.hasSuffix) {
+            let stem = name.dropLast(suffix.count)
+            if let dash = stem.firstIndex(of: "-"),
+               let digest = try? Digest(parsing: "\(stem[..<dash]):\(stem[stem.index(after: dash)...])") {
+                return digest
+            }
+        }
+        return manifest?.subject?.digest
     }
 
     /// `entries`' digests and, for each that is an index, the digests of the manifests it
