@@ -141,6 +141,7 @@ struct CopyCommand: ParsableCommand {
         if force { arguments.append("--force") }
         if json { arguments.append("--json") }
         if quiet { arguments.append("--quiet") }
+        if removeSignatures { arguments.append("--remove-signatures") }
         if digestfile != nil {
             throw ValidationError("--digestfile applies to a registry destination")
         }

@@ -31,6 +31,16 @@ struct PullCommand: ParsableCommand {
             the rest are added complete; index.json gains the image (replacing the entry of
             the same name, keeping the others byte for byte), renamed into place last.
 
+            The image's signatures, attestations and SBOMs go with it, as `cosign save`
+            writes them: each cosign sha256-….sig/.att/.sbom tag of the image and of every
+            platform manifest pulled, under that name in index.json, and each referrer (the
+            registry's referrers API, or its sha256-… tag-schema index), listed with its
+            artifact type; their blobs are checked like any. `manifold verify OUT --key
+            PUB` then checks them offline, and `manifold push OUT` publishes them again.
+            --remove-signatures leaves them behind. With --platform, the index is rewritten
+            (a new digest) and the signatures of the source's index, which do not sign it,
+            stay behind (the summary says so); the kept platforms' go with them.
+
             Progress (per registry blob, and in total) is shown on stderr when it is a
             terminal, unless --quiet or --json.
 
@@ -66,6 +76,9 @@ struct PullCommand: ParsableCommand {
 
     @Flag(help: "Replace OUT if it exists.")
     var force = false
+
+    @Flag(help: "Leave the image's signatures behind (its cosign .sig/.att/.sbom tags and referrers), as skopeo names it.")
+    var removeSignatures = false
 
     @Flag(help: "Print verify's JSON report, with an `output` member, instead of the tree.")
     var json = false
@@ -122,6 +135,7 @@ struct PullCommand: ParsableCommand {
         }
         options.tag = tag ?? outputTag
         options.force = force
+        options.carriesSignatures = !removeSignatures
         options.verify.platforms = try platformFilters.map(parsePlatform)
         options.verify.jobs = jobs ?? activeCores() + 1
         options.verify.limits = limits.limits
@@ -138,7 +152,8 @@ struct PullCommand: ParsableCommand {
             let board: TransferBoard? = !json && !quiet && Terminal.stderrIsTerminal ? TransferBoard(label: self.source) : nil
             var blobProgress: RegistryContentProvider.BlobProgress?
             if let board { blobProgress = { digest, done, size in board.blob(digest, done, size) } }
-            let (source, reference) = try PullSource.open(self.source, limits: options.verify.limits, registry: registry, blobProgress: blobProgress)
+            let (source, reference) = try PullSource.open(self.source, limits: options.verify.limits, registry: registry, blobProgress: blobProgress,
+                                                          listsAttached: removeSignatures ? .none : .everyPlatform)
             tally = (source as? RegistryContentProvider)?.client.tally
             var progress: (@Sendable (UInt64, UInt64) -> Void)?
             if let board { progress = { done, total in board.total(done, total) } }
@@ -175,6 +190,16 @@ struct PullCommand: ParsableCommand {
         var reused = result.addedTo ? " (\(result.reused) there already)" : ""
         if result.recovered > 0 { reused += " (\(result.recovered) taken from an interrupted pull, checked again)" }
         lines.append("pulled into \(output) (\(kind)): \(counted(result.roots.count, "image")), \(counted(result.blobCount, "blob"))\(reused), \(formatBytes(result.byteCount)) in \(formatDecimal(result.seconds, places: 2)) s")
+        for artifact in result.attached {
+            // Named as index.json lists it: a cosign tag, a referrer, or cosign save's kind.
+            let name = artifact.referenceName ?? (artifact.artifactType != nil ? "referrer" : artifact.annotations?["kind"] ?? "attached")
+            lines.append("with it: \(name) \(artifact.digest)")
+        }
+        if !result.leftBehind.isEmpty {
+            let why = result.rewritten.isEmpty ? "--platform left it out" : "--platform rewrote the index to a new digest, and left platforms out"
+            lines.append("left behind, as what they sign is not in the output (\(why)): "
+                + result.leftBehind.map { $0.referenceName ?? $0.digest.description }.joined(separator: ", "))
+        }
         return lines.joined(separator: "\n")
     }
 
@@ -185,6 +210,8 @@ struct PullCommand: ParsableCommand {
             ("path", .string(output)),
             ("format", .string(result.format.rawValue)),
             ("roots", .array(result.roots.map(\.json))),
+            ("attached", .array(result.attached.map(\.json))),
+            ("leftBehind", .array(result.leftBehind.map(\.json))),
             ("rewritten", .array(result.rewritten.map { rewrite in
                 .object(JSONObject([("from", .string(rewrite.from.digest.description)), ("to", .string(rewrite.to.digest.description))]))
             })),

@@ -9,18 +9,20 @@ import ManifoldRegistry
 /// missing file, never a registry reference (a mistyped `app.tar` must not go to Docker Hub);
 /// anything else is a bare registry reference, as `docker pull` reads it.
 enum PullSource {
-    /// `blobProgress` hears of a registry's blobs as they arrive.
-    static func open(_ text: String, limits: ImageLimits, registry: RegistryFlags, blobProgress: RegistryContentProvider.BlobProgress? = nil) throws
+    /// `blobProgress` hears of a registry's blobs as they arrive; `listsAttached`: what a
+    /// registry's index also lists of what is attached to the image (its signatures).
+    static func open(_ text: String, limits: ImageLimits, registry: RegistryFlags, blobProgress: RegistryContentProvider.BlobProgress? = nil,
+                     listsAttached: AttachedListing = .none) throws
         -> (source: any ContentProvider, reference: LocalImageReference)
     {
-        if let remote = try registrySource(text, flags: registry, blobProgress: blobProgress) { return remote }
+        if let remote = try registrySource(text, flags: registry, blobProgress: blobProgress, listsAttached: listsAttached) { return remote }
         if let local = try? LocalImageReference(parsing: text), local.transport != nil || pathExists(local.path) || looksLikePath(text) {
             return (try local.open(limits: limits), local)
         }
         // Only the parse decides whether the text is a registry reference; once it is, what
         // fails next (a CA in --cert-dir, libcurl) is that registry's error, not a missing file's.
         if !looksLikePath(text), let reference = try? RegistryReference(parsingTransport: RegistryReference.transportPrefix + text) {
-            return try registrySource(reference, flags: registry, blobProgress: blobProgress)
+            return try registrySource(reference, flags: registry, blobProgress: blobProgress, listsAttached: listsAttached)
         }
         // Neither: the file's error (it names the path) says the most.
         let reference = try LocalImageReference(parsing: text)

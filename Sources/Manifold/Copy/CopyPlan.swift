@@ -15,6 +15,9 @@ final class CopyPlan {
 
     /// index.json's entries the reference selected, in its order.
     private(set) var roots: [(descriptor: Descriptor, position: Int, path: [String])] = []
+    /// index.json's entries walked for what they are attached to, not selected themselves
+    /// (a selected image's cosign tags and referrers), in the order walked.
+    private(set) var attached: [(descriptor: Descriptor, position: Int, path: [String])] = []
     /// Documents by digest.
     private(set) var documents: [Digest: Kept] = [:]
     /// Where each index was walked (by its path), and the paths of its entries by position.
@@ -36,6 +39,10 @@ final class CopyPlan {
 
     func entry(_ entry: GraphEntry) {
         entryPaths[Array(entry.path.dropLast()), default: [:]][entry.position] = entry.path
+        if entry.isRootEntry, entry.path.count == 2, entry.path[0] == ContentRoot.index.name,
+           !roots.contains(where: { $0.position == entry.position }), !attached.contains(where: { $0.position == entry.position }) {
+            attached.append((entry.descriptor, entry.position, entry.path))
+        }
     }
 
     func index(_ entry: GraphEntry, _ outcome: DocumentOutcome<ImageIndex>) {

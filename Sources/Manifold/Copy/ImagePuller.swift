@@ -50,10 +50,16 @@ public struct ImagePuller: Sendable {
             alreadyThere = { digest in reused.withLock { $0.contains(digest) } }
         }
         // An oci-archive gets each blob written once, into the temporary tar at its place.
-        let placement = format == .tar ? output.map { TarPlacement(output: $0, tag: options.tag) } : nil
+        let placement = format == .tar ? output.map { TarPlacement(output: $0, tag: options.tag, carriesAttached: options.carriesSignatures) } : nil
         let staging = try BlobStaging(beside: options.output, alreadyThere: alreadyThere, placement: placement, harvest: harvest)
         defer { staging.remove() }
-        let verifier = Verifier(options: options.verify)
+        // A layout holding one image and what is attached to it: that image (by digest), its
+        // signatures followed from it, as push selects it.
+        let reference = AttachedArtifacts.selectingTheImage(reference, in: source, limits: options.verify.limits)
+        // The walk follows what is attached to the image only to carry it.
+        var verify = options.verify
+        verify.followsAttachedArtifacts = options.carriesSignatures
+        let verifier = Verifier(options: verify)
         let report = verifier.verify(existing ?? source, reference: reference, progress: progress, start: start,
                                      cancellation: cancellation, copy: staging)
         if cancellation?.isCancelled == true {
@@ -72,12 +78,15 @@ public struct ImagePuller: Sendable {
                 placed.abort()
                 throw error
             }
-            return PullResult(
-                report: report, output: options.output, format: format, roots: placed.roots.map(\.written), rewritten: laidOut.rewritten,
-                dropped: staging.plan.droppedPlatforms, blobCount: laidOut.count, byteCount: laidOut.bytes, linked: 0,
-                addedTo: false, reused: 0, seconds: monotonicSeconds() - start)
+            var result = PullResult(
+                report: report, output: options.output, format: format, roots: placed.roots.filter { !$0.attached }.map(\.written),
+                rewritten: laidOut.rewritten, dropped: staging.plan.droppedPlatforms, blobCount: laidOut.count, byteCount: laidOut.bytes,
+                linked: 0, addedTo: false, reused: 0, seconds: monotonicSeconds() - start)
+            result.attached = placed.roots.filter(\.attached).map(\.written)
+            result.leftBehind = laidOut.leftBehind
+            return result
         }
-        var assembly = PullAssembly(plan: staging.plan, staging: staging)
+        var assembly = PullAssembly(plan: staging.plan, staging: staging, carriesAttached: options.carriesSignatures)
         let roots = try assembly.collect(tag: options.tag)
         let reused = existing?.reused.withLock { $0 } ?? []
         let files: any LayoutFileSink = if let output {
@@ -94,10 +103,13 @@ public struct ImagePuller: Sendable {
             throw error
         }
         var result = PullResult(
-            report: report, output: options.output, format: format, roots: roots.map(\.written), rewritten: assembly.rewritten,
+            report: report, output: options.output, format: format, roots: roots.filter { !$0.attached }.map(\.written),
+            rewritten: assembly.rewritten,
             dropped: staging.plan.droppedPlatforms, blobCount: assembly.count, byteCount: assembly.bytes, linked: linked,
             addedTo: existing != nil, reused: reused.count, seconds: monotonicSeconds() - start)
         result.recovered = harvest?.recovered ?? 0
+        result.attached = roots.filter(\.attached).map(\.written)
+        result.leftBehind = assembly.leftBehind
         return result
     }
 

@@ -11,10 +11,12 @@ struct PullAssembly {
         case alreadyThere
     }
 
-    /// A root of the output: as the source lists it, as written, and its tag.
+    /// A root of the output: as written, and its tag; `attached`: an image's signature,
+    /// attestation or referrer, listed under its own name (cosign's tag) or none.
     struct Root {
         let written: Descriptor
         let tag: String?
+        var attached = false
     }
 
     let plan: CopyPlan
@@ -22,10 +24,17 @@ struct PullAssembly {
     private var items: [String: (descriptor: Descriptor, content: Content)] = [:]
     private var stagedByDigest: [Digest: Int] = [:]
     private(set) var rewritten: [(from: Descriptor, to: Descriptor)] = []
+    /// Whether what the walk followed attached to the images (``CopyPlan/attached``) is
+    /// written with them; false: `--remove-signatures`.
+    let carriesAttached: Bool
+    /// Attached manifests walked but not written: what they sign or refer to is not in the
+    /// output (an index `--platform` rewrote, a platform it left out).
+    private(set) var leftBehind: [Descriptor] = []
 
-    init(plan: CopyPlan, staging: BlobStaging) {
+    init(plan: CopyPlan, staging: BlobStaging, carriesAttached: Bool = true) {
         self.plan = plan
         self.staging = staging
+        self.carriesAttached = carriesAttached
         for (index, digest) in staging.digests.enumerated() {
             if let digest, stagedByDigest[digest] == nil, staging.isStaged(index) { stagedByDigest[digest] = index }
         }
@@ -35,7 +44,10 @@ struct PullAssembly {
     var bytes: UInt64 { items.values.map { UInt64(max($0.descriptor.size, 0)) }.saturatingSum() }
 
     /// The output's roots, every document and blob below them gathered. `tag` names the
-    /// only root (an error when there are several); nil keeps each root's own name.
+    /// only image root (an error when there are several); nil keeps each root's own name.
+    /// After the images, what is attached to them (``carriesAttached``), each under the
+    /// name the source lists it by: written only when what it names is written too, exactly
+    /// (a signature signs one digest; an index `--platform` rewrote has another).
     mutating func collect(tag: String?) throws -> [Root] {
         let dropped = plan.skipped[[ContentRoot.index.name]] ?? []
         var roots: [Root] = []
@@ -45,6 +57,25 @@ struct PullAssembly {
         }
         if tag != nil && roots.count > 1 {
             throw ManifoldError(.invalidArgument, "the source holds \(roots.count) images; name one (SOURCE:TAG or SOURCE@DIGEST) to give it a tag, or give none to keep their names")
+        }
+        guard carriesAttached else { return roots }
+        // Decided before any is gathered: an artifact's own documents do not make another's
+        // subject present.
+        let images = items
+        var kept: [(descriptor: Descriptor, path: [String])] = []
+        for entry in plan.attached where !dropped.contains(entry.position) {
+            let manifest = plan.documents[entry.descriptor.digest]?.manifest
+            let present = if let target = AttachedArtifacts.target(of: entry.descriptor, manifest: manifest) {
+                images[target.layoutPath] != nil
+            } else {
+                // cosign save's, attached to the saved image as it was.
+                rewritten.isEmpty
+            }
+            if present { kept.append((entry.descriptor, entry.path)) } else { leftBehind.append(entry.descriptor) }
+        }
+        for entry in kept {
+            guard let written = try collect(entry.descriptor, path: entry.path) else { continue }
+            roots.append(Root(written: written, tag: nil, attached: true))
         }
         return roots
     }

@@ -13,6 +13,10 @@ public struct PullOptions: Sendable {
     /// The name the pulled image gets in the output's index.json; nil keeps the source's.
     public var tag: String?
     public var force = false
+    /// Whether the image's signatures and other attached artifacts the source lists (its
+    /// cosign `.sig`, `.att` and `.sbom` tags, its referrers) are written with it, as
+    /// `cosign save` writes them; false: `--remove-signatures`.
+    public var carriesSignatures = true
 
     public init(output: String) {
         self.output = output

@@ -5,8 +5,17 @@ public struct PullResult: Sendable {
     /// The output, once committed; nil when the report did not pass (nothing was written).
     public let output: String?
     public let format: PullOptions.Format
-    /// index.json's entries as written (a rewritten index in place of a filtered one).
+    /// index.json's entries of the images as written (a rewritten index in place of a
+    /// filtered one).
     public let roots: [Descriptor]
+    /// index.json's entries of what is attached to them, written with them (signatures,
+    /// attestations, SBOMs under cosign's `sha256-<hex>.sig`/`.att`/`.sbom` tags; referrers
+    /// with their artifact type), in the order the source lists them.
+    public var attached: [Descriptor] = []
+    /// Attached manifests the source lists that were not written: what they sign is not in
+    /// the output (an index `--platform` rewrote, which they do not sign; a platform it left
+    /// out).
+    public var leftBehind: [Descriptor] = []
     /// Indexes rewritten to list only the platforms `--platform` kept: (source's, written).
     public let rewritten: [(from: Descriptor, to: Descriptor)]
     /// The platforms `--platform` left out, each once.

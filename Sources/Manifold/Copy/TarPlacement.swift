@@ -25,6 +25,7 @@ final class TarPlacement: @unchecked Sendable {
     /// What the laid-out tar holds: the documents rewritten (`--platform`), blobs and bytes.
     struct LaidOut {
         let rewritten: [(from: Descriptor, to: Descriptor)]
+        let leftBehind: [Descriptor]
         let count: Int
         let bytes: UInt64
     }
@@ -37,6 +38,7 @@ final class TarPlacement: @unchecked Sendable {
 
     private let output: OutputPath
     private let tag: String?
+    private let carriesAttached: Bool
     private var tar: TarSink?
     private var sink: OCILayoutSink?
     private var regions: [Int: Region] = [:]
@@ -46,14 +48,15 @@ final class TarPlacement: @unchecked Sendable {
     private(set) var laidOut: LaidOut?
     private(set) var roots: [PullAssembly.Root] = []
 
-    init(output: OutputPath, tag: String?) {
+    init(output: OutputPath, tag: String?, carriesAttached: Bool = true) {
         self.output = output
         self.tag = tag
+        self.carriesAttached = carriesAttached
     }
 
     /// Lays the tar out from what the walk planned (`staging`'s plan and blobs).
     func lay(out staging: BlobStaging) throws {
-        var assembly = PullAssembly(plan: staging.plan, staging: staging)
+        var assembly = PullAssembly(plan: staging.plan, staging: staging, carriesAttached: carriesAttached)
         let roots = try assembly.collect(tag: tag)
         let tar = try TarSink(output)
         let sink = OCILayoutSink(tar)
@@ -65,7 +68,7 @@ final class TarPlacement: @unchecked Sendable {
         }
         self.tar = tar
         self.sink = sink
-        laidOut = LaidOut(rewritten: assembly.rewritten, count: assembly.count, bytes: assembly.bytes)
+        laidOut = LaidOut(rewritten: assembly.rewritten, leftBehind: assembly.leftBehind, count: assembly.count, bytes: assembly.bytes)
         self.roots = roots
     }
 
