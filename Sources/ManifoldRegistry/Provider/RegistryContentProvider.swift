@@ -1,5 +1,6 @@
 // https://github.com/opencontainers/image-spec/blob/main/image-index.md (the synthesized root)
 
+import Dispatch
 import Manifold
 
 /// One image on a registry as a ``ContentProvider``: what `verify`, `inspect` and `pull`
@@ -69,16 +70,26 @@ public final class RegistryContentProvider: ContentProvider, Sendable {
                                size: Int64(manifest.bytes.count), annotations: annotations)
         var attached: [Descriptor] = []
         if listsAttached != .none {
-            attached = try attachedEntries(to: entry.digest, limit: limit)
+            var signed = [entry.digest]
             if listsAttached == .everyPlatform, MediaType.isIndex(manifest.mediaType) {
                 // Listed here as the walk will read them: the index's bytes are checked
                 // against its digest there, and each platform's against its descriptor.
                 // One that does not parse is reported by the walk, with its words.
                 let platforms = (try? ImageIndex(json: try JSONParser.parse(manifest.bytes), declaredMediaType: manifest.mediaType))?.manifests ?? []
-                for platform in platforms where MediaType.isManifest(platform.mediaType) {
-                    for found in try attachedEntries(to: platform.digest, limit: limit) where !attached.contains(where: { $0.digest == found.digest }) {
-                        attached.append(found)
-                    }
+                signed += platforms.filter { MediaType.isManifest($0.mediaType) }.map(\.digest)
+            }
+            // Asked for all at once: a pull pays these round trips before its first blob,
+            // and most answers are 404 (nothing attached).
+            let found = Locked<[Int: Result<[Descriptor], any Error>]>([:])
+            let digests = signed
+            DispatchQueue.concurrentPerform(iterations: digests.count) { i in
+                let result = Result { try attachedEntries(to: digests[i], limit: limit) }
+                found.withLock { $0[i] = result }
+            }
+            let results = found.withLock { $0 }
+            for i in digests.indices {
+                for descriptor in try results[i]?.get() ?? [] where !attached.contains(where: { $0.digest == descriptor.digest }) {
+                    attached.append(descriptor)
                 }
             }
         }
@@ -137,13 +148,26 @@ public final class RegistryContentProvider: ContentProvider, Sendable {
     /// walk knows it is attached). Each is read and verified later like any manifest.
     func attachedEntries(to digest: Digest, limit: Int) throws -> [Descriptor] {
         let repository = reference.repository
+        let client = self.client
         var entries: [Descriptor] = []
         let tag = "\(digest.algorithm.rawValue)-\(digest.encoded)"
-        if let signatures = try client.manifest(repository, reference: tag + ".sig", limit: limit) {
+        // The `.sig` tag and the referrers API asked at once (two round trips in the time of one).
+        let lookups = Locked<(signatures: Result<RegistryManifest?, any Error>?, referrers: Result<[Descriptor]?, any Error>?)>((nil, nil))
+        DispatchQueue.concurrentPerform(iterations: 2) { i in
+            if i == 0 {
+                let result = Result { try client.manifest(repository, reference: tag + ".sig", limit: limit) }
+                lookups.withLock { $0.signatures = result }
+            } else {
+                let result = Result { try client.referrers(repository, of: digest, limit: limit) }
+                lookups.withLock { $0.referrers = result }
+            }
+        }
+        let answers = lookups.withLock { $0 }
+        if let signatures = try answers.signatures?.get() {
             entries.append(Descriptor(mediaType: signatures.mediaType, digest: signatures.digest, size: Int64(signatures.bytes.count),
                                       annotations: ["org.opencontainers.image.ref.name": tag + ".sig"]))
         }
-        var referrers = try client.referrers(repository, of: digest, limit: limit)
+        var referrers = try answers.referrers?.get() ?? nil
         if referrers == nil, let fallback = try client.manifest(repository, reference: tag, limit: limit) {
             do {
                 referrers = try ImageIndex(json: try JSONParser.parse(fallback.bytes), declaredMediaType: fallback.mediaType).manifests
