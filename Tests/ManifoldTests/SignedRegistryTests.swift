@@ -166,6 +166,161 @@ import Testing
         #expect(try verify(["--key", second.public, "\(registry.reference("ref-copy/app")):v1"]).status == 0)
     }
 
+    /// index.json's entries of a pulled layout or oci-archive, read with Foundation and tar,
+    /// not manifold.
+    func indexEntries(_ output: URL) throws -> [[String: Any]] {
+        let data = output.pathExtension == "tar"
+            ? Data(try shell("tar -xOf '\(output.path)' index.json").utf8)
+            : try Data(contentsOf: output.appendingPathComponent("index.json"))
+        let index = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+        return index?["manifests"] as? [[String: Any]] ?? []
+    }
+
+    func refName(_ entry: [String: Any]) -> String? {
+        (entry["annotations"] as? [String: String])?["org.opencontainers.image.ref.name"]
+    }
+
+    /// Issue 13: `pull` and `copy` to a layout or an oci-archive carry the image's `.sig` tag
+    /// as `cosign save` does, so the output verifies offline with the key and is published
+    /// again, signature included, by `push`; `--remove-signatures` leaves it behind.
+    @Test func aPulledImageCarriesItsSignatureIntoALayoutAndAnArchiveAndVerifiesOffline() throws {
+        let registry = try TestRegistry(in: directory, .plainHTTP)
+        let (layout, key, digest) = try signedLayout()
+        let sigTag = digest.replacingOccurrences(of: ":", with: "-") + ".sig"
+        let source = "\(registry.reference("signed/app")):v1"
+        #expect(try run(manifoldBinary, ["push", "--tls-verify=false", layout.path, source]).status == 0)
+
+        let pulledLayout = directory.appendingPathComponent("pulled")
+        let pulledArchive = directory.appendingPathComponent("pulled.tar")
+        let copiedLayout = directory.appendingPathComponent("copied")
+        let copiedArchive = directory.appendingPathComponent("copied.tar")
+        let runs: [(URL, [String])] = [
+            (pulledLayout, ["pull", "--tls-verify=false", source, "-o", pulledLayout.path]),
+            (pulledArchive, ["pull", "--tls-verify=false", source, "-o", pulledArchive.path]),
+            (copiedLayout, ["copy", "--src-tls-verify=false", source, "oci:\(copiedLayout.path)"]),
+            (copiedArchive, ["copy", "--src-tls-verify=false", source, "oci-archive:\(copiedArchive.path)"]),
+        ]
+        for (output, arguments) in runs {
+            let pulled = try run(manifoldBinary, arguments)
+            #expect(pulled.status == 0, "\(arguments): \(pulled.stdout)\(pulled.stderr)")
+            #expect(pulled.stdout.contains("with it: \(sigTag) sha256:"), "\(pulled.stdout)")
+            // The image under its tag, its signature manifest under cosign's.
+            let entries = try indexEntries(output)
+            #expect(entries.map(refName) == ["v1", sigTag], "\(entries)")
+            #expect(entries.first?["digest"] as? String == digest)
+            // Offline: a path, no registry flag.
+            let verified = try run(manifoldBinary, ["verify", "--key", key, output.path])
+            #expect(verified.status == 0, "\(output.lastPathComponent): \(verified.stdout)")
+            #expect(verified.stdout.contains("✓ layers[0]: cosign signature verified with \(key)"), "\(verified.stdout)")
+        }
+        // An independent verifier (Python) finds and accepts it too.
+        let (status, report) = try SignTests.check(pulledLayout, key: key)
+        #expect(status == 0, "\(report)")
+        #expect(report["image"] as? String == digest)
+
+        // Published again from the archive: the registry holds the image and its .sig tag.
+        let republished = try run(manifoldBinary, ["push", "--tls-verify=false", pulledArchive.path, "\(registry.reference("again/app")):v1"])
+        #expect(republished.status == 0, "\(republished.stdout)\(republished.stderr)")
+        #expect(republished.stdout.contains("with it: \(sigTag) sha256:"), "\(republished.stdout)")
+        #expect(try verify(["--key", key, "\(registry.reference("again/app")):v1"]).status == 0)
+
+        // Left behind: the image alone, which the key does not pass.
+        for (name, command) in [("bare", "pull"), ("bare.tar", "pull"), ("bare-copy", "copy")] {
+            let output = directory.appendingPathComponent(name)
+            let arguments = command == "pull"
+                ? ["pull", "--remove-signatures", "--tls-verify=false", source, "-o", output.path]
+                : ["copy", "--remove-signatures", "--src-tls-verify=false", source, output.path]
+            let bare = try run(manifoldBinary, arguments)
+            #expect(bare.status == 0, "\(bare.stdout)\(bare.stderr)")
+            #expect(!bare.stdout.contains("with it:"), "\(bare.stdout)")
+            #expect(try indexEntries(output).map(refName) == ["v1"])
+            let unsigned = try run(manifoldBinary, ["verify", "--key", key, output.path])
+            #expect(unsigned.status == 1, "\(unsigned.stdout)")
+            #expect(unsigned.stdout.contains("no valid signature from the given keys: no signature is attached to it"), "\(unsigned.stdout)")
+        }
+    }
+
+    /// A referrer (`sign --referrer`; on distribution 2.8, found through the tag schema's
+    /// `sha256-<hex>` index) is pulled as an unnamed index.json entry with its artifact type,
+    /// verifies offline, and is a referrer again once pushed.
+    @Test func aPulledImageCarriesItsReferrer() throws {
+        let registry = try TestRegistry(in: directory, .plainHTTP)
+        let (layout, key, digest) = try signedLayout(referrer: true)
+        let source = "\(registry.reference("ref/app")):v1"
+        #expect(try run(manifoldBinary, ["push", "--tls-verify=false", layout.path, source]).status == 0)
+        for name in ["pulled", "pulled.tar"] {
+            let output = directory.appendingPathComponent(name)
+            let pulled = try run(manifoldBinary, ["pull", "--tls-verify=false", source, "-o", output.path])
+            #expect(pulled.status == 0, "\(pulled.stdout)\(pulled.stderr)")
+            #expect(pulled.stdout.contains("with it: referrer sha256:"), "\(pulled.stdout)")
+            let entries = try indexEntries(output)
+            #expect(entries.count == 2, "\(entries)")
+            #expect(entries.first?["digest"] as? String == digest)
+            #expect(entries.last?["artifactType"] as? String == ImageSigner.referrerArtifactType, "\(entries)")
+            #expect(entries.last.flatMap(refName) == nil)
+            let verified = try run(manifoldBinary, ["verify", "--key", key, output.path])
+            #expect(verified.status == 0, "\(verified.stdout)")
+            #expect(verified.stdout.contains("(by subject)"), "\(verified.stdout)")
+        }
+        let (status, report) = try SignTests.check(directory.appendingPathComponent("pulled"), key: key)
+        #expect(status == 0, "\(report)")
+        #expect(SignTests.verified(report).map { $0["placement"] as? String } == ["referrer"])
+
+        let republished = try run(manifoldBinary, ["push", "--tls-verify=false", directory.appendingPathComponent("pulled").path,
+                                                   "\(registry.reference("ref-again/app")):v1"])
+        #expect(republished.status == 0, "\(republished.stdout)\(republished.stderr)")
+        #expect(republished.stdout.contains("with it: referrer sha256:"), "\(republished.stdout)")
+        #expect(try verify(["--key", key, "\(registry.reference("ref-again/app")):v1"]).status == 0)
+
+        let bare = directory.appendingPathComponent("bare")
+        #expect(try run(manifoldBinary, ["pull", "--remove-signatures", "--tls-verify=false", source, "-o", bare.path]).status == 0)
+        #expect(try indexEntries(bare).count == 1)
+        let unsigned = try run(manifoldBinary, ["verify", "--key", key, bare.path])
+        #expect(unsigned.status == 1)
+        #expect(unsigned.stdout.contains("no signature is attached to it"), "\(unsigned.stdout)")
+    }
+
+    /// `cosign sign --recursive`: the index's and each platform's `.sig` tags are pulled, so
+    /// `--require-signature every-platform` passes offline. With --platform the index is
+    /// rewritten: its signature and the dropped platform's stay behind and are named; the
+    /// kept platform's goes with it.
+    @Test func everyPlatformSignatureIsPulledAndPlatformLeavesTheIndexSignatureBehind() throws {
+        let registry = try TestRegistry(in: directory, .plainHTTP)
+        let key = try SignedLayouts.key("ecdsa-p256")
+        let source = "\(registry.reference("recursive/app")):v1"
+        #expect(try run(manifoldBinary, ["push", "--tls-verify=false", try SignedLayouts.path("every-platform-signed"), source]).status == 0)
+        for name in ["all", "all.tar"] {
+            let output = directory.appendingPathComponent(name)
+            let pulled = try run(manifoldBinary, ["pull", "--tls-verify=false", source, "-o", output.path])
+            #expect(pulled.status == 0, "\(pulled.stdout)\(pulled.stderr)")
+            #expect(pulled.stdout.components(separatedBy: "with it: sha256-").count - 1 == 3, "\(pulled.stdout)")
+            #expect(try indexEntries(output).count == 4)
+            let verified = try run(manifoldBinary, ["verify", "--key", key, "--require-signature", "every-platform", output.path])
+            #expect(verified.status == 0, "\(verified.stdout)")
+            #expect(verified.stdout.contains(": 2 platforms, 3 signature manifests, "), "\(verified.stdout)")
+        }
+
+        let arm = directory.appendingPathComponent("arm64")
+        let pulled = try run(manifoldBinary, ["pull", "--tls-verify=false", "--platform", "linux/arm64", source, "-o", arm.path])
+        #expect(pulled.status == 0, "\(pulled.stdout)\(pulled.stderr)")
+        #expect(pulled.stdout.contains("left behind, as what they sign is not in the output (--platform rewrote the index to a new digest, and left platforms out): sha256-"), "\(pulled.stdout)")
+        // The one signature written is the arm64 manifest's, which the rewritten index lists.
+        let entries = try indexEntries(arm)
+        #expect(entries.count == 2, "\(entries)")
+        let top = try #require(entries.first?["digest"] as? String)
+        let indexBlob = arm.appendingPathComponent("blobs/sha256/" + top.dropFirst("sha256:".count))
+        let index = try JSONSerialization.jsonObject(with: Data(contentsOf: indexBlob)) as? [String: Any]
+        let platforms = index?["manifests"] as? [[String: Any]] ?? []
+        #expect(platforms.count == 1)
+        let armDigest = try #require(platforms.first?["digest"] as? String)
+        #expect(entries.last.flatMap(refName) == armDigest.replacingOccurrences(of: ":", with: "-") + ".sig", "\(entries)")
+        // The index is not signed any more; the platform still is.
+        let strict = try run(manifoldBinary, ["verify", "--key", key, "--require-signature", "every-platform", arm.path])
+        #expect(strict.status == 1, "\(strict.stdout)")
+        #expect(strict.stdout.contains("✗ index.json › manifests[0] sha256:"), "\(strict.stdout)")
+        #expect(strict.stdout.contains("✓ index.json › manifests[0] › manifests[0] (linux/arm64) sha256:"), "\(strict.stdout)")
+    }
+
     /// A trust policy per scope: each input of one run is matched on its own, a `docker://`
     /// image by its repository, a layout by `*`, and its report names the policy that applied.
     @Test func eachInputIsCheckedUnderThePolicyItsRepositoryScopes() throws {
