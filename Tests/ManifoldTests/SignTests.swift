@@ -308,4 +308,27 @@ import Testing
         #expect(result.status == 0, "\(result.stdout)")
         #expect(result.stdout.contains(":latest: 1 platform, 1 signature manifest, "), "\(result.stdout)")
     }
+
+    /// A signed layout pulled to a file keeps its signature (by tag, and a cosign save's,
+    /// told apart by `kind` alone, whose image is then the one to name with --tag);
+    /// --remove-signatures leaves it, and verify --key then fails.
+    @Test(arguments: ["tag-scheme", "valid-ecdsa-p256"]) func aSignedLayoutPulledKeepsItsSignatureOrLeavesIt(_ name: String) throws {
+        let key = try SignedLayouts.key("ecdsa-p256")
+        let work = try ImageFixtures.temporaryDirectory()
+        let kept = work.appendingPathComponent("kept.tar").path
+        let pulled = try run(manifoldBinary, ["pull", try SignedLayouts.path(name), "-o", kept, "--tag", "v2"])
+        #expect(pulled.status == 0, "\(pulled.stdout)\(pulled.stderr)")
+        #expect(pulled.stdout.contains("with it: "), "\(pulled.stdout)")
+        let verified = try run(manifoldBinary, ["verify", "--key", key, kept + ":v2"])
+        #expect(verified.status == 0, "\(verified.stdout)")
+        #expect(verified.stdout.contains("1 signature manifest"), "\(verified.stdout)")
+
+        let bare = work.appendingPathComponent("bare.tar").path
+        let left = try run(manifoldBinary, ["pull", "--remove-signatures", try SignedLayouts.path(name), "-o", bare])
+        #expect(left.status == 0, "\(left.stdout)\(left.stderr)")
+        #expect(!left.stdout.contains("with it: "), "\(left.stdout)")
+        let unsigned = try run(manifoldBinary, ["verify", "--key", key, bare])
+        #expect(unsigned.status == 1, "\(unsigned.stdout)")
+        #expect(unsigned.stdout.contains("no signature is attached to it"), "\(unsigned.stdout)")
+    }
 }

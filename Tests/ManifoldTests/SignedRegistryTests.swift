@@ -272,6 +272,16 @@ import Testing
         #expect(republished.stdout.contains("with it: referrer sha256:"), "\(republished.stdout)")
         #expect(try verify(["--key", key, "\(registry.reference("ref-again/app")):v1"]).status == 0)
 
+        // --json: the referrer's entry under output.attached, the image's under roots.
+        let json = try run(manifoldBinary, ["pull", "--json", "--tls-verify=false", source, "-o", directory.appendingPathComponent("json.tar").path])
+        #expect(json.status == 0, "\(json.stderr)")
+        let document = try JSONSerialization.jsonObject(with: json.stdoutData) as? [String: Any]
+        let output = document?["output"] as? [String: Any]
+        #expect((output?["roots"] as? [[String: Any]])?.map { $0["digest"] as? String } == [digest])
+        let attached = output?["attached"] as? [[String: Any]] ?? []
+        #expect(attached.map { $0["artifactType"] as? String } == [ImageSigner.referrerArtifactType], "\(json.stdout)")
+        #expect((output?["leftBehind"] as? [Any])?.isEmpty == true)
+
         let bare = directory.appendingPathComponent("bare")
         #expect(try run(manifoldBinary, ["pull", "--remove-signatures", "--tls-verify=false", source, "-o", bare.path]).status == 0)
         #expect(try indexEntries(bare).count == 1)

@@ -50,8 +50,14 @@ struct PullAssembly {
     /// (a signature signs one digest; an index `--platform` rewrote has another).
     mutating func collect(tag: String?) throws -> [Root] {
         let dropped = plan.skipped[[ContentRoot.index.name]] ?? []
+        var selected = plan.roots.filter { !dropped.contains($0.position) }
+        // A source named without a tag or digest selects every entry, its signatures among
+        // them: left behind too when they are not all it holds.
+        if !carriesAttached, selected.contains(where: { !AttachedArtifacts.isArtifactEntry($0.descriptor) }) {
+            selected.removeAll { AttachedArtifacts.isArtifactEntry($0.descriptor) }
+        }
         var roots: [Root] = []
-        for root in plan.roots where !dropped.contains(root.position) {
+        for root in selected {
             guard let written = try collect(root.descriptor, path: root.path) else { continue }
             roots.append(Root(written: written, tag: tag))
         }
