@@ -43,30 +43,11 @@ public final class SigningKey: @unchecked Sendable {
         guard let parsed else {
             throw ManifoldError(.invalidArgument, "\(name): not a PEM private key (expected -----BEGIN PRIVATE KEY-----, PKCS#8)")
         }
-        switch EVP_PKEY_get_base_id(parsed) {
-        case EVP_PKEY_RSA:
-            guard EVP_PKEY_get_bits(parsed) >= 2048 else {
-                EVP_PKEY_free(parsed)
-                throw ManifoldError(.invalidArgument, "\(name): RSA key of \(EVP_PKEY_get_bits(parsed)) bits is too weak (2048 at least)")
-            }
-            algorithm = .rsa
-        case EVP_PKEY_ED25519:
-            algorithm = .ed25519
-        case EVP_PKEY_EC:
-            var group = [CChar](repeating: 0, count: 64)
-            var length = 0
-            _ = EVP_PKEY_get_group_name(parsed, &group, group.count, &length)
-            let curve = String(decoding: group.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            switch curve {
-            case "prime256v1", "P-256": algorithm = .ecdsaP256
-            case "secp384r1", "P-384": algorithm = .ecdsaP384
-            default:
-                EVP_PKEY_free(parsed)
-                throw ManifoldError(.invalidArgument, "\(name): ECDSA curve \(curve.isEmpty ? "(unnamed)" : curve) is not supported (P-256 and P-384 are)")
-            }
-        default:
+        do {
+            algorithm = try VerificationKey.Algorithm(of: parsed, name: name, acceptsRSAPSS: false)
+        } catch {
             EVP_PKEY_free(parsed)
-            throw ManifoldError(.invalidArgument, "\(name): unsupported key type (ECDSA P-256/P-384, RSA and Ed25519 are supported)")
+            throw error
         }
         key = parsed
     }

@@ -62,30 +62,11 @@ public final class VerificationKey: @unchecked Sendable {
         }
         let bits = Int(EVP_PKEY_get_bits(parsed))
         let algorithm: Algorithm
-        switch EVP_PKEY_get_base_id(parsed) {
-        case EVP_PKEY_RSA, EVP_PKEY_RSA_PSS:
-            algorithm = .rsa
-        case EVP_PKEY_ED25519:
-            algorithm = .ed25519
-        case EVP_PKEY_EC:
-            var name = [CChar](repeating: 0, count: 64)
-            var length = 0
-            _ = EVP_PKEY_get_group_name(parsed, &name, name.count, &length)
-            let curve = String(decoding: name.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            switch curve {
-            case "prime256v1", "P-256": algorithm = .ecdsaP256
-            case "secp384r1", "P-384": algorithm = .ecdsaP384
-            default:
-                EVP_PKEY_free(parsed)
-                throw ManifoldError(.invalidArgument, "\(self.name): ECDSA curve \(curve.isEmpty ? "(unnamed)" : curve) is not supported (P-256 and P-384 are)")
-            }
-        default:
+        do {
+            algorithm = try Algorithm(of: parsed, name: name, acceptsRSAPSS: true)
+        } catch {
             EVP_PKEY_free(parsed)
-            throw ManifoldError(.invalidArgument, "\(name): unsupported key type (ECDSA P-256/P-384, RSA and Ed25519 are supported)")
-        }
-        if algorithm == .rsa, bits < 2048 {
-            EVP_PKEY_free(parsed)
-            throw ManifoldError(.invalidArgument, "\(name): RSA key of \(bits) bits is too weak (2048 at least)")
+            throw error
         }
         self.key = parsed
         self.algorithm = algorithm
