@@ -103,28 +103,23 @@ for image in report["images"]:
     for blob in image["push"]["blobs"]:
         if blob["status"] == "uploaded":
             uploaded[blob["digest"]] += 1
+def logged(log, method, status, pattern):
+    """Requests of `method` answered `status` in a docker-registry access log, by the digest `pattern` finds in the URI."""
+    counts = collections.Counter()
+    for line in open(log):
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        if entry.get("http.request.method") == method and entry.get("http.response.status") == status:
+            match = re.search(pattern, entry.get("http.request.uri", ""))
+            if match:
+                counts[match.group(1).replace("%3A", ":")] += 1
+    return counts
 # The destination's access log: each completed blob upload is a PUT …/blobs/uploads/…digest=… answered 201.
-puts = collections.Counter()
-for line in open(f"{work}/dest-manifold.log"):
-    try:
-        entry = json.loads(line)
-    except ValueError:
-        continue
-    if entry.get("http.request.method") == "PUT" and entry.get("http.response.status") == 201:
-        match = re.search(r"/blobs/uploads/.*digest=(sha256(?::|%3A)[0-9a-f]{64})", entry.get("http.request.uri", ""))
-        if match:
-            puts[match.group(1).replace("%3A", ":")] += 1
+puts = logged(f"{work}/dest-manifold.log", "PUT", 201, r"/blobs/uploads/.*digest=(sha256(?::|%3A)[0-9a-f]{64})")
 # The source's access log: blob GETs per digest.
-gets = collections.Counter()
-for line in open(f"{work}/source-manifold.log"):
-    try:
-        entry = json.loads(line)
-    except ValueError:
-        continue
-    if entry.get("http.request.method") == "GET" and entry.get("http.response.status") == 200:
-        match = re.search(r"/blobs/(sha256:[0-9a-f]{64})", entry.get("http.request.uri", ""))
-        if match:
-            gets[match.group(1)] += 1
+gets = logged(f"{work}/source-manifold.log", "GET", 200, r"/blobs/(sha256:[0-9a-f]{64})")
 print(f"blobs uploaded (--json): {len(uploaded)} distinct, most uploads of one: {max(uploaded.values())}")
 print(f"blob PUTs completed at the destination (its log): {sum(puts.values())} for {len(puts)} digests, most of one: {max(puts.values()) if puts else 0}")
 print(f"blob GETs at the source during the run (its log, manifold's run only): most of one: {max(gets.values()) if gets else 0}")
