@@ -218,6 +218,20 @@ import Testing
         #expect(try unverified.fetch(request, bodyLimit: 100).head.status == 200)
     }
 
+    /// The scheme probe skips the certificate check; what follows it on the same client is
+    /// checked all the same: neither its connection nor its TLS session is taken up again.
+    @Test func anUncheckedProbeLeavesNothingACheckedRequestReuses() throws {
+        let server = try HTTPTestServer.tls.get()
+        let client = try HTTPClient()
+        var probe = HTTPRequest(url: server.url("/connection"))
+        probe.checksCertificate = false
+        for _ in 0..<2 { #expect(try client.fetch(probe, bodyLimit: 16).head.status == 200) }
+        for _ in 0..<2 {
+            #expect(transportKind { _ = try client.fetch(HTTPRequest(url: server.url("/connection")), bodyLimit: 16) } == .tls)
+        }
+        #expect(try client.fetch(probe, bodyLimit: 16).head.status == 200)
+    }
+
     @Test func clientCertificateWhenTheServerRequiresOne() throws {
         let server = try HTTPTestServer.tlsWithClientCertificate.get()
         let certificates = try TestCertificates.shared.get()

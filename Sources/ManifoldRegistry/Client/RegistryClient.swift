@@ -136,7 +136,10 @@ package final class RegistryClient: Sendable {
         var scheme = "https"
         if allowsPlainHTTP || plainHTTPWhenNotTLS {
             do {
-                let probe = try bounded(HTTPRequest(method: .get, url: "https://\(host)/v2/", deadline: .seconds(30)))
+                var probe = try bounded(HTTPRequest(method: .get, url: "https://\(host)/v2/", deadline: .seconds(30)))
+                // Only whether the host speaks TLS is asked, not whether it is trusted: a
+                // certificate this probe does not check fails the first real request instead.
+                probe.checksCertificate = false
                 _ = try explainingDeadline { try http.fetch(probe, bodyLimit: Self.errorBodyLimit) }
             } catch let error as ManifoldError {
                 guard let failure = error.cause as? HTTPTransportFailure else { throw error }

@@ -49,8 +49,11 @@ extension HTTPClient {
         }
 
         // TLS. A CA file adds to the system store: curl keeps its default CA directory.
-        try set(CURLOPT_SSL_VERIFYPEER, options.verifiesTLS ? 1 : 0, "CURLOPT_SSL_VERIFYPEER")
-        try set(CURLOPT_SSL_VERIFYHOST, options.verifiesTLS ? 2 : 0, "CURLOPT_SSL_VERIFYHOST")
+        let verifies = options.verifiesTLS && request.checksCertificate
+        try set(CURLOPT_SSL_VERIFYPEER, verifies ? 1 : 0, "CURLOPT_SSL_VERIFYPEER")
+        try set(CURLOPT_SSL_VERIFYHOST, verifies ? 2 : 0, "CURLOPT_SSL_VERIFYHOST")
+        // An unchecked session is not cached for a checked request to resume.
+        if !request.checksCertificate { try set(CURLOPT_SSL_SESSIONID_CACHE, 0, "CURLOPT_SSL_SESSIONID_CACHE") }
         if let pem = options.caCertificates {
             // CAINFO_BLOB replaces curl's CA bundle file (its CA directory stays): the system
             // bundle goes in after the host's own CAs, so both are trusted.

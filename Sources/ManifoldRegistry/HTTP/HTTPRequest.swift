@@ -20,6 +20,13 @@ package struct HTTPRequest: Sendable {
     /// which on a connection of its own arrives faster (no 16 KiB frames to split and
     /// reassemble, no flow-control window to wait on; 15 % off a TLS pull on loopback).
     package var prefersHTTP1 = false
+    /// Whether the server's certificate is checked (when its host's options verify TLS).
+    /// False only for a request whose answer is thrown away: the probe that asks whether a
+    /// registry on this machine speaks TLS at all. Skipping the check spares that probe
+    /// loading the system's CA bundle (15 ms of a 40 ms re-push); the first real request
+    /// verifies on a connection of its own (curl reuses neither its connection nor its TLS
+    /// session for a verifying request).
+    package var checksCertificate = true
 
     package init(
         method: HTTPMethod = .get, url: String, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8]? = nil,
