@@ -75,8 +75,7 @@ struct CopyCommand: ParsableCommand {
     @Flag(help: "Print verify's JSON report, with a `push` (or `output`) member.")
     var json = false
 
-    @Option(help: ArgumentHelp("Send a Docker ≤ 24 save's uncompressed layers compressed (config and diff_ids unchanged; the manifest names the new layer digests). Layers already compressed are sent as stored.", valueName: "gzip|zstd"))
-    var compress: String?
+    @OptionGroup(title: "Compression (a Docker ≤ 24 save's layers)") var compression: CompressionFlags
 
     @Flag(help: "Also read and check (diff_ids included) the blobs the destination already holds or mounts; none of their bytes is sent. Without it they are checked by digest only, and the summary says how many.")
     var verifyPresent = false
@@ -93,7 +92,6 @@ struct CopyCommand: ParsableCommand {
 
     func validate() throws {
         if allTags { try validateAllTags() }
-        _ = try compress.map(PushOptions.parseCompression)
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
         if all, !platformFilters.isEmpty { throw ValidationError("--all and --platform: give one") }
         for filter in platformFilters { _ = try parsePlatform(filter) }
@@ -110,7 +108,7 @@ struct CopyCommand: ParsableCommand {
         let (reference, tags) = try PushRun.destination(destination, extraTags: tags)
         let options = try PushOptions.fromFlags(
             tags: tags, platforms: platformFilters, jobs: jobs, limits: limits.limits, verifyPresent: verifyPresent,
-            compress: compress, removeSignatures: removeSignatures)
+            compression: compression, removeSignatures: removeSignatures)
         let push = PushRun(destination: reference, options: options, json: json, quiet: quiet, digestFile: digestfile, force: force)
         let opened: (source: any ContentProvider, reference: LocalImageReference)
         let sink: RegistryContentSink
@@ -190,7 +188,7 @@ extension CopyCommand {
             guard !tags.isEmpty else { throw ManifoldError(.absent, "\(sourceRepository.canonical): no tag to copy") }
             let options = try PushOptions.fromFlags(
                 tags: [], platforms: platformFilters, jobs: jobs, limits: limits.limits, verifyPresent: verifyPresent,
-                compress: compress, removeSignatures: removeSignatures)
+                compression: compression, removeSignatures: removeSignatures)
             var collected: [Int32] = []
             for tag in tags {
                 let from = try RegistryReference(parsing: "\(sourceRepository.description):\(tag)")

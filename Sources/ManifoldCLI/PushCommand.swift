@@ -55,8 +55,7 @@ struct PushCommand: ParsableCommand {
     @Flag(help: "Print verify's JSON report, with a `push` member (each blob uploaded, mounted or present).")
     var json = false
 
-    @Option(help: ArgumentHelp("Send a Docker ≤ 24 save's uncompressed layers compressed (config and diff_ids unchanged; the manifest names the new layer digests). Layers already compressed are sent as stored.", valueName: "gzip|zstd"))
-    var compress: String?
+    @OptionGroup(title: "Compression (a Docker ≤ 24 save's layers)") var compression: CompressionFlags
 
     @Flag(help: "Also read and check (diff_ids included) the blobs the destination already holds or mounts; none of their bytes is sent. Without it they are checked by digest only, and the summary says how many.")
     var verifyPresent = false
@@ -72,7 +71,6 @@ struct PushCommand: ParsableCommand {
     @OptionGroup(title: "Registry options") var registry: RegistryFlags
 
     func validate() throws {
-        _ = try compress.map(PushOptions.parseCompression)
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
         for filter in platformFilters { _ = try parsePlatform(filter) }
         _ = try PushRun.destination(destination, extraTags: tags)
@@ -82,7 +80,7 @@ struct PushCommand: ParsableCommand {
         let (reference, tags) = try PushRun.destination(destination, extraTags: tags)
         let options = try PushOptions.fromFlags(
             tags: tags, platforms: platformFilters, jobs: jobs, limits: limits.limits, verifyPresent: verifyPresent,
-            compress: compress, removeSignatures: removeSignatures)
+            compression: compression, removeSignatures: removeSignatures)
         let push = PushRun(destination: reference, options: options, json: json, quiet: quiet, digestFile: digestfile, force: force)
         let source: any ContentProvider
         let selection: LocalImageReference

@@ -5,14 +5,18 @@ extension PushOptions {
     /// What `push` and `copy` (every image of `copy --all-tags` too) build from the flags they
     /// share, so that one flag means one thing in each.
     static func fromFlags(tags: [String], platforms: [String], jobs: Int?, limits: ImageLimits, verifyPresent: Bool,
-                          compress: String?, removeSignatures: Bool) throws -> PushOptions {
+                          compression: CompressionFlags, removeSignatures: Bool) throws -> PushOptions {
         var options = PushOptions()
         options.tags = tags
         options.verify.platforms = try platforms.map(parsePlatform)
         options.verify.jobs = jobs ?? activeCores() + 1
         options.verify.limits = limits
         options.verifyPresent = verifyPresent
-        options.compress = try compress.map(parseCompression)
+        options.compress = try compression.compress.map(parseCompression)
+        options.compressLevel = compression.level
+        if options.compress != nil, let path = CompressionFlags.cachePath() {
+            options.compressedLayers = CompressedLayerCache(path: path)
+        }
         options.carriesSignatures = !removeSignatures
         return options
     }

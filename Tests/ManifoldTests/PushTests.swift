@@ -131,6 +131,53 @@ import Testing
         #expect(verified.status == 0, "\(verified.stdout)")
     }
 
+    /// A second `--compress` push of the same save sends nothing and compresses nothing: the
+    /// cache (under $XDG_CACHE_HOME) says what each layer went up as, and the registry has it.
+    /// Without the cache the layers are compressed again, to the same bytes (the same image
+    /// digest); a cache entry the registry does not hold is compressed and
+    /// sent as if unknown; a damaged cache file is no cache.
+    @Test(.requires(.dockerRegistry), arguments: [["gzip"], ["zstd", "--compress-level", "19"], ["gzip", "--compress-level", "9"]])
+    func aRepushWithCompressSendsAndCompressesNothing(_ compression: [String]) throws {
+        let registry = try TestRegistry(in: directory, .plainHTTP)
+        let cache = path("cache"), cacheFile = path("cache/manifold/compressed-layers.json")
+        let destination = "\(registry.reference("recompressed/app")):1"
+        func push(_ to: String = destination) throws -> (RunResult, (digest: String?, statuses: [String], bytesSent: Int)) {
+            let result = try run("/usr/bin/env", ["XDG_CACHE_HOME=\(cache)", manifoldBinary, "push", "--json", "--tls-verify=false", "--compress"]
+                                 + compression + [fixture("docker-24.tar"), to])
+            #expect(result.status == 0, "\(result.stdout) \(result.stderr)")
+            return (result, try pushed(result))
+        }
+        let (_, first) = try push()
+        #expect(first.bytesSent > 0 && first.statuses.contains("uploaded"))
+        #expect(FileManager.default.fileExists(atPath: cacheFile))
+
+        let (again, second) = try push()
+        #expect(second.digest == first.digest)
+        #expect(second.bytesSent == 0 && second.statuses.allSatisfy { $0 == "present" }, "\(second.statuses)")
+        #expect(again.stdout.contains("compressed with \(compression[0])"), "the manifest still names compressed layers")
+
+        // No cache: compressed (and so sent: its digest is known only at the end) again, to
+        // the same bytes.
+        try FileManager.default.removeItem(atPath: cache)
+        let (_, uncached) = try push()
+        #expect(uncached.digest == first.digest, "the same layer compresses to the same bytes")
+
+        // A cache naming digests another repository's registry does not hold: sent as unknown.
+        let (_, elsewhere) = try push("\(registry.reference("recompressed/other")):1")
+        #expect(elsewhere.digest == first.digest && elsewhere.bytesSent > 0, "\(elsewhere.statuses)")
+
+        // A damaged cache file is no cache, and is replaced by a good one.
+        try Data("{\"layers\": [{\"diff_id\": 7".utf8).write(to: URL(fileURLWithPath: cacheFile))
+        let (_, damaged) = try push()
+        #expect(damaged.digest == first.digest, "\(damaged.statuses)")
+        let rewritten = try JSONParser.parse(Array(try Data(contentsOf: URL(fileURLWithPath: cacheFile))))
+        guard case .object(let top) = rewritten, case .array(let layers)? = top["layers"] else {
+            Issue.record("cache not rewritten: \(rewritten)")
+            return
+        }
+        #expect(!layers.isEmpty)
+    }
+
     /// `--compress gzip|zstd`: a Docker 24 save's uncompressed layers go up compressed; the
     /// registry serves a manifest naming them with the compressed media type, the config (and
     /// so the diff_ids) is the save's own, skopeo copies it back, and it verifies (every
@@ -139,7 +186,7 @@ import Testing
     func aDockerSaveIsPushedWithItsLayersCompressed(_ compression: String) throws {
         let registry = try TestRegistry(in: directory, .plainHTTP)
         let destination = "\(registry.reference("compressed/app")):\(compression)"
-        let pushing = try run(manifoldBinary, ["push", "--compress", compression, "--tls-verify=false", fixture("docker-24.tar"), destination])
+        let pushing = try run("/usr/bin/env", ["XDG_CACHE_HOME=\(path("cache"))", manifoldBinary, "push", "--compress", compression, "--tls-verify=false", fixture("docker-24.tar"), destination])
         #expect(pushing.status == 0, "\(pushing.stdout) \(pushing.stderr)")
         #expect(pushing.stdout.contains("compressed with \(compression)"), "\(pushing.stdout)")
         let theirs = try run("/bin/sh", ["-c", "skopeo inspect --raw --tls-verify=false '\(destination)'"])

@@ -16,6 +16,11 @@ public struct PushOptions: Sendable {
     /// (config and diff_ids unchanged; the manifest names the new digests). Layers stored
     /// compressed, and images with manifests of their own, are sent as they are.
     public var compress: Compression?
+    /// `--compress-level`: the level ``compress`` uses; nil for ``StreamCompressor``'s default.
+    public var compressLevel: Int?
+    /// What earlier `--compress` pushes sent each layer as, so that a layer the destination
+    /// holds in that form is neither compressed nor sent again; nil: always compress.
+    public var compressedLayers: CompressedLayerCache?
     /// Whether the image's signatures and other attached artifacts (its cosign `.sig`,
     /// `.att` and `.sbom` tags, its referrers) go with it; false: `--remove-signatures`.
     public var carriesSignatures = true
@@ -32,6 +37,11 @@ public struct PushOptions: Sendable {
         }
         if compress == .plain {
             throw ManifoldError(.invalidArgument, "--compress is gzip or zstd")
+        }
+        if let compressLevel {
+            guard let compress, let levels = StreamCompressor.levels(of: compress), levels.contains(compressLevel) else {
+                throw ManifoldError(.invalidArgument, "--compress-level \(compressLevel) does not apply to --compress \(compress?.rawValue ?? "(none)")")
+            }
         }
         for tag in tags { try ImageTag.validate(tag, what: "the tag") }
     }
