@@ -29,6 +29,8 @@ public struct ImagePusher: Sendable {
                      blobProgress: BlobProgress? = nil) throws -> PushResult {
         let start = monotonicSeconds()
         try options.validate()
+        // What verify finds attached in blobs/ alone goes with the image like what index.json lists.
+        let source: any ContentProvider = options.carriesSignatures ? UnlistedReferrerListing(source, limits: options.verify.limits) : source
         let reference = AttachedArtifacts.selectingTheImage(reference ?? LocalImageReference(path: source.location), in: source,
                                                             limits: options.verify.limits)
         let uploads = BlobUploads(sink: sink, blobProgress: blobProgress, verifyPresent: options.verifyPresent,
@@ -76,8 +78,8 @@ public struct ImagePusher: Sendable {
     }
 
     /// Pushes what the source's index.json lists attached to `top` or, when it is an index,
-    /// to one of its platform manifests (cosign tags under the same tag, referrers by
-    /// digest), each verified as it is sent like any image. One that fails its checks stops
+    /// to one of its platform manifests, and what is attached to those in turn (cosign tags
+    /// under the same tag, referrers by digest; each after what it refers to), each verified as it is sent like any image. One that fails its checks stops
     /// the push with an error: the image is published already, and the message says its
     /// signatures are not (all of them).
     private func pushAttached(to top: Descriptor, of source: any ContentProvider, reference: LocalImageReference,
@@ -85,9 +87,13 @@ public struct ImagePusher: Sendable {
         guard let bytes = try source.root(.index, limit: options.verify.limits.documentSize),
               let index = try? ImageIndex(json: try JSONParser.parse(bytes), declaredMediaType: nil) else { return [] }
         let signed = AttachedArtifacts.digestsWithPlatforms([top], source: source, limits: options.verify.limits)
-        let cosignTags = Set(signed.flatMap { digest in AttachedArtifacts.cosignSuffixes.map { AttachedArtifacts.cosignTag(digest, suffix: $0) } })
-        var attached: [(position: Int, tag: String?)] = AttachedArtifacts.positions(attachedTo: signed, in: index.manifests, source: source).map { position in
-            (position, index.manifests[position].referenceName.flatMap { cosignTags.contains($0) ? $0 : nil })
+        let positions = AttachedArtifacts.positions(attachedTo: signed, in: index.manifests, source: source)
+        // A cosign tag goes along when it names the image, a platform or what is attached to
+        // them (`cosign sign` of an attestation tags `sha256-<attestation>.sig`).
+        let reached = signed.union(positions.map { index.manifests[$0].digest })
+        var attached: [(position: Int, tag: String?)] = positions.map { position in
+            let name = index.manifests[position].referenceName
+            return (position, AttachedArtifacts.cosignTagTarget(name).map(reached.contains) == true ? name : nil)
         }
         // Found by `positions` too (the walk follows them), but without the tag they go under.
         for saved in AttachedArtifacts.cosignSavedAttachments(of: top.digest, in: index.manifests) {
