@@ -207,4 +207,30 @@ import Testing
         #expect(try run(manifoldBinary, ["copy", "--remove-signatures", layout.path, "oci-archive:\(bare.path)"]).status == 0)
         #expect(try indexEntries(bare).map { $0["digest"] as? String } == [image])
     }
+
+    /// `push --platform` of an index signed on every platform (`cosign sign --recursive`):
+    /// the index is rewritten to a new digest its signature does not sign, and a platform
+    /// left out is not pushed, so their signatures stay behind, named; the kept platform's
+    /// goes along, as a pull carries it.
+    @Test func pushWithPlatformCarriesTheKeptPlatformsSignatureAndNamesTheRest() throws {
+        let registry = try TestRegistry(in: directory, .plainHTTP)
+        let key = try SignedLayouts.key("ecdsa-p256")
+        let destination = "\(registry.reference("arm/app")):v1"
+        let pushed = try run(manifoldBinary, ["push", "--json", "--tls-verify=false", "--platform", "linux/arm64",
+                                              try SignedLayouts.path("every-platform-signed"), destination])
+        #expect(pushed.status == 0, "\(pushed.stdout)\(pushed.stderr)")
+        let document = try #require((try JSONSerialization.jsonObject(with: pushed.stdoutData) as? [String: Any])?["push"] as? [String: Any])
+        let attached = document["attached"] as? [[String: Any]] ?? []
+        let leftBehind = document["leftBehind"] as? [[String: Any]] ?? []
+        #expect(attached.count == 1, "\(pushed.stdout)")
+        #expect(leftBehind.count == 2, "\(pushed.stdout)")
+        let text = try run(manifoldBinary, ["push", "--tls-verify=false", "--platform", "linux/arm64",
+                                            try SignedLayouts.path("every-platform-signed"), destination])
+        #expect(text.stdout.contains("left behind, as what they sign is not pushed (--platform rewrote the index to a new digest, and left platforms out): sha256-"), "\(text.stdout)")
+
+        let strict = try verify(["--key", key, "--require-signature", "every-platform", destination])
+        #expect(strict.status == 1, "\(strict.stdout)")
+        #expect(strict.stdout.contains("✗ index.json › manifests[0] sha256:"), "\(strict.stdout)")
+        #expect(strict.stdout.contains("✓ index.json › manifests[0] › manifests[0] (linux/arm64) sha256:"), "\(strict.stdout)")
+    }
 }
