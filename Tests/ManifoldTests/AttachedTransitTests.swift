@@ -70,6 +70,10 @@ import Testing
         let local = try verify(["--key", key, layout.path])
         #expect(local.status == 0, "\(local.stdout)")
         #expect(local.stdout.contains("blobs/ (referrers no index.json entry lists)"), "\(local.stdout)")
+        // inspect --referrers lists it as verify finds it.
+        let listed = try run(manifoldBinary, ["inspect", "--referrers", layout.path])
+        #expect(listed.status == 0, "\(listed.stderr)")
+        #expect(listed.stdout.contains("1 referrer\n  signature  \(referrer)"), "\(listed.stdout)")
 
         let pushed = try run(manifoldBinary, ["push", "--tls-verify=false", layout.path, "\(registry.reference("unlisted/app")):v1"])
         #expect(pushed.status == 0, "\(pushed.stdout)\(pushed.stderr)")
@@ -78,6 +82,10 @@ import Testing
         let remote = try verify(["--key", key, "\(registry.reference("unlisted/app")):v1"])
         #expect(remote.status == 0, "\(remote.stdout)")
         #expect(remote.stdout.contains("✓ layers[0]: cosign signature verified with \(key)"), "\(remote.stdout)")
+        // copy to a registry is the same push.
+        let copiedUp = try run(manifoldBinary, ["copy", "--dest-tls-verify=false", layout.path, "\(registry.reference("unlisted-copy/app")):v1"])
+        #expect(copiedUp.status == 0, "\(copiedUp.stdout)\(copiedUp.stderr)")
+        #expect(try verify(["--key", key, "\(registry.reference("unlisted-copy/app")):v1"]).status == 0)
 
         // Into an oci-archive and a layout: listed in the output's index.json, verified offline.
         for name in ["copied.tar", "copied"] {

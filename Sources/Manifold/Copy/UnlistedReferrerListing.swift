@@ -9,19 +9,20 @@
 /// whose subject is an image index.json lists, one of its platforms, or such a referrer are
 /// added: a manifest referring to nothing here stays unlisted. Everything else is the
 /// source's, untouched; what is listed is read and verified by the walk like any entry.
-struct UnlistedReferrerListing: ContentProvider {
-    let source: any ContentProvider
+/// `inspect --referrers` lists a layout's referrers through it too.
+package struct UnlistedReferrerListing: ContentProvider {
+    package let source: any ContentProvider
     /// index.json with the referrers appended; nil when there are none (or no index.json
     /// to add them to): the source's own then.
     private let index: [UInt8]?
     /// How many entries were appended.
-    let added: Int
+    package let added: Int
 
-    var location: String { source.location }
-    var kind: ImageSourceKind? { source.kind }
+    package var location: String { source.location }
+    package var kind: ImageSourceKind? { source.kind }
 
     /// `source` as it is when it is not a layout or oci-archive, or holds no unlisted referrer.
-    init(_ source: any ContentProvider, limits: ImageLimits) {
+    package init(_ source: any ContentProvider, limits: ImageLimits) {
         self.source = source
         guard source.kind == .ociLayout || source.kind == .ociArchive,
               let bytes = try? source.root(.index, limit: limits.documentSize),
@@ -69,9 +70,9 @@ struct UnlistedReferrerListing: ContentProvider {
         return digests
     }
 
-    func roots() throws -> [ContentRoot] { try source.roots() }
+    package func roots() throws -> [ContentRoot] { try source.roots() }
 
-    func root(_ root: ContentRoot, limit: Int) throws -> [UInt8]? {
+    package func root(_ root: ContentRoot, limit: Int) throws -> [UInt8]? {
         guard root == .index, let index else { return try source.root(root, limit: limit) }
         guard index.count <= limit else {
             throw ManifoldError(.limitExceeded, "index.json with the referrers blobs/ holds is \(index.count) bytes, above the \(limit)-byte limit for documents")
@@ -79,8 +80,8 @@ struct UnlistedReferrerListing: ContentProvider {
         return index
     }
 
-    func document(_ descriptor: Descriptor, limit: Int) throws -> [UInt8]? { try source.document(descriptor, limit: limit) }
-    func blob(_ descriptor: Descriptor) throws -> StoredFile? { try source.blob(descriptor) }
-    func file(at path: String) throws -> StoredFile? { try source.file(at: path) }
-    func blobPaths() throws -> [String]? { try source.blobPaths() }
+    package func document(_ descriptor: Descriptor, limit: Int) throws -> [UInt8]? { try source.document(descriptor, limit: limit) }
+    package func blob(_ descriptor: Descriptor) throws -> StoredFile? { try source.blob(descriptor) }
+    package func file(at path: String) throws -> StoredFile? { try source.file(at: path) }
+    package func blobPaths() throws -> [String]? { try source.blobPaths() }
 }
