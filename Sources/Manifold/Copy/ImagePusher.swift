@@ -101,7 +101,11 @@ public struct ImagePusher: Sendable {
         var tags: [Int: String] = [:]
         for position in positions {
             let name = index.manifests[position].referenceName
-            if let name, AttachedArtifacts.cosignTagTarget(name).map(reached.contains) == true { tags[position] = name }
+            // cosign's own spelling only: a name that merely contains one is not a tag to give.
+            if let name, let target = AttachedArtifacts.cosignTagTarget(name), reached.contains(target),
+               AttachedArtifacts.cosignSuffixes.contains(where: { AttachedArtifacts.cosignTag(target, suffix: $0) == name }) {
+                tags[position] = name
+            }
         }
         // Found by `positions` too (the walk follows them), but without the tag they go under.
         var pending = positions
