@@ -101,8 +101,11 @@ struct InspectCommand: ParsableCommand {
                 let reference = try LocalImageReference(parsing: image)
                 subject = reference.path
                 resolved = try ResolvedImage.open(reference, limits: limits.limits)
-                if referrers, reference.namesOne {
-                    whole = try ResolvedImage.open(LocalImageReference(path: reference.path, transport: reference.transport), limits: limits.limits)
+                if referrers {
+                    // Referrers only blobs/ holds too: verify finds them by their subject.
+                    let listed = UnlistedReferrerListing(try reference.open(limits: limits.limits), limits: limits.limits)
+                    whole = try ResolvedImage.open(listed, reference: LocalImageReference(path: reference.path, transport: reference.transport),
+                                                   limits: limits.limits)
                 }
             }
         } catch let error as ManifoldError {

@@ -112,6 +112,10 @@ struct PushRun {
         for artifact in result.attached {
             lines.append("with it: \(artifact.tag.map { "\($0) " } ?? "referrer ")\(artifact.manifest.digest)")
         }
+        if !result.leftBehind.isEmpty {
+            lines.append("left behind, as what they sign is not pushed (--platform rewrote the index to a new digest, and left platforms out): "
+                + result.leftBehind.map { $0.referenceName ?? $0.digest.description }.joined(separator: ", "))
+        }
         lines.append("blobs: \(result.count(.uploaded)) uploaded (\(formatBytes(result.bytesSent)) sent), \(result.count(.mounted)) mounted, \(result.count(.present)) already present; manifests: \(result.manifestsWritten) written, \(result.manifestsPresent) already present; \(formatDecimal(result.seconds, places: 2)) s")
         // Verified means read and checked: say which blobs were taken on their digest alone.
         let unread = result.blobs.filter { !$0.read }.count
@@ -136,6 +140,7 @@ struct PushRun {
             ("attached", .array(result.attached.map { artifact in
                 .object(JSONObject([("digest", .string(artifact.manifest.digest.description)), ("tag", artifact.tag.map(JSONValue.string) ?? .null)]))
             })),
+            ("leftBehind", .array(result.leftBehind.map(\.json))),
             ("blobs", .array(result.blobs.map { blob in
                 .object(JSONObject([
                     ("digest", .string(blob.digest.description)), ("size", .number("\(blob.size)")),

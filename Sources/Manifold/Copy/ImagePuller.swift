@@ -32,6 +32,8 @@ public struct ImagePuller: Sendable {
               progress: (@Sendable (UInt64, UInt64) -> Void)?, cancellation: CancellationFlag?) throws -> PullResult {
         let start = monotonicSeconds()
         try options.validate()
+        // What verify finds attached in blobs/ alone goes with the image like what index.json lists.
+        let source: any ContentProvider = options.carriesSignatures ? UnlistedReferrerListing(source, limits: options.verify.limits) : source
         if source.kind == .dockerArchive {
             // Its OCI manifests are implied, not stored: pack synthesizes them; pull does not yet.
             throw ManifoldError(.unsupportedFormat, "pull from a docker save archive is not supported yet; `manifold pack` converts one to an OCI layout")

@@ -29,6 +29,8 @@ public struct ImagePusher: Sendable {
                      blobProgress: BlobProgress? = nil) throws -> PushResult {
         let start = monotonicSeconds()
         try options.validate()
+        // What verify finds attached in blobs/ alone goes with the image like what index.json lists.
+        let source: any ContentProvider = options.carriesSignatures ? UnlistedReferrerListing(source, limits: options.verify.limits) : source
         let reference = AttachedArtifacts.selectingTheImage(reference ?? LocalImageReference(path: source.location), in: source,
                                                             limits: options.verify.limits)
         let uploads = BlobUploads(sink: sink, blobProgress: blobProgress, verifyPresent: options.verifyPresent,
@@ -51,10 +53,14 @@ public struct ImagePusher: Sendable {
         var publishing = DocumentPublishing(plan: uploads.plan, sink: sink, uploads: uploads)
         let dropped = uploads.plan.skipped[[ContentRoot.index.name]] ?? []
         var tops: [Descriptor] = []
+        var original: Descriptor?
         for root in uploads.plan.roots where !dropped.contains(root.position) {
-            if let written = try publishing.publish(root.descriptor, path: root.path) { tops.append(written) }
+            if let written = try publishing.publish(root.descriptor, path: root.path) {
+                tops.append(written)
+                original = original ?? root.descriptor
+            }
         }
-        guard let top = tops.first else {
+        guard let top = tops.first, let original else {
             throw ManifoldError(.invalidArgument, "nothing to push: \(reference) holds no image")
         }
         if tops.count > 1 {
@@ -67,39 +73,74 @@ public struct ImagePusher: Sendable {
             blobs: uploads.events.values.sorted { $0.digest.description < $1.digest.description },
             manifestsWritten: publishing.written, manifestsPresent: publishing.present, seconds: monotonicSeconds() - start,
             notes: options.compress == nil ? [] : ["--compress applies to the uncompressed layers of a Docker ≤ 24 save; this image's manifests name its layers, so they are sent as stored"])
-        // Signatures sign the digest: an index rewritten by --platform has another, which
-        // they do not sign, so they stay behind.
-        if options.carriesSignatures, publishing.rewritten.isEmpty {
-            result.attached = try pushAttached(to: top, of: source, reference: reference, into: sink)
+        if options.carriesSignatures {
+            (result.attached, result.leftBehind) = try pushAttached(to: original, published: publishing.published, rewritten: !publishing.rewritten.isEmpty,
+                                                                    of: source, reference: reference, into: sink)
         }
         return result
     }
 
     /// Pushes what the source's index.json lists attached to `top` or, when it is an index,
-    /// to one of its platform manifests (cosign tags under the same tag, referrers by
-    /// digest), each verified as it is sent like any image. One that fails its checks stops
-    /// the push with an error: the image is published already, and the message says its
-    /// signatures are not (all of them).
-    private func pushAttached(to top: Descriptor, of source: any ContentProvider, reference: LocalImageReference,
-                              into sink: any ConcurrentContentSink) throws -> [(manifest: Descriptor, tag: String?)] {
+    /// to one of its platform manifests, and what is attached to those in turn (cosign tags
+    /// under the same tag, referrers by digest; each after what it refers to), each verified
+    /// as it is sent like any image. Signatures sign a digest: one whose manifest is not at
+    /// the destination as pushed (`published`: an index `--platform` rewrote has a new digest,
+    /// a platform it left out is not there) stays behind and is returned as such, as a pull
+    /// leaves it. One that fails its checks stops the push with an error: the image is
+    /// published already, and the message says its signatures are not (all of them).
+    private func pushAttached(to top: Descriptor, published: Set<Digest>, rewritten: Bool, of source: any ContentProvider,
+                              reference: LocalImageReference, into sink: any ConcurrentContentSink)
+        throws -> (pushed: [(manifest: Descriptor, tag: String?)], leftBehind: [Descriptor]) {
         guard let bytes = try source.root(.index, limit: options.verify.limits.documentSize),
-              let index = try? ImageIndex(json: try JSONParser.parse(bytes), declaredMediaType: nil) else { return [] }
+              let index = try? ImageIndex(json: try JSONParser.parse(bytes), declaredMediaType: nil) else { return ([], []) }
         let signed = AttachedArtifacts.digestsWithPlatforms([top], source: source, limits: options.verify.limits)
-        let cosignTags = Set(signed.flatMap { digest in AttachedArtifacts.cosignSuffixes.map { AttachedArtifacts.cosignTag(digest, suffix: $0) } })
-        var attached: [(position: Int, tag: String?)] = AttachedArtifacts.positions(attachedTo: signed, in: index.manifests, source: source).map { position in
-            (position, index.manifests[position].referenceName.flatMap { cosignTags.contains($0) ? $0 : nil })
+        let positions = AttachedArtifacts.positions(attachedTo: signed, in: index.manifests, source: source)
+        // A cosign tag goes along when it names the image, a platform or what is attached to
+        // them (`cosign sign` of an attestation tags `sha256-<attestation>.sig`).
+        let reached = signed.union(positions.map { index.manifests[$0].digest })
+        var tags: [Int: String] = [:]
+        for position in positions {
+            let name = index.manifests[position].referenceName
+            // cosign's own spelling only: a name that merely contains one is not a tag to give.
+            if let name, let target = AttachedArtifacts.cosignTagTarget(name), reached.contains(target),
+               AttachedArtifacts.cosignSuffixes.contains(where: { AttachedArtifacts.cosignTag(target, suffix: $0) == name }) {
+                tags[position] = name
+            }
         }
         // Found by `positions` too (the walk follows them), but without the tag they go under.
+        var pending = positions
         for saved in AttachedArtifacts.cosignSavedAttachments(of: top.digest, in: index.manifests) {
-            if let known = attached.firstIndex(where: { $0.position == saved.position }) {
-                attached[known].tag = saved.tag
-            } else {
-                attached.append((saved.position, saved.tag))
+            tags[saved.position] = saved.tag
+            if !pending.contains(saved.position) { pending.append(saved.position) }
+        }
+        // Each after what it is attached to is at the destination: the image as written, or
+        // an artifact pushed before it.
+        var present = published
+        var attached: [Int] = []
+        var progressed = true
+        while progressed {
+            progressed = false
+            pending.removeAll { position in
+                let entry = index.manifests[position]
+                let manifest = MediaType.isManifest(entry.mediaType) && entry.size <= Int64(ImageWalker.referrerCandidateLimit)
+                    ? (try? source.document(entry, limit: ImageWalker.referrerCandidateLimit))
+                        .flatMap { try? ImageManifest(json: JSONParser.parse($0), declaredMediaType: entry.mediaType) }
+                    : nil
+                // By its cosign tag or its subject; cosign save's, by neither, are attached to
+                // the saved image as it was.
+                let targets = [AttachedArtifacts.cosignTagTarget(entry.referenceName), manifest?.subject?.digest].compactMap { $0 }
+                let there = targets.isEmpty ? !rewritten : targets.contains(where: present.contains)
+                guard there else { return false }
+                attached.append(position)
+                present.insert(entry.digest)
+                progressed = true
+                return true
             }
         }
         var pushed: [(manifest: Descriptor, tag: String?)] = []
-        for (position, tag) in attached {
+        for position in attached {
             let entry = index.manifests[position]
+            let tag = tags[position]
             var options = self.options
             options.tags = tag.map { [$0] } ?? []
             options.carriesSignatures = false
@@ -114,7 +155,7 @@ public struct ImagePusher: Sendable {
             }
             pushed.append((manifest, tag))
         }
-        return pushed
+        return (pushed, pending.map { index.manifests[$0] })
     }
 }
 
@@ -124,6 +165,8 @@ private struct DocumentPublishing {
     let sink: any ConcurrentContentSink
     let uploads: BlobUploads
     private var done: [Digest: Descriptor] = [:]
+    /// What the destination holds of the image once published: its documents as written.
+    var published: Set<Digest> { Set(done.keys) }
     private(set) var rewritten: [(from: Descriptor, to: Descriptor)] = []
     private(set) var written = 0
     private(set) var present = 0

@@ -66,19 +66,30 @@ struct PullAssembly {
         }
         guard carriesAttached else { return roots }
         // Decided before any is gathered: an artifact's own documents do not make another's
-        // subject present.
-        let images = items
+        // subject present. One attached to another that is kept (a signature of an
+        // attestation) is kept after it.
+        var present = Set(items.keys)
+        var pending = plan.attached.filter { !dropped.contains($0.position) }
         var kept: [(descriptor: Descriptor, path: [String])] = []
-        for entry in plan.attached where !dropped.contains(entry.position) {
-            let manifest = plan.documents[entry.descriptor.digest]?.manifest
-            let present = if let target = AttachedArtifacts.target(of: entry.descriptor, manifest: manifest) {
-                images[target.layoutPath] != nil
-            } else {
-                // cosign save's, attached to the saved image as it was.
-                rewritten.isEmpty
+        var progressed = true
+        while progressed {
+            progressed = false
+            pending.removeAll { entry in
+                let manifest = plan.documents[entry.descriptor.digest]?.manifest
+                let found = if let target = AttachedArtifacts.target(of: entry.descriptor, manifest: manifest) {
+                    present.contains(target.layoutPath)
+                } else {
+                    // cosign save's, attached to the saved image as it was.
+                    rewritten.isEmpty
+                }
+                guard found else { return false }
+                kept.append((entry.descriptor, entry.path))
+                present.insert(entry.descriptor.digest.layoutPath)
+                progressed = true
+                return true
             }
-            if present { kept.append((entry.descriptor, entry.path)) } else { leftBehind.append(entry.descriptor) }
         }
+        leftBehind += pending.map(\.descriptor)
         for entry in kept {
             guard let written = try collect(entry.descriptor, path: entry.path) else { continue }
             roots.append(Root(written: written, tag: nil, attached: true))

@@ -24,6 +24,10 @@ public struct PushResult: Sendable {
     /// The artifacts attached to the image that were pushed with it (signatures first as
     /// the source lists them): each one's manifest and the cosign tag it got, if any.
     public internal(set) var attached: [(manifest: Descriptor, tag: String?)] = []
+    /// What is attached to the source's image but was not pushed, as its index.json lists
+    /// it: what it signs is not at the destination (an index `--platform` rewrote to a new
+    /// digest, a platform it left out).
+    public internal(set) var leftBehind: [Descriptor] = []
 
     /// Bytes sent for blobs.
     public var bytesSent: UInt64 { blobs.map(\.bytesSent).saturatingSum() }

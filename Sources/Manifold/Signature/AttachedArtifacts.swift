@@ -24,7 +24,8 @@ enum AttachedArtifacts {
     }
 
     /// The tag suffix cosign gives what `cosign save` marks with each `kind`.
-    static let cosignSavedSuffixes = ["dev.cosignproject.cosign/sigs": ".sig", "dev.cosignproject.cosign/atts": ".att"]
+    static let cosignSavedSuffixes = ["dev.cosignproject.cosign/sigs": ".sig", "dev.cosignproject.cosign/atts": ".att",
+                                      "dev.cosignproject.cosign/sboms": ".sbom"]
 
     /// `cosign save --dir` lays out one image with its signatures and attestations, told apart
     /// by `kind` alone (no tag, no subject): when `top` is that image, those entries are its,
@@ -40,44 +41,54 @@ enum AttachedArtifacts {
 
     /// The positions of `entries` attached to one of `digests`: named by cosign's tag scheme
     /// after it, or a referrer whose `subject` it is (with an artifact type in its entry or
-    /// not: notation and oras lay referrers out under any tag, or none). A
-    /// referrer is only looked at here: whoever walks it reads it again through a reader
-    /// that checks its digest before anything of it is trusted.
+    /// not: notation and oras lay referrers out under any tag, or none) — and, in turn, what
+    /// is attached to those (a signature of an attestation, `cosign sign` of a referrer), so
+    /// that nothing verify would check with the image is left behind by what carries it.
+    /// In that order: each entry after what it is attached to. A referrer is only looked at
+    /// here: whoever walks it reads it again through a reader that checks its digest before
+    /// anything of it is trusted.
     static func positions(attachedTo digests: Set<Digest>, in entries: [Descriptor], source: any ContentProvider) -> [Int] {
         guard !digests.isEmpty else { return [] }
-        let tags = Set(digests.flatMap { digest in cosignSuffixes.map { cosignTag(digest, suffix: $0) } })
         // `cosign save` names nothing: its signatures are attached to the content it marks
         // as the image (its one image, or index).
         let saved = Set(digests.flatMap { digest in cosignSavedAttachments(of: digest, in: entries).map(\.position) })
-        var found: [Int] = []
-        for (i, entry) in entries.enumerated() where !digests.contains(entry.digest) {
-            if let name = entry.referenceName, tags.contains(name) {
-                found.append(i)
-            } else if saved.contains(i) {
-                found.append(i)
-            } else if MediaType.isManifest(entry.mediaType), entry.size <= Int64(ImageWalker.referrerCandidateLimit),
-                      let bytes = try? source.document(entry, limit: ImageWalker.referrerCandidateLimit),
-                      let json = try? JSONParser.parse(bytes),
-                      let manifest = try? ImageManifest(json: json, declaredMediaType: entry.mediaType),
-                      let subject = manifest.subject, digests.contains(subject.digest) {
-                found.append(i)
+        // What each entry names as what it is attached to, each read once.
+        var targets: [Int: Set<Digest>] = [:]
+        for (i, entry) in entries.enumerated() where !digests.contains(entry.digest) && !saved.contains(i) {
+            var named = Set<Digest>()
+            if let tagged = cosignTagTarget(entry.referenceName) { named.insert(tagged) }
+            if MediaType.isManifest(entry.mediaType), entry.size <= Int64(ImageWalker.referrerCandidateLimit),
+               let bytes = try? source.document(entry, limit: ImageWalker.referrerCandidateLimit),
+               let json = try? JSONParser.parse(bytes),
+               let manifest = try? ImageManifest(json: json, declaredMediaType: entry.mediaType),
+               let subject = manifest.subject {
+                named.insert(subject.digest)
             }
+            if !named.isEmpty { targets[i] = named }
+        }
+        var found: [Int] = []
+        var taken = saved
+        var reached = digests
+        var level = entries.indices.filter { saved.contains($0) || !(targets[$0]?.isDisjoint(with: digests) ?? true) }
+        while !level.isEmpty {
+            found += level
+            taken.formUnion(level)
+            reached.formUnion(level.map { entries[$0].digest })
+            level = entries.indices.filter { !taken.contains($0) && !(targets[$0]?.isDisjoint(with: reached) ?? true) }
         }
         return found
+    }
+
+    /// The digest a cosign tag (`sha256-<hex>.sig`, `.att`, `.sbom`) names; nil for any other name.
+    static func cosignTagTarget(_ name: String?) -> Digest? {
+        ImageGraphRules.cosignTag(name)?.subject
     }
 
     /// The digest an attached entry names as what it is attached to: its cosign tag's
     /// (`sha256-<hex>.sig`), else its manifest's `subject` (`manifest`, as the walk read
     /// it); nil for one `cosign save` lists by its `kind` alone (attached to the saved image).
     static func target(of entry: Descriptor, manifest: ImageManifest?) -> Digest? {
-        if let name = entry.referenceName, let suffix = cosignSuffixes.first(where: name.hasSuffix) {
-            let stem = name.dropLast(suffix.count)
-            if let dash = stem.firstIndex(of: "-"),
-               let digest = try? Digest(parsing: "\(stem[..<dash]):\(stem[stem.index(after: dash)...])") {
-                return digest
-            }
-        }
-        return manifest?.subject?.digest
+        cosignTagTarget(entry.referenceName) ?? manifest?.subject?.digest
     }
 
     /// `entries`' digests and, for each that is an index, the digests of the manifests it

@@ -35,6 +35,9 @@ extension ImageGraphRules {
         case "dev.cosignproject.cosign/atts":
             return Artifact(kind: .attestation, artifactType: type, subject: manifest.subject?.digest ?? tag?.subject,
                             recognisedBy: "cosign save kind")
+        case "dev.cosignproject.cosign/sboms":
+            return Artifact(kind: .sbom, artifactType: type, subject: manifest.subject?.digest ?? tag?.subject,
+                            recognisedBy: "cosign save kind")
         default:
             break
         }

@@ -78,18 +78,30 @@ public final class RegistryContentProvider: ContentProvider, Sendable {
                 let platforms = (try? ImageIndex(json: try JSONParser.parse(manifest.bytes), declaredMediaType: manifest.mediaType))?.manifests ?? []
                 signed += platforms.filter { MediaType.isManifest($0.mediaType) }.map(\.digest)
             }
-            // Asked for all at once: a pull pays these round trips before its first blob,
-            // and most answers are 404 (nothing attached).
-            let found = Locked<[Int: Result<[Descriptor], any Error>]>([:])
-            let digests = signed
-            DispatchQueue.concurrentPerform(iterations: digests.count) { i in
-                let result = Result { try attachedEntries(to: digests[i], limit: limit) }
-                found.withLock { $0[i] = result }
-            }
-            let results = found.withLock { $0 }
-            for i in digests.indices {
-                for descriptor in try results[i]?.get() ?? [] where !attached.contains(where: { $0.digest == descriptor.digest }) {
-                    attached.append(descriptor)
+            // Then what is attached to those (a signature of an attestation), a round per
+            // level, until a round finds nothing new: what verify checks with the image, and
+            // what a pull or copy carries.
+            var asked = Set<Digest>()
+            var digests = signed
+            var rounds = 0
+            while !digests.isEmpty, rounds < Self.attachedLevels {
+                rounds += 1
+                asked.formUnion(digests)
+                // Asked for all at once: a pull pays these round trips before its first blob,
+                // and most answers are 404 (nothing attached).
+                let found = Locked<[Int: Result<[Descriptor], any Error>]>([:])
+                let level = digests
+                DispatchQueue.concurrentPerform(iterations: level.count) { i in
+                    let result = Result { try attachedEntries(to: level[i], limit: limit) }
+                    found.withLock { $0[i] = result }
+                }
+                let results = found.withLock { $0 }
+                digests = []
+                for i in level.indices {
+                    for descriptor in try results[i]?.get() ?? [] where !attached.contains(where: { $0.digest == descriptor.digest }) {
+                        attached.append(descriptor)
+                        if !asked.contains(descriptor.digest), MediaType.isManifest(descriptor.mediaType) { digests.append(descriptor.digest) }
+                    }
                 }
             }
         }
@@ -142,6 +154,12 @@ public final class RegistryContentProvider: ContentProvider, Sendable {
             }
         }
     }
+
+    /// How deep what is attached is followed: the image's signatures, a signature of one of
+    /// them, and two levels more. A chain deeper than that is not something any signer
+    /// writes; the bound keeps a registry that answers with ever new referrers from
+    /// holding a pull.
+    static let attachedLevels = 4
 
     /// The `.sig` tag's manifest and the referrers of `digest`, as index.json entries: the
     /// tag named as a layout names it, each referrer with its artifact type (by which the
