@@ -36,8 +36,12 @@ struct PackCommand: ParsableCommand {
               --annotation 'manifest-descriptor[arm.tar]:com.example.built=pi4'
             `manifest:` annotations are refused: they would rewrite the manifests.
 
-            With --push REF the packed image is also pushed (as `manifold push` does: every
-            blob verified as it is sent, the tag last); without -o it is only pushed.
+            With --push REF and no -o, the pack streams straight into the registry: each blob
+            read once from its input and measured (size, digest, diff_id) as it is uploaded,
+            nothing written to disk; a blob the registry has is not read, and no manifest is
+            put unless every blob passed, the tag last (as `manifold push` does). The
+            registry then serves the index `pack -o` would write. With -o OUT too, OUT is
+            written, then pushed.
 
             Examples:
               manifold pack -o app.tar app-amd64.tar app-arm64.tar
@@ -52,7 +56,7 @@ struct PackCommand: ParsableCommand {
     var output: String?
 
     @Option(name: .customLong("push"), help: ArgumentHelp(
-        "Also push the packed image to this registry reference (docker://REF or REF); without -o, only push it.", valueName: "REF"))
+        "Also push the packed image to this registry reference (docker://REF or REF); without -o, stream it there, writing nothing.", valueName: "REF"))
     var pushReference: String?
 
     @OptionGroup(title: "Registry options (with --push)") var registry: RegistryFlags

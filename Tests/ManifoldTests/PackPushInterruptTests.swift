@@ -17,7 +17,7 @@ import Testing
         try FileManager.default.createDirectory(at: temporary, withIntermediateDirectories: true)
     }
 
-    func scratchFiles() throws -> [String] {
+    func temporaryFiles() throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: temporary.path).sorted()
     }
 
@@ -47,7 +47,7 @@ import Testing
             if !sending { usleep(25_000) }
         }
         #expect(sending, "pack --push did not start sending a blob")
-        #expect(try scratchFiles() == [], "nothing is written to $TMPDIR while the push runs")
+        #expect(try temporaryFiles() == [], "nothing is written to $TMPDIR while the push runs")
         kill(process.processIdentifier, signal)
         process.waitUntilExit()
         return process.terminationReason == .uncaughtSignal ? -process.terminationStatus : process.terminationStatus
@@ -57,21 +57,21 @@ import Testing
     func anInterruptedPackPushLeavesNoFileAndWritesNoTag(_ signal: Int32) throws {
         let server = try TestUploadServer(in: directory, ["--stall-put"])
         #expect(try interrupted(signal, server: server) == 128 + signal)
-        #expect(try scratchFiles() == [])
+        #expect(try temporaryFiles() == [])
         #expect(try !server.requests().contains { $0.path.contains("/manifests/") }, "a manifest or tag was written")
     }
 
     @Test func aKilledPackPushLeavesNoFileAndTheNextRunPublishes() throws {
         let stalled = try TestUploadServer(in: directory, ["--stall-put"])
         #expect(try interrupted(SIGKILL, server: stalled) == -SIGKILL)
-        #expect(try scratchFiles() == [])
+        #expect(try temporaryFiles() == [])
         #expect(try !stalled.requests().contains { $0.path.contains("/manifests/") }, "a manifest or tag was written")
 
         let server = try TestUploadServer(in: directory)
         let next = try packPush(server, repository: "next/app")
         next.waitUntilExit()
         #expect(next.terminationStatus == 0)
-        #expect(try scratchFiles() == [])
+        #expect(try temporaryFiles() == [])
         #expect(try server.requests().last?.path.hasSuffix("/manifests/v1") == true, "the tag is written last")
     }
 }

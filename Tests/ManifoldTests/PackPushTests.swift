@@ -115,6 +115,27 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: temporary.path) == [])
     }
 
+    /// A layer whose bytes are right but whose config's diff_id is not: the direct push
+    /// inflates each layer as `push` does, so it fails as `push` of pack's output would.
+    @Test(.requires(.dockerRegistry))
+    func aWrongDiffIDFailsAsPushWould() throws {
+        let registry = try TestRegistry(in: directory, .plainHTTP)
+        let layout = try ImageFixtures.copy("oci-two-platforms")
+        let editor = LayoutEditor(root: layout)
+        let config = try editor.manifestParts(try editor.manifestDigest(0)).config
+        let wrong = "sha256:" + String(repeating: "0", count: 64)
+        try editor.rewrite(config) { text in
+            guard let start = text.range(of: "\"diff_ids\":[\"") else { return text }
+            let first = text[start.upperBound...].prefix("sha256:".count + 64)
+            return text.replacingOccurrences(of: String(first), with: wrong)
+        }
+        let failed = try pack(["--push", "\(registry.reference("diffid/app")):v1", layout.path])
+        #expect(failed.status == 1, "\(failed.stdout) \(failed.stderr)")
+        #expect(failed.stderr.contains("layers[0]") && failed.stderr.contains("diff_id mismatch: expected \(wrong)"), "\(failed.stderr)")
+        let tag = try run("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "\(registry.baseURL)/v2/diffid/app/manifests/v1"])
+        #expect(tag.stdout == "404", "\(tag.stdout)")
+    }
+
     /// --flat pushes the one manifest index.json would list; several cannot go under one tag.
     @Test(.requires(.skopeo, .dockerRegistry))
     func flatPushesTheOneManifestAndRefusesSeveral() throws {

@@ -21,9 +21,10 @@ public struct Packer: Sendable {
         try pack(into: nil)
     }
 
-    /// Packs into `sink` (a registry destination, for example) instead of `options.output`,
-    /// which then only names the output in the result; `link` does not apply. The sink is
-    /// committed on success and aborted on failure.
+    /// Packs into `sink` instead of `options.output`, which then only names the output in the
+    /// result; `link` does not apply. The sink is committed on success and aborted on failure.
+    /// Content goes in path order, documents among blobs: for a registry, which must have
+    /// every blob before a manifest naming it, use ``push(into:tags:jobs:progress:blobProgress:)``.
     public func pack(into sink: any ContentSink) throws -> PackResult {
         do {
             return try pack(into: Optional(sink))
