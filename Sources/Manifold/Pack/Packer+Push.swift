@@ -15,7 +15,8 @@ import Dispatch
 extension Packer {
     /// Packs the inputs and publishes the result into `sink`: the index `pack()` would
     /// write (the same bytes, so the same digest), under each of `tags` in order (none: by
-    /// digest only). `jobs` blobs go up at once (default: the number of cores + 1).
+    /// digest only). `jobs` blobs go up at once (default: the number of cores + 1), at most
+    /// one per core.
     /// `progress` is told of the bytes sent of the total, `blobProgress` of each blob's.
     /// Throws when an input fails a check (its blob named; nothing named by a manifest) or
     /// the registry refuses; with `flat`, the one manifest index.json would list is pushed,
@@ -25,7 +26,9 @@ extension Packer {
                      blobProgress: ImagePusher.BlobProgress? = nil) throws -> (pack: PackResult, push: PushResult) {
         for tag in tags { try ImageTag.validate(tag, what: "the tag") }
         let cores = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
-        let publication = PackPublication(sink: sink, tags: tags, jobs: max(1, jobs ?? cores + 1), progress: progress,
+        // No more at once than cores, as push's measurer runs them: each blob's measuring
+        // keeps a core or more busy, and holds its buffers and its upload's queue.
+        let publication = PackPublication(sink: sink, tags: tags, jobs: max(1, min(jobs ?? cores + 1, cores)), progress: progress,
                                           blobProgress: blobProgress)
         let (pack, push) = try packing(into: nil, cancellation: nil, publication: publication)
         guard let push else { throw ManifoldError(.internalFailure, "pack --push: the pack was not published") }
