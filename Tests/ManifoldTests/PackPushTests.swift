@@ -136,6 +136,28 @@ import Testing
         #expect(tag.stdout == "404", "\(tag.stdout)")
     }
 
+    /// Uploads cut off part-way (the fault proxy resets a seeded share of PUT bodies, and
+    /// fails GETs and HEADs): each is read from its input and sent again, whole, as push does,
+    /// and the registry ends with pack -o's index, verified.
+    @Test(.requires(.skopeo, .dockerRegistry))
+    func uploadsCutOffAreReadAndSentAgain() throws {
+        let layout = try ImageFixtures.madeImages(in: directory, images: 1, layers: 3, shared: 1, minMB: "1", maxMB: "2")
+        let registry = try TestRegistry(in: directory, .plainHTTP)
+        let proxy = try TestFaultProxy(in: directory, upstream: registry.host, rate: 0.1, uploads: true)
+        let pushed = try pack(["--push", "\(proxy.host)/faulted/app:1", "--timeout", "3m", "\(layout.path):img1"])
+        #expect(pushed.status == 0, "\(pushed.stdout) \(pushed.stderr)")
+        let cut = try String(contentsOf: proxy.logFile, encoding: .utf8).split(separator: "\n")
+            .filter { $0.contains("\"reset-upload\"") && $0.contains("/blobs/uploads/") }
+        #expect(!cut.isEmpty, "no blob upload was cut off: \(proxy.faults())")
+        let packed = path("faulted.tar")
+        #expect(try pack(["-o", packed, "\(layout.path):img1"]).status == 0)
+        let ours = try run(manifoldBinary, ["inspect", "--raw", packed])
+        let theirs = try run("/bin/sh", ["-c", "skopeo inspect --raw --tls-verify=false 'docker://\(registry.host)/faulted/app:1'"])
+        #expect(!ours.stdoutData.isEmpty && theirs.stdoutData == ours.stdoutData)
+        let verified = try run(manifoldBinary, ["verify", "--authfile", path("no-auth.json"), "docker://\(registry.host)/faulted/app:1"])
+        #expect(verified.status == 0, "\(verified.stdout) \(verified.stderr)")
+    }
+
     /// --flat pushes the one manifest index.json would list; several cannot go under one tag.
     @Test(.requires(.skopeo, .dockerRegistry))
     func flatPushesTheOneManifestAndRefusesSeveral() throws {
