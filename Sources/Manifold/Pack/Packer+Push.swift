@@ -133,7 +133,9 @@ extension Packer {
             let diffIDs = entry.image.config?.diffIDs
             for (position, layer) in manifest.layers.enumerated() {
                 let compression = MediaType.layerCompression(layer.mediaType)
-                let diffID = compression == nil || diffIDs?.count != manifest.layers.count ? nil : diffIDs?[position]
+                // A diff_id in an algorithm that cannot be computed is not checked (verify says so).
+                let paired = compression == nil || diffIDs?.count != manifest.layers.count ? nil : diffIDs?[position]
+                let diffID = paired.flatMap { $0.isVerifiable ? $0 : nil }
                 add(layer.digest, BlobExpectation(size: layer.size, digest: layer.digest, diffID: diffID, compression: compression))
             }
         }
@@ -166,11 +168,14 @@ extension Packer {
         guard file.size == size else {
             throw ManifoldError(.sizeMismatch, "\(blob.what) \(descriptor.digest.abbreviated)…: size mismatch: expected \(counted(Int(descriptor.size), "byte")), got \(file.size)")
         }
+        // Its own descriptor first: a blob is never sent unchecked.
+        let expectations = [BlobExpectation(size: descriptor.size, digest: descriptor.digest)] + expectations
         var check = BlobCheck(digestAlgorithm: descriptor.digest.algorithm, limits: limits)
         check.cancellation = stop
-        if let expected = expectations.first(where: { $0.diffID != nil }), let diffID = expected.diffID, diffID.isVerifiable {
-            check.uncompressedAlgorithm = diffID.algorithm
-            check.decompression = expected.compression.map { .declared($0) } ?? .sniff
+        // A layer of a known type is inflated as declared, as verify's walk does, diff_id or not.
+        if let compression = expectations.lazy.compactMap(\.compression).first {
+            check.decompression = .declared(compression)
+            if let diffID = expectations.lazy.compactMap(\.diffID).first { check.uncompressedAlgorithm = diffID.algorithm }
         }
         var attempt = 0
         while true {
