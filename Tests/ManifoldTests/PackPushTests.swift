@@ -71,6 +71,9 @@ import Testing
         let theirs = try run("/bin/sh", ["-c", "skopeo inspect --raw --tls-verify=false '\(destination)'"])
         #expect(theirs.status == 0, "\(theirs.stderr)")
         #expect(!ours.stdoutData.isEmpty && theirs.stdoutData == ours.stdoutData)
+        // The Docker ≤ 24 save's uncompressed layers went up as stored, and read back whole.
+        let verified = try run(manifoldBinary, ["verify", "--tls-verify=false", "--authfile", path("no-auth.json"), destination])
+        #expect(verified.status == 0, "\(verified.stdout) \(verified.stderr)")
 
         // Every blob went up in one request, once; none in PATCH chunks.
         let log = settledLog(of: registry, through: "uri=/v2/direct/app/manifests/1.0 ")
