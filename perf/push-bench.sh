@@ -47,6 +47,7 @@ start_registry registry-src; src=$REPLY/source/app
 start_registry registry-ours; ours=$REPLY
 start_registry registry-theirs; theirs=$REPLY
 start_registry registry-ours-copy; ours_copy=$REPLY
+start_registry registry-ours-pack; ours_pack=$REPLY
 start_registry registry-theirs-copy; theirs_copy=$REPLY
 # CPU seconds (user+sys) a registry process has used so far: what the server spent receiving.
 cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.3f", ($14 + $15) / hz }' "/proc/${PIDS[$1]}/stat"; }
@@ -82,7 +83,9 @@ cpu_of() { /usr/bin/time -f "%U %S" "$@" 2>&1 >/dev/null | tail -1 | awk '{ prin
   echo "skopeo_copy $(seconds skopeo copy -q --all --src-tls-verify=false --dest-tls-verify=false "docker://$src:1" "docker://$theirs_copy/app:1")"
   echo "== 4. copy within one registry (mount: no blob bytes)"
   echo "manifold_mount $(seconds "$bin" copy -q "docker://$src:1" "docker://${src%/source/app}/mirror/app:1")"
-  echo "== 5. peak memory (max RSS, KB)"
+  echo "== 5. pack --push: the two platforms as two single-platform inputs, packed straight into an empty registry (each blob read once)"
+  echo "manifold_pack_push $(seconds "$bin" pack --tag ref --push "$ours_pack/app:1" "$image:amd64" "$image:arm64")"
+  echo "== 6. peak memory (max RSS, KB)"
   echo "rss_push $(peak "$bin" push -q "$work/push-packed:ref" "$ours/rss/app:1")"
   echo "rss_copy $(peak "$bin" copy -q "docker://$src:1" "docker://$ours_copy/rss/app:1")"
 } | tee "$work/push-bench.txt"
@@ -106,5 +109,6 @@ print(f"  registry CPU while receiving: {values.get('registry_cpu_ours', float('
 print(f"re-push     {ratio('manifold_repush', 'skopeo_repush'):.2f}x   (<= 1x)")
 print(f"copy        {ratio('manifold_copy', 'skopeo_copy'):.2f}x   (<= 0.8x)")
 print(f"mount copy  {values.get('manifold_mount', float('nan')):.2f} s")
+print(f"pack --push {ratio('manifold_pack_push', 'manifold_push'):.2f}x manifold push of pack's output (the pack itself included; without -o nothing is written)")
 print(f"peak memory push {values.get('rss_push', 0) / 1024:.1f} MiB, copy {values.get('rss_copy', 0) / 1024:.1f} MiB   (<= 64 MiB)")
 PY

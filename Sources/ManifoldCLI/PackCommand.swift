@@ -1,9 +1,4 @@
 import ArgumentParser
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Manifold
 import ManifoldRegistry
 
@@ -41,8 +36,12 @@ struct PackCommand: ParsableCommand {
               --annotation 'manifest-descriptor[arm.tar]:com.example.built=pi4'
             `manifest:` annotations are refused: they would rewrite the manifests.
 
-            With --push REF the packed image is also pushed (as `manifold push` does: every
-            blob verified as it is sent, the tag last); without -o it is only pushed.
+            With --push REF and no -o, the pack streams straight into the registry: each blob
+            read once from its input and measured (size, digest, diff_id) as it is uploaded,
+            nothing written to disk; a blob the registry has is not read, and no manifest is
+            put unless every blob passed, the tag last (as `manifold push` does). The
+            registry then serves the index `pack -o` would write. With -o OUT too, OUT is
+            written, then pushed.
 
             Examples:
               manifold pack -o app.tar app-amd64.tar app-arm64.tar
@@ -57,7 +56,7 @@ struct PackCommand: ParsableCommand {
     var output: String?
 
     @Option(name: .customLong("push"), help: ArgumentHelp(
-        "Also push the packed image to this registry reference (docker://REF or REF); without -o, only push it.", valueName: "REF"))
+        "Also push the packed image to this registry reference (docker://REF or REF); without -o, stream it there, writing nothing.", valueName: "REF"))
     var pushReference: String?
 
     @OptionGroup(title: "Registry options (with --push)") var registry: RegistryFlags
@@ -127,34 +126,56 @@ struct PackCommand: ParsableCommand {
     }
 
     func run() throws {
-        // --push alone: pack into a scratch oci-archive in the temporary directory, push it,
-        // remove it. The scratch file is registered with the run's temporaries: an interrupt
-        // removes it, and one left by a killed run is swept by the next.
+        if output == nil, let pushReference { return try packStraight(to: pushReference) }
         let result: PackResult
-        var scratch: PackScratch?
-        // Kept (and so locked) until the push is done; released, it is removed.
-        defer { withExtendedLifetime(scratch) {} }
         do {
-            if output == nil {
-                let made = try PackScratch(directory: Self.temporaryDirectory())
-                scratch = made
-                var packing = try options(output: made.path)
-                packing.format = .tar
-                packing.link = false
-                result = try made.pack(Packer(options: packing))
-            } else {
-                result = try Packer(options: try options()).pack()
-            }
+            result = try Packer(options: try options()).pack()
         } catch let error as ManifoldError {
-            // Several inputs' errors come as one, a line each (ManifoldError.worstOf).
-            for line in error.message.split(separator: "\n") { Terminal.error(String(line)) }
-            throw ExitCode(error.code.isContentFailure ? ExitStatus.failed : ExitStatus.unusable)
+            throw Self.failed(error)
         }
         for note in result.notes { Terminal.error("note: \(note)") }
         let summary = PackPrinter(result: result, tag: flat ? nil : tag).text
         // With -o -, standard output carries the archive: the summary goes to stderr.
-        if output == "-" { Terminal.errorRaw(summary + "\n") } else if scratch == nil { Terminal.output(summary) }
-        if let pushReference { try push(scratch?.path ?? output ?? "", to: pushReference) }
+        if output == "-" { Terminal.errorRaw(summary + "\n") } else { Terminal.output(summary) }
+        // -o OUT --push REF: OUT is in place (pack succeeded); it is pushed as `manifold push` would.
+        if let pushReference, let output { try push(output, to: pushReference) }
+    }
+
+    /// Prints `error` (several inputs' errors come as one, a line each: ManifoldError.worstOf)
+    /// and gives its exit code.
+    private static func failed(_ error: ManifoldError) -> ExitCode {
+        for line in error.message.split(separator: "\n") { Terminal.error(String(line)) }
+        return ExitCode(error.code.isContentFailure ? ExitStatus.failed : ExitStatus.unusable)
+    }
+
+    /// --push without -o: the pack goes straight to the registry (Packer.push), each blob read
+    /// once from its input and measured as it is uploaded; no archive is written on the way.
+    /// What it prints is what `manifold push` of the packed image prints.
+    private func packStraight(to text: String) throws {
+        let (reference, tags) = try PushRun.destination(text, extraTags: [])
+        let run = PushRun(destination: reference, options: PushOptions(), json: false, quiet: false, digestFile: nil, force: false)
+        let packed: (pack: PackResult, push: PushResult)
+        do {
+            var packing = try options()
+            packing.link = false
+            let sink = try registry.options().sink(for: reference.repository)
+            // An unreachable or refusing registry is one error before any input is read.
+            try sink.checkReachable()
+            let board: TransferBoard? = Terminal.stderrIsTerminal ? TransferBoard(label: text) : nil
+            var progress: (@Sendable (UInt64, UInt64) -> Void)?
+            var blobProgress: ImagePusher.BlobProgress?
+            if let board {
+                progress = { done, total in board.total(done, total) }
+                blobProgress = { digest, done, size in board.blob(digest, done, size) }
+            }
+            defer { board?.clear() }
+            packed = try Packer(options: packing).push(into: sink, tags: tags, jobs: activeCores() + 1, progress: progress,
+                                                       blobProgress: blobProgress)
+        } catch let error as ManifoldError {
+            throw Self.failed(error)
+        }
+        for note in packed.pack.notes { Terminal.error("note: \(note)") }
+        Terminal.output(run.summary(packed.push))
     }
 
     /// Pushes the packed image at `path` (its one image, the new index) to `text`.
@@ -177,12 +198,6 @@ struct PackCommand: ParsableCommand {
             throw ExitCode(error.code.isContentFailure ? ExitStatus.failed : ExitStatus.unusable)
         }
         try run.run(source, reference: selection, sink: sink, label: text)
-    }
-
-    /// $TMPDIR, or /tmp.
-    private static func temporaryDirectory() -> String {
-        guard let value = getenv("TMPDIR"), value.pointee != 0 else { return "/tmp" }
-        return String(cString: value)
     }
 
     /// The library options from the flags; every malformed flag is a usage error.

@@ -21,9 +21,10 @@ public struct Packer: Sendable {
         try pack(into: nil)
     }
 
-    /// Packs into `sink` (a registry destination, for example) instead of `options.output`,
-    /// which then only names the output in the result; `link` does not apply. The sink is
-    /// committed on success and aborted on failure.
+    /// Packs into `sink` instead of `options.output`, which then only names the output in the
+    /// result; `link` does not apply. The sink is committed on success and aborted on failure.
+    /// Content goes in path order, documents among blobs: for a registry, which must have
+    /// every blob before a manifest naming it, use ``push(into:tags:jobs:progress:blobProgress:)``.
     public func pack(into sink: any ContentSink) throws -> PackResult {
         do {
             return try pack(into: Optional(sink))
@@ -36,9 +37,17 @@ public struct Packer: Sendable {
     /// The pack itself. Once `cancellation` is set, reading the inputs and copying the blobs
     /// stop at the next document or chunk and the output is aborted: `CancellationError`.
     func pack(into given: (any ContentSink)?, cancellation: CancellationFlag? = nil) throws -> PackResult {
+        try packing(into: given, cancellation: cancellation, publication: nil).pack
+    }
+
+    /// The pack, into `given` or `options.output`; with a `publication`, published into its
+    /// registry instead (``push(into:tags:jobs:progress:blobProgress:)``), which also gives
+    /// what the push did.
+    func packing(into given: (any ContentSink)?, cancellation: CancellationFlag?,
+                 publication: PackPublication?) throws -> (pack: PackResult, push: PushResult?) {
         let start = monotonicSeconds()
         try options.validate()
-        let output = given != nil || options.isStandardOutput ? nil
+        let output = given != nil || publication != nil || options.isStandardOutput ? nil
             : try OutputPath(options.output, kind: options.resolvedFormat == .tar ? .file : .layout, force: options.force)
 
         var notes: [String] = []
@@ -78,7 +87,7 @@ public struct Packer: Sendable {
                 ? "the inputs hold no platform image"
                 : "no input has a platform matching \(options.platforms.map(\.description).joined(separator: ", ")); platforms: \(platformList(available))")
         }
-        return try write(entries, to: output, sink: given, notes: notes, start: start, cancellation: cancellation)
+        return try write(entries, to: output, sink: given, notes: notes, start: start, cancellation: cancellation, publication: publication)
     }
 
     // MARK: choosing entries
@@ -161,7 +170,7 @@ public struct Packer: Sendable {
     // MARK: writing
 
     private func write(_ chosen: [PackEntry], to output: OutputPath?, sink given: (any ContentSink)?, notes: [String], start: Double,
-                       cancellation: CancellationFlag?) throws -> PackResult {
+                       cancellation: CancellationFlag?, publication: PackPublication?) throws -> (pack: PackResult, push: PushResult?) {
         var notes = notes
         // The same manifest given twice (the same image packed from two inputs) is listed once.
         var listed = Set<Descriptor>()
@@ -219,6 +228,22 @@ public struct Packer: Sendable {
             }
         }
         let format = options.resolvedFormat
+        func result(linked: [LinkMethod: Int] = [:]) -> PackResult {
+            let bytes = blobs.values.map { UInt64(max($0.descriptor.size, 0)) }.saturatingSum()
+            return PackResult(
+                output: options.output, format: format, index: index,
+                entries: entries.map {
+                    PackResult.Entry(platform: $0.platform, descriptor: $0.descriptor, origin: $0.image.origin, isAttestation: $0.image.isAttestation,
+                                     tag: $0.annotations["org.opencontainers.image.ref.name"])
+                },
+                blobCount: blobs.count, byteCount: bytes, linked: linked, notes: notes, seconds: monotonicSeconds() - start)
+        }
+        if let publication {
+            // Straight into a registry: every blob measured once, as it is uploaded.
+            let pushed = try publish(blobs, entries: entries, roots: roots, index: index, publication: publication,
+                                     cancellation: cancellation, start: start)
+            return (result(), pushed)
+        }
         let sink: any ContentSink
         if let given {
             sink = given
@@ -260,14 +285,7 @@ public struct Packer: Sendable {
             throw error
         }
 
-        let bytes = blobs.values.map { UInt64(max($0.descriptor.size, 0)) }.saturatingSum()
-        return PackResult(
-            output: options.output, format: format, index: index,
-            entries: entries.map {
-                PackResult.Entry(platform: $0.platform, descriptor: $0.descriptor, origin: $0.image.origin, isAttestation: $0.image.isAttestation,
-                                 tag: $0.annotations["org.opencontainers.image.ref.name"])
-            },
-            blobCount: blobs.count, byteCount: bytes, linked: linked, notes: notes, seconds: monotonicSeconds() - start)
+        return (result(linked: linked), nil)
     }
 
     private func checkDuplicates(_ entries: [PackEntry]) throws {
