@@ -91,6 +91,24 @@ extension AttachedTransitTests {
         for tagged in attached { #expect(try heldDigest(registry, "bare/app", tagged.tag) == nil, "\(tagged.tag) left behind") }
     }
 
+    /// `--platform` as for `.sig` tags: the index is rewritten to a new digest, so what is
+    /// attached to the source index stays behind, named; the kept platform's attestation goes.
+    @Test func copyWithPlatformLeavesTheIndexAttachmentsBehindAndCarriesThePlatforms() throws {
+        let registry = try TestRegistry(in: directory, .plainHTTP)
+        let (_, attached) = try attestedImage(registry, "attested/app")
+        let copied = try run(manifoldBinary, ["copy", "--platform", "linux/arm64", "--src-tls-verify=false", "--dest-tls-verify=false",
+                                              "\(registry.reference("attested/app")):v1", "\(registry.reference("arm/app")):v1"])
+        #expect(copied.status == 0, "\(copied.stdout)\(copied.stderr)")
+        let (ofIndex, ofPlatform) = (attached.prefix(2), attached[2])
+        #expect(try heldDigest(registry, "arm/app", ofPlatform.tag) == ofPlatform.digest)
+        #expect(copied.stdout.contains("with it: \(ofPlatform.tag) \(ofPlatform.digest)"), "\(copied.stdout)")
+        let leftBehind = copied.stdout.components(separatedBy: "\n").first { $0.hasPrefix("left behind") } ?? ""
+        for tagged in ofIndex {
+            #expect(leftBehind.contains(tagged.tag), "\(tagged.tag): \(copied.stdout)")
+            #expect(try heldDigest(registry, "arm/app", tagged.tag) == nil, "\(tagged.tag) left behind")
+        }
+    }
+
     /// A pull into an oci-archive lists each under its tag, as `cosign save` and a pull of a
     /// `.sig` do; a push of the archive publishes them again under the same tags.
     @Test func attestationAndSBOMTagsArePulledIntoAnArchiveAndPushedAgain() throws {

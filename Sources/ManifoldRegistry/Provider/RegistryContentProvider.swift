@@ -32,7 +32,9 @@ public final class RegistryContentProvider: ContentProvider, Sendable {
     /// registry: the manifest tagged `sha256-<hex>.sig` (cosign's tag scheme) and the
     /// referrers whose `subject` it is (the referrers API, or on a registry without one the
     /// `sha256-<hex>` index of the tag schema), of the top document and, with
-    /// ``AttachedListing/everyPlatform``, of each manifest it lists. What `verify --key` checks.
+    /// ``AttachedListing/everyPlatform``, of each manifest it lists: what `verify --key`
+    /// checks. With ``AttachedListing/carried`` also the `.att` and `.sbom` tags: what a copy
+    /// or pull carries.
     let listsAttached: AttachedListing
 
     package init(reference: RegistryReference, client: RegistryClient, blobProgress: BlobProgress? = nil, listsAttached: AttachedListing = .none) {
