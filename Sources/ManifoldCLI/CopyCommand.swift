@@ -115,7 +115,7 @@ struct CopyCommand: ParsableCommand {
         do {
             let remote = try RegistryReference(parsingTransport: source)
             if let remote {
-                let provider = try registry.source().provider(for: remote, listsAttached: removeSignatures ? .none : .everyPlatform)
+                let provider = try registry.source().provider(for: remote, listsAttached: removeSignatures ? .none : .carried)
                 let tag = remote.digest == nil ? (remote.tag ?? RegistryReference.defaultTag) : nil
                 opened = (provider, LocalImageReference(path: provider.location, tag: tag, digest: remote.digest))
             } else {
@@ -197,7 +197,7 @@ extension CopyCommand {
                 image.tags = [tag]
                 let push = PushRun(destination: to, options: image, json: json, quiet: quiet, digestFile: nil, force: force)
                 do {
-                    let provider = try sourceOptions.provider(for: from, listsAttached: removeSignatures ? .none : .everyPlatform)
+                    let provider = try sourceOptions.provider(for: from, listsAttached: removeSignatures ? .none : .carried)
                     let sink = try destinationOptions.sink(for: destinationRepository, mountSource: sourceRepository)
                     let (result, document) = try push.publish(
                         provider, reference: LocalImageReference(path: provider.location, tag: tag, digest: nil), sink: sink,

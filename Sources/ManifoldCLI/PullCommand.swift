@@ -153,7 +153,7 @@ struct PullCommand: ParsableCommand {
             var blobProgress: RegistryContentProvider.BlobProgress?
             if let board { blobProgress = { digest, done, size in board.blob(digest, done, size) } }
             let (source, reference) = try PullSource.open(self.source, limits: options.verify.limits, registry: registry, blobProgress: blobProgress,
-                                                          listsAttached: removeSignatures ? .none : .everyPlatform)
+                                                          listsAttached: removeSignatures ? .none : .carried)
             tally = (source as? RegistryContentProvider)?.client.tally
             var progress: (@Sendable (UInt64, UInt64) -> Void)?
             if let board { progress = { done, total in board.total(done, total) } }

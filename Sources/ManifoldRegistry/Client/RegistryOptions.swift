@@ -100,7 +100,8 @@ public struct RegistryOptions: Sendable {
 
     /// The content provider for `reference`: what verify, inspect and pull read.
     /// `listsAttached`: its index also lists the image's signatures and referrers (verify
-    /// --key), and with `.everyPlatform` those of each platform manifest.
+    /// --key), with `.everyPlatform` those of each platform manifest, and with `.carried`
+    /// (copy, pull) their cosign `.att` and `.sbom` tags as well.
     public func provider(for reference: RegistryReference, blobProgress: RegistryContentProvider.BlobProgress? = nil,
                          listsAttached: AttachedListing = .none) throws
         -> RegistryContentProvider

@@ -1,6 +1,5 @@
 // https://github.com/opencontainers/image-spec/blob/main/image-index.md (the synthesized root)
 
-import Dispatch
 import Manifold
 
 /// One image on a registry as a ``ContentProvider``: what `verify`, `inspect` and `pull`
@@ -33,7 +32,9 @@ public final class RegistryContentProvider: ContentProvider, Sendable {
     /// registry: the manifest tagged `sha256-<hex>.sig` (cosign's tag scheme) and the
     /// referrers whose `subject` it is (the referrers API, or on a registry without one the
     /// `sha256-<hex>` index of the tag schema), of the top document and, with
-    /// ``AttachedListing/everyPlatform``, of each manifest it lists. What `verify --key` checks.
+    /// ``AttachedListing/everyPlatform``, of each manifest it lists: what `verify --key`
+    /// checks. With ``AttachedListing/carried`` also the `.att` and `.sbom` tags: what a copy
+    /// or pull carries.
     let listsAttached: AttachedListing
 
     package init(reference: RegistryReference, client: RegistryClient, blobProgress: BlobProgress? = nil, listsAttached: AttachedListing = .none) {
@@ -71,7 +72,7 @@ public final class RegistryContentProvider: ContentProvider, Sendable {
         var attached: [Descriptor] = []
         if listsAttached != .none {
             var signed = [entry.digest]
-            if listsAttached == .everyPlatform, MediaType.isIndex(manifest.mediaType) {
+            if listsAttached.coversEveryPlatform, MediaType.isIndex(manifest.mediaType) {
                 // Listed here as the walk will read them: the index's bytes are checked
                 // against its digest there, and each platform's against its descriptor.
                 // One that does not parse is reported by the walk, with its words.
@@ -87,18 +88,11 @@ public final class RegistryContentProvider: ContentProvider, Sendable {
             while !digests.isEmpty, rounds < Self.attachedLevels {
                 rounds += 1
                 asked.formUnion(digests)
-                // Asked for all at once: a pull pays these round trips before its first blob,
-                // and most answers are 404 (nothing attached).
-                let found = Locked<[Int: Result<[Descriptor], any Error>]>([:])
                 let level = digests
-                DispatchQueue.concurrentPerform(iterations: level.count) { i in
-                    let result = Result { try attachedEntries(to: level[i], limit: limit) }
-                    found.withLock { $0[i] = result }
-                }
-                let results = found.withLock { $0 }
+                let results = try attachedEntries(to: level, limit: limit)
                 digests = []
-                for i in level.indices {
-                    for descriptor in try results[i]?.get() ?? [] where !attached.contains(where: { $0.digest == descriptor.digest }) {
+                for found in results {
+                    for descriptor in found where !attached.contains(where: { $0.digest == descriptor.digest }) {
                         attached.append(descriptor)
                         if !asked.contains(descriptor.digest), MediaType.isManifest(descriptor.mediaType) { digests.append(descriptor.digest) }
                     }
@@ -161,46 +155,68 @@ public final class RegistryContentProvider: ContentProvider, Sendable {
     /// holding a pull.
     static let attachedLevels = 4
 
-    /// The `.sig` tag's manifest and the referrers of `digest`, as index.json entries: the
-    /// tag named as a layout names it, each referrer with its artifact type (by which the
-    /// walk knows it is attached). Each is read and verified later like any manifest.
-    func attachedEntries(to digest: Digest, limit: Int) throws -> [Descriptor] {
+    /// What is attached to each of `digests`, as index.json entries, in their order: the
+    /// manifests under cosign's tags for it (`sha256-<hex>.sig`; with
+    /// ``AttachedListing/carried`` `.att` and `.sbom` too), named as a layout names them, and
+    /// its referrers, each with its artifact type (by which the walk knows it is attached).
+    /// Each is read and verified later like any manifest.
+    ///
+    /// Every question of the level is asked at once — a pull pays these round trips before
+    /// its first blob, and most answers are 404 (nothing attached) — so the `.att` and
+    /// `.sbom` lookups add requests but no round trip. Only a registry without the referrers
+    /// API costs a second round: the tag schema's `sha256-<hex>` index, asked for the
+    /// digests it answered 404 for, again all at once.
+    func attachedEntries(to digests: [Digest], limit: Int) throws -> [[Descriptor]] {
         let repository = reference.repository
         let client = self.client
-        var entries: [Descriptor] = []
-        let tag = "\(digest.algorithm.rawValue)-\(digest.encoded)"
-        // The `.sig` tag and the referrers API asked at once (two round trips in the time of one).
-        let lookups = Locked<(signatures: Result<RegistryManifest?, any Error>?, referrers: Result<[Descriptor]?, any Error>?)>((nil, nil))
-        DispatchQueue.concurrentPerform(iterations: 2) { i in
-            if i == 0 {
-                let result = Result { try client.manifest(repository, reference: tag + ".sig", limit: limit) }
-                lookups.withLock { $0.signatures = result }
-            } else {
-                let result = Result { try client.referrers(repository, of: digest, limit: limit) }
-                lookups.withLock { $0.referrers = result }
+        let suffixes = listsAttached.cosignTagSuffixes
+        let tags = digests.map { "\($0.algorithm.rawValue)-\($0.encoded)" }
+        // Per digest: one question per cosign tag, then its referrers.
+        let perDigest = suffixes.count + 1
+        let answers = RequestsAtOnce.run(digests.count * perDigest) { i -> Result<AttachedAnswer, any Error> in
+            let (which, question) = i.quotientAndRemainder(dividingBy: perDigest)
+            if question < suffixes.count {
+                return Result { .tagged(try client.manifest(repository, reference: tags[which] + suffixes[question], limit: limit)) }
             }
+            return Result { .referrers(try client.referrers(repository, of: digests[which], limit: limit)) }
         }
-        let answers = lookups.withLock { $0 }
-        if let signatures = try answers.signatures?.get() {
-            entries.append(Descriptor(mediaType: signatures.mediaType, digest: signatures.digest, size: Int64(signatures.bytes.count),
-                                      annotations: ["org.opencontainers.image.ref.name": tag + ".sig"]))
+        // No referrers API (404 for the digest): the tag schema's index stands in for it.
+        var referrers: [[Descriptor]?] = []
+        for which in digests.indices {
+            guard case .referrers(let listed) = try answers[which * perDigest + suffixes.count].get() else { referrers.append(nil); continue }
+            referrers.append(listed)
         }
-        var referrers = try answers.referrers?.get() ?? nil
-        if referrers == nil, let fallback = try client.manifest(repository, reference: tag, limit: limit) {
+        let fallbacks = referrers.indices.filter { referrers[$0] == nil }
+        let indexes = RequestsAtOnce.run(fallbacks.count) { i in
+            Result { try client.manifest(repository, reference: tags[fallbacks[i]], limit: limit) }
+        }
+        for (i, which) in fallbacks.enumerated() {
+            guard let fallback = try indexes[i].get() else { continue }
             do {
-                referrers = try ImageIndex(json: try JSONParser.parse(fallback.bytes), declaredMediaType: fallback.mediaType).manifests
+                referrers[which] = try ImageIndex(json: try JSONParser.parse(fallback.bytes), declaredMediaType: fallback.mediaType).manifests
             } catch {
-                throw ManifoldError(.invalidDocument, "\(repository.canonical):\(tag) (the referrers tag schema's index): \((error as? ManifoldError)?.message ?? "\(error)")")
+                throw ManifoldError(.invalidDocument, "\(repository.canonical):\(tags[which]) (the referrers tag schema's index): \((error as? ManifoldError)?.message ?? "\(error)")")
             }
         }
-        for var referrer in referrers ?? [] where Self.isManifestType(referrer.mediaType) && !entries.contains(where: { $0.digest == referrer.digest }) {
-            // The referrers API names an artifact type for each; a tag-schema index written
-            // without one is still a referrer: its manifest's media type stands for it.
-            if referrer.artifactType == nil { referrer.artifactType = referrer.mediaType }
-            referrer.annotations = referrer.annotations?.filter { $0.key != "org.opencontainers.image.ref.name" }
-            entries.append(referrer)
+        var levels: [[Descriptor]] = []
+        for which in digests.indices {
+            var entries: [Descriptor] = []
+            for (question, suffix) in suffixes.enumerated() {
+                guard case .tagged(let tagged?) = try answers[which * perDigest + question].get(),
+                      !entries.contains(where: { $0.digest == tagged.digest }) else { continue }
+                entries.append(Descriptor(mediaType: tagged.mediaType, digest: tagged.digest, size: Int64(tagged.bytes.count),
+                                          annotations: ["org.opencontainers.image.ref.name": tags[which] + suffix]))
+            }
+            for var referrer in referrers[which] ?? [] where Self.isManifestType(referrer.mediaType) && !entries.contains(where: { $0.digest == referrer.digest }) {
+                // The referrers API names an artifact type for each; a tag-schema index written
+                // without one is still a referrer: its manifest's media type stands for it.
+                if referrer.artifactType == nil { referrer.artifactType = referrer.mediaType }
+                referrer.annotations = referrer.annotations?.filter { $0.key != "org.opencontainers.image.ref.name" }
+                entries.append(referrer)
+            }
+            levels.append(entries)
         }
-        return entries
+        return levels
     }
 
     /// Manifests and indexes live under `/manifests/`; everything else is a blob.
