@@ -108,6 +108,24 @@ import Testing
         #expect(try shell("diff -r '\(directOut.path)' '\(out.path)' && echo same").contains("same"))
     }
 
+    /// `push --compress`: a layer compressed as it is sent, cut off or dropped by the registry
+    /// part-way, is compressed and sent again from its start (its digest is known only at the
+    /// end, so there is no resuming a part); every push lands whole. Several pushes, so that
+    /// the dice cut some uploads; `--verify-present` so that none finds the layers by the cache.
+    @Test(.requires(.dockerRegistry))
+    func compressedUploadsCutOffAreCompressedAndSentAgain() throws {
+        let registry = try TestRegistry(in: directory, .plainHTTP)
+        let proxy = try TestFaultProxy(in: directory, upstream: registry.host, rate: 0.15, seed: 7, uploads: true)
+        for round in 0..<8 {
+            let pushing = try run("/usr/bin/env", ["XDG_CACHE_HOME=\(directory.appendingPathComponent("cache").path)", manifoldBinary,
+                                                   "push", "--json", "--compress", "gzip", "--verify-present", fixture("docker-24.tar"),
+                                                   "\(proxy.host)/compressed\(round)/app:1"] + flags)
+            #expect(pushing.status == 0, "round \(round): \(pushing.stdout) \(pushing.stderr)")
+            #expect(try verified("docker://\(registry.host)/compressed\(round)/app:1"))
+        }
+        #expect(proxy.faults().contains("reset-upload"), "no upload was cut off: \(proxy.faults())")
+    }
+
     /// Chunked uploads (what blobs above 256 MiB use; forced here with a small threshold) cut
     /// off part-way through a PATCH: docker-registry then refuses the upload (its state names
     /// the old offset: 404 BLOB_UPLOAD_INVALID to the status asked for the `Range`), so the blob

@@ -17,8 +17,10 @@ final class BlobUploads: MeasuredCopy, @unchecked Sendable {
     /// blobs are still measured, for the report) and the pusher says why.
     private(set) var selectedImages = 0
 
-    /// Times a blob is read and sent at most, when its upload is cut off.
-    static let maxAttempts = 3
+    /// Times a blob is read and sent at most, when its upload is cut off or dropped: as many
+    /// as the registry client's attempts at one request (a chunked upload a registry drops
+    /// after any cut PATCH, as docker-registry does, costs a whole attempt per cut).
+    static let maxAttempts = 5
 
     /// Told of each blob's bytes as they go out: its digest, bytes so far, its size.
     let blobProgress: ImagePusher.BlobProgress?

@@ -81,6 +81,12 @@ extension RegistryClient {
         request.upload = upload
         request.blob = digest
         let answer = try send(request) { _ in .receive } body: { _ in }
+        if answer.status == 404 {
+            // The upload is gone: refused after a cut-off PATCH, expired, or closed already by
+            // this very PUT sent again after its answer was lost. The blob is sent again whole
+            // in a new upload (``UploadSessionLost``); the registry keeps one copy.
+            throw ManifoldError(.unreadable, failure(answer, "PUT blob \(digest.abbreviated)… of \(repository.path)").message, cause: UploadSessionLost())
+        }
         guard answer.isSuccess else { throw failure(answer, "PUT blob \(digest.abbreviated)… of \(repository.path)") }
         try agree(answer, digest, "blob \(digest.abbreviated)… of \(repository.path)")
     }
@@ -105,6 +111,12 @@ extension RegistryClient {
             let next = try answer.head.headers["Location"].map { try resolve($0, repository: repository) }
             throw ManifoldError(.unreadable, "PATCH upload of \(repository.path) on \(host): the registry refused the range \(start)-…",
                                 cause: UploadRangeRefused(location: next))
+        }
+        if answer.status == 404 {
+            // The upload is gone (docker-registry refuses it once a cut-off PATCH left its
+            // offset behind the state in the Location, BLOB_UPLOAD_INVALID; or it expired,
+            // BLOB_UPLOAD_UNKNOWN): as when the status query says so, the blob is sent again whole.
+            throw ManifoldError(.unreadable, failure(answer, "PATCH upload of \(repository.path)").message, cause: UploadSessionLost())
         }
         guard answer.status == 202 || answer.isSuccess else { throw failure(answer, "PATCH upload of \(repository.path)") }
         return try answer.head.headers["Location"].map { try resolve($0, repository: repository) } ?? location

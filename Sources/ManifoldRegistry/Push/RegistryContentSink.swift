@@ -96,7 +96,7 @@ public final class RegistryContentSink: ConcurrentContentSink, Sendable {
             } catch {
                 if let redirect = (error as? ManifoldError)?.cause as? StreamedBodyRedirected {
                     redirects.withLock { $0[digest] = redirect.location }
-                } else if Self.isCutOff(error) {
+                } else if Self.isCutOff(error) || (error as? ManifoldError)?.cause is UploadSessionLost {
                     // The caller reads the blob again and sends it whole (``mayRetryPut(after:)``).
                     client.tally.retried(digest)
                 }
@@ -193,6 +193,7 @@ public final class RegistryContentSink: ConcurrentContentSink, Sendable {
                 return try client.uploadChunk(repository, location: location, bytes: sent == 0 ? bytes : Array(bytes[sent...]), start: offset + UInt64(sent),
                                               blob: blob)
             } catch let error as ManifoldError {
+                if error.cause is UploadSessionLost, let blob { client.tally.retried(blob) }
                 let lost = (error.cause as? HTTPTransportFailure)?.mayHelpToRetry == true || error.cause is UploadRangeRefused
                 guard lost, attempt < client.retry.maxAttempts else { throw error }
                 if let refused = error.cause as? UploadRangeRefused, let next = refused.location { location = next }
@@ -253,10 +254,21 @@ public final class RegistryContentSink: ConcurrentContentSink, Sendable {
             return .uploaded
         }
         if let placement = try place(descriptor) { return placement }
-        let start = try started.withLock { $0.removeValue(forKey: descriptor.digest) } ?? client.startUpload(repository)
-        guard case .started(let location, _) = start else { return .mounted }
-        try client.completeUpload(repository, location: location, digest: descriptor.digest, bytes: bytes)
-        return .uploaded
+        var start = try started.withLock { $0.removeValue(forKey: descriptor.digest) } ?? client.startUpload(repository)
+        var attempt = 0
+        while true {
+            attempt += 1
+            guard case .started(let location, _) = start else { return .mounted }
+            do {
+                try client.completeUpload(repository, location: location, digest: descriptor.digest, bytes: bytes)
+                return .uploaded
+            } catch let error as ManifoldError where error.cause is UploadSessionLost && attempt < client.retry.maxAttempts {
+                // A PUT cut off part-way leaves the upload refused from then on (the client
+                // sends it again on the same one): the bytes go again, in a new upload.
+                client.tally.retried(descriptor.digest)
+                start = try client.startUpload(repository)
+            }
+        }
     }
 
     /// A referrer put to a registry that did not answer `OCI-Subject` (no referrers API, as
