@@ -10,9 +10,12 @@ import ManifoldBlob
 /// own per worker runs on libdispatch's overcommitting pool, which starts a thread for it.
 enum RequestsAtOnce {
     /// At most this many requests in flight; the rest wait for a worker. An index listing
-    /// many platforms asks four questions of each: the bound keeps that to a burst the
-    /// handle pool (16 idle handles) and a registry's per-client limits take in stride.
-    static let width = 16
+    /// many platforms asks four questions of each. Each worker opens a connection of its own,
+    /// and over TLS each costs a handshake and a parse of the CA bundle (~1.5 MiB held while
+    /// its handle is pooled): at 16, a TLS pull of a two-platform index opened 12 of them for
+    /// its 12 lookups, +0.15 s and +15 MiB; at 4, +4 MiB, and the 12 lookups take three round
+    /// trips instead of one.
+    static let width = 4
 
     /// `body(i)` for every `i` in `0..<count`, at most ``width`` at once; the results in
     /// the order of `i`, whatever order they finished in.
