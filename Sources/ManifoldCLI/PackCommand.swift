@@ -162,15 +162,9 @@ struct PackCommand: ParsableCommand {
             // An unreachable or refusing registry is one error before any input is read.
             try sink.checkReachable()
             let board: TransferBoard? = Terminal.stderrIsTerminal ? TransferBoard(label: text) : nil
-            var progress: (@Sendable (UInt64, UInt64) -> Void)?
-            var blobProgress: ImagePusher.BlobProgress?
-            if let board {
-                progress = { done, total in board.total(done, total) }
-                blobProgress = { digest, done, size in board.blob(digest, done, size) }
-            }
             defer { board?.clear() }
-            packed = try Packer(options: packing).push(into: sink, tags: tags, jobs: activeCores() + 1, progress: progress,
-                                                       blobProgress: blobProgress)
+            packed = try Packer(options: packing).push(into: sink, tags: tags, jobs: activeCores() + 1, progress: board?.pushCallbacks.progress,
+                                                       blobProgress: board?.pushCallbacks.blobProgress)
         } catch let error as ManifoldError {
             throw Self.failed(error)
         }

@@ -65,15 +65,9 @@ struct PushRun {
         do {
             try sink.checkReachable()
             let board: TransferBoard? = !json && !quiet && Terminal.stderrIsTerminal ? TransferBoard(label: label) : nil
-            var progress: (@Sendable (UInt64, UInt64) -> Void)?
-            var blobProgress: ImagePusher.BlobProgress?
-            if let board {
-                progress = { done, total in board.total(done, total) }
-                blobProgress = { digest, done, size in board.blob(digest, done, size) }
-            }
             defer { board?.clear() }
-            result = try ImagePusher(options: options).push(source, reference: reference, into: sink, progress: progress,
-                                                            blobProgress: blobProgress)
+            result = try ImagePusher(options: options).push(source, reference: reference, into: sink, progress: board?.pushCallbacks.progress,
+                                                            blobProgress: board?.pushCallbacks.blobProgress)
         } catch let error as ManifoldError {
             Terminal.error(error.message)
             throw ExitCode(error.code.isContentFailure ? ExitStatus.failed : ExitStatus.unusable)

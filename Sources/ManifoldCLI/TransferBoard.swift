@@ -28,6 +28,11 @@ final class TransferBoard: Sendable {
 
     init(label: String) { self.label = label }
 
+    /// The callbacks a push reports through: the total checked, and each blob's bytes sent.
+    var pushCallbacks: (progress: @Sendable (UInt64, UInt64) -> Void, blobProgress: ImagePusher.BlobProgress) {
+        ({ done, total in self.total(done, total) }, { digest, done, size in self.blob(digest, done, size) })
+    }
+
     /// A registry blob's bytes so far.
     func blob(_ digest: Digest, _ done: UInt64, _ size: UInt64) {
         let now = monotonicSeconds()
