@@ -118,9 +118,22 @@ import Manifold
         let input = try sparseLayerLayout(in: directory)
         let out = path(name)
         let task = Task { try await Packer(options: PackOptions(inputs: [try LocalImageReference(parsing: input)], output: out)).pack() }
-        #expect(try await waitUntil { try leftovers().contains { $0.hasPrefix(".\(name).manifold-") } }, "pack did not start writing")
-        task.cancel()
+        // Watched from a thread of its own, not an async loop: that waits for a cooperative
+        // thread, which other tests' blocking work may hold until the pack has ended.
+        let started = LockedBox(false)
+        let directory = self.directory
+        Thread {
+            for _ in 0..<30_000 {
+                if (try? FileManager.default.contentsOfDirectory(atPath: directory.path))?.contains(where: { $0.hasPrefix(".\(name).manifold-") }) == true {
+                    started.value = true
+                    task.cancel()
+                    return
+                }
+                usleep(10_000)
+            }
+        }.start()
         let outcome = try #require(await result(of: task), "a cancelled pack did not return")
+        #expect(started.value, "pack did not start writing")
         #expect(throws: CancellationError.self) { try outcome.get() }
         #expect(try leftovers() == [])
         #expect(!FileManager.default.fileExists(atPath: out))
