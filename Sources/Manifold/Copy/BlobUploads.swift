@@ -22,6 +22,23 @@ final class BlobUploads: MeasuredCopy, @unchecked Sendable {
     /// after any cut PATCH, as docker-registry does, costs a whole attempt per cut).
     static let maxAttempts = 5
 
+    /// `send`, and again from the start (the blob read again) when it ended in an upload the
+    /// sink says may be made again — cut off, dropped by the registry, redirected — up to
+    /// ``maxAttempts`` times in all, and only while `goesOn()`. Every whole-blob upload
+    /// (push, pack --push, a Docker save's layers, compressed or not) resends through this.
+    static func resending<Result>(into sink: any ConcurrentContentSink, while goesOn: () -> Bool = { true },
+                                  _ send: () throws -> Result) throws -> Result {
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try send()
+            } catch {
+                guard attempt < maxAttempts, goesOn(), sink.mayRetryPut(after: error) else { throw error }
+            }
+        }
+    }
+
     /// Told of each blob's bytes as they go out: its digest, bytes so far, its size.
     let blobProgress: ImagePusher.BlobProgress?
 
@@ -97,11 +114,9 @@ final class BlobUploads: MeasuredCopy, @unchecked Sendable {
             return .known(size: UInt64(descriptor.size), digest: descriptor.digest)
         }
         var measurement: BlobMeasurement?
-        var attempt = 0
-        while true {
-            attempt += 1
-            measurement = nil
-            do {
+        do {
+            try Self.resending(into: sink) {
+                measurement = nil
                 try sink.putBlob(descriptor) { emit in
                     var sent: UInt64 = 0
                     let measured = try check.measure(file.input, limit: UInt64(descriptor.size)) { bytes in
@@ -114,14 +129,10 @@ final class BlobUploads: MeasuredCopy, @unchecked Sendable {
                     let agrees = expectations[index].allSatisfy { BlobCheckResult(measurement: measured, expectation: $0).isVerified }
                     if !agrees { throw BlobRefused() }
                 }
-                break
-            } catch is BlobRefused {
-                if let measurement { return measurement }
-                break
-            } catch {
-                // A one-request upload cut off: the blob is read and sent again, whole.
-                guard attempt < Self.maxAttempts, sink.mayRetryPut(after: error) else { throw error }
             }
+        } catch is BlobRefused {
+            // Checked and found wrong: the upload was dropped; the report says why.
+            if let measurement { return measurement }
         }
         guard let measurement else { throw ManifoldError(.internalFailure, "blob \(descriptor.digest.abbreviated)… was not measured") }
         record(BlobEvent(digest: descriptor.digest, size: measurement.size, placement: .uploaded, bytesSent: measurement.size))

@@ -75,18 +75,9 @@ extension ImagePusher {
             guard let file = try platform.layerFiles?[position] ?? platform.sourceBlob(layer) else {
                 throw ManifoldError(.absent, "\(reference): layer \(layer.digest.abbreviated)… is not in the archive")
             }
-            // Read again from the start when the sink may take it then (a cut-off or
-            // redirected one-request upload), as BlobUploads does.
-            var attempt = 0
-            while true {
-                attempt += 1
-                do {
-                    try sink.putBlob(layer) { emit in
-                        try BlobCopier.copy(file, expecting: layer, what: "layer", into: emit)
-                    }
-                    break
-                } catch {
-                    guard attempt < BlobUploads.maxAttempts, sink.mayRetryPut(after: error) else { throw error }
+            try BlobUploads.resending(into: sink) {
+                try sink.putBlob(layer) { emit in
+                    try BlobCopier.copy(file, expecting: layer, what: "layer", into: emit)
                 }
             }
             events[layer.digest] = BlobEvent(digest: layer.digest, size: UInt64(layer.size), placement: .uploaded, bytesSent: UInt64(layer.size))
@@ -143,27 +134,14 @@ extension ImagePusher {
                 }
                 guard let index else { return }
                 let (file, layer) = layers[index]
-                let outcome = Result { try putCompressedRetrying(file, layer: layer, compression: compression, into: sink) }
+                let outcome = Result {
+                    try BlobUploads.resending(into: sink) { try putCompressed(file, layer: layer, compression: compression, into: sink) }
+                }
                 if case .failure = outcome { next.withLock { $0.failed = true } }
                 outcomes.withLock { $0[index] = outcome }
             }
         }
         return try outcomes.withLock { $0 }.compactMap { try $0?.get() }
-    }
-
-    /// ``putCompressed(_:layer:compression:into:)``, read, compressed and sent again from the
-    /// start when the upload was cut off or dropped by the registry (as BlobUploads does for a
-    /// blob sent as stored), up to ``BlobUploads/maxAttempts`` times.
-    func putCompressedRetrying(_ file: StoredFile, layer: Descriptor, compression: Compression, into sink: any ConcurrentContentSink) throws -> Descriptor {
-        var attempt = 0
-        while true {
-            attempt += 1
-            do {
-                return try putCompressed(file, layer: layer, compression: compression, into: sink)
-            } catch {
-                guard attempt < BlobUploads.maxAttempts, sink.mayRetryPut(after: error) else { throw error }
-            }
-        }
     }
 
     /// Sends the uncompressed `layer` (its bytes in `file`) compressed with `compression`, in

@@ -177,29 +177,23 @@ extension Packer {
             check.decompression = .declared(compression)
             if let diffID = expectations.lazy.compactMap(\.diffID).first { check.uncompressedAlgorithm = diffID.algorithm }
         }
-        var attempt = 0
-        while true {
-            attempt += 1
-            do {
-                try sink.putBlob(descriptor) { emit in
-                    var done: UInt64 = 0
-                    let measured = try check.measure(file.input, limit: size) { bytes in
-                        try emit(bytes)
-                        done += UInt64(bytes.count)
-                        sent(descriptor.digest, done, size, bytes.count)
-                    }
-                    for expectation in expectations {
-                        let result = BlobCheckResult(measurement: measured, expectation: expectation)
-                        guard let problem = result.problems.first else { continue }
-                        // Pack's own words for a blob that is not what its descriptor says.
-                        throw ManifoldError(Self.code(of: problem), "\(blob.what) \(descriptor.digest.abbreviated)…: \(result.problems.map(\.message).joined(separator: "; "))")
-                    }
+        // A one-request upload cut off: the blob is read and sent again, as push does.
+        return try BlobUploads.resending(into: sink, while: { !stop.isCancelled }) {
+            try sink.putBlob(descriptor) { emit in
+                var done: UInt64 = 0
+                let measured = try check.measure(file.input, limit: size) { bytes in
+                    try emit(bytes)
+                    done += UInt64(bytes.count)
+                    sent(descriptor.digest, done, size, bytes.count)
                 }
-                return BlobEvent(digest: descriptor.digest, size: size, placement: .uploaded, bytesSent: size)
-            } catch {
-                // A one-request upload cut off: the blob is read and sent again, as push does.
-                guard attempt < BlobUploads.maxAttempts, !stop.isCancelled, sink.mayRetryPut(after: error) else { throw error }
+                for expectation in expectations {
+                    let result = BlobCheckResult(measurement: measured, expectation: expectation)
+                    guard let problem = result.problems.first else { continue }
+                    // Pack's own words for a blob that is not what its descriptor says.
+                    throw ManifoldError(Self.code(of: problem), "\(blob.what) \(descriptor.digest.abbreviated)…: \(result.problems.map(\.message).joined(separator: "; "))")
+                }
             }
+            return BlobEvent(digest: descriptor.digest, size: size, placement: .uploaded, bytesSent: size)
         }
     }
 
