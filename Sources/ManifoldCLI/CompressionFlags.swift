@@ -33,7 +33,8 @@ struct CompressionFlags: ParsableArguments {
         guard let level else { return }
         guard let compression else { throw ValidationError("--compress-level goes with --compress gzip|zstd") }
         guard let levels = StreamCompressor.levels(of: compression), levels.contains(level) else {
-            throw ValidationError("--compress-level for \(compression) is \(StreamCompressor.levels(of: compression).map { "\($0.lowerBound)–\($0.upperBound)" } ?? "none"), got \(level)")
+            let range = StreamCompressor.levels(of: compression).map { "\($0.lowerBound)–\($0.upperBound)" } ?? "none"
+            throw ValidationError("--compress-level for \(compression) is \(range), got \(level)")
         }
     }
 }

@@ -81,13 +81,7 @@ extension RegistryClient {
         request.upload = upload
         request.blob = digest
         let answer = try send(request) { _ in .receive } body: { _ in }
-        if answer.status == 404 {
-            // The upload is gone: refused after a cut-off PATCH, expired, or closed already by
-            // this very PUT sent again after its answer was lost. The blob is sent again whole
-            // in a new upload (``UploadSessionLost``); the registry keeps one copy.
-            throw ManifoldError(.unreadable, failure(answer, "PUT blob \(digest.abbreviated)… of \(repository.path)").message, cause: UploadSessionLost())
-        }
-        guard answer.isSuccess else { throw failure(answer, "PUT blob \(digest.abbreviated)… of \(repository.path)") }
+        guard answer.isSuccess else { throw uploadFailure(answer, "PUT blob \(digest.abbreviated)… of \(repository.path)") }
         try agree(answer, digest, "blob \(digest.abbreviated)… of \(repository.path)")
     }
 
@@ -112,14 +106,19 @@ extension RegistryClient {
             throw ManifoldError(.unreadable, "PATCH upload of \(repository.path) on \(host): the registry refused the range \(start)-…",
                                 cause: UploadRangeRefused(location: next))
         }
-        if answer.status == 404 {
-            // The upload is gone (docker-registry refuses it once a cut-off PATCH left its
-            // offset behind the state in the Location, BLOB_UPLOAD_INVALID; or it expired,
-            // BLOB_UPLOAD_UNKNOWN): as when the status query says so, the blob is sent again whole.
-            throw ManifoldError(.unreadable, failure(answer, "PATCH upload of \(repository.path)").message, cause: UploadSessionLost())
-        }
-        guard answer.status == 202 || answer.isSuccess else { throw failure(answer, "PATCH upload of \(repository.path)") }
+        guard answer.status == 202 || answer.isSuccess else { throw uploadFailure(answer, "PATCH upload of \(repository.path)") }
         return try answer.head.headers["Location"].map { try resolve($0, repository: repository) } ?? location
+    }
+
+    /// The error for an answer about an upload that was not a success. A 404 says the upload is
+    /// gone — docker-registry's upload state (in the Location's query) names the offset it was
+    /// given at, a PATCH cut off part-way leaves another, and the upload is refused from then on
+    /// (BLOB_UPLOAD_INVALID); or it expired, or a closing PUT sent again after its answer was
+    /// lost finds it closed (BLOB_UPLOAD_UNKNOWN) — so its cause is ``UploadSessionLost``: the
+    /// blob is sent again whole, in a new upload.
+    private func uploadFailure(_ answer: Answer, _ what: String) -> ManifoldError {
+        let error = failure(answer, what)
+        return answer.status == 404 ? ManifoldError(.unreadable, error.message, cause: UploadSessionLost()) : error
     }
 
     /// `GET LOCATION`: how many bytes the registry holds of the upload (from its `Range:
@@ -128,13 +127,7 @@ extension RegistryClient {
         var request = Request(location, repository: repository)
         request.pushes = true
         let answer = try send(request) { _ in .discard } body: { _ in }
-        if answer.status == 404 {
-            // docker-registry's upload state (in the Location's query) names the offset it was
-            // given at; a PATCH cut off part-way leaves another, and the upload is refused from
-            // then on (BLOB_UPLOAD_INVALID / BLOB_UPLOAD_UNKNOWN): the blob is sent again whole.
-            throw ManifoldError(.unreadable, failure(answer, "GET upload status of \(repository.path)").message, cause: UploadSessionLost())
-        }
-        guard answer.status == 204 || answer.isSuccess else { throw failure(answer, "GET upload status of \(repository.path)") }
+        guard answer.status == 204 || answer.isSuccess else { throw uploadFailure(answer, "GET upload status of \(repository.path)") }
         let next = try answer.head.headers["Location"].map { try resolve($0, repository: repository) } ?? location
         guard let range = answer.head.headers["Range"]?.trimmingSpaces, let dash = range.lastIndex(of: "-"),
               let last = UInt64(range[range.index(after: dash)...]) else { return (0, next) }
